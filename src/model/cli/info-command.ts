@@ -1,0 +1,41 @@
+import { backendReport } from '../backend';
+import { countParameters } from '../config';
+import { DEFAULT_MODEL_DIR } from '../default-model';
+import { readModelMeta } from '../persistence';
+import { parse, UsageError } from './args';
+
+export async function infoCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  if (positionals.length > 1) throw new UsageError('info takes one model folder');
+  const dir = positionals[0] ?? DEFAULT_MODEL_DIR;
+  const meta = await readModelMeta(dir);
+  const params = countParameters(meta.network, meta.vocabulary.length + 1);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ dir, parameters: params, ...meta }, null, 2)}\n`);
+    return 0;
+  }
+  const t = meta.training;
+  const lines = [
+    `${meta.name}  (${dir})`,
+    `  network     ${meta.preset ?? 'custom'}: embedding ${meta.network.embedDim}, LSTM ${meta.network.hidden.join('x')}, dropout ${meta.network.dropout}; ${params.toLocaleString('en')} weights (${meta.weights.dtype})`,
+    `  vocabulary  ${meta.vocabulary.length} characters`,
+    `  training    ${t.steps} steps, ${t.charsSeen.toLocaleString('en')} characters seen, ${(t.seconds / 60).toFixed(1)} min on ${t.backend}`,
+    `  quality     ${meta.metrics.valLoss === null ? 'not evaluated' : `${meta.metrics.valLoss.toFixed(4)} nats/char (${meta.metrics.valBitsPerChar!.toFixed(3)} bits/char) on ${meta.metrics.valChars.toLocaleString('en')} validation characters`}`,
+  ];
+  if (meta.corpus) {
+    lines.push(`  corpus      ${meta.corpus.files.length} file(s), ${meta.corpus.characters.toLocaleString('en')} characters`);
+  }
+  if (meta.baseModel) {
+    lines.push(`  base model  ${meta.baseModel.name}${meta.baseModel.valLoss === null ? '' : ` (${meta.baseModel.valLoss.toFixed(4)} nats/char on this text)`}`);
+  }
+  lines.push(`  created     ${meta.createdAt}, updated ${meta.updatedAt}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+export async function backendCommand(argv: string[]): Promise<number> {
+  parse(argv, {});
+  const report = backendReport()!;
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  return 0;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/** The `penwright` command line: train, suggest, eval, info, backend. */
+import { initBackend } from '../backend';
+import { isPenwrightError } from '../errors';
+import { USAGE, UsageError } from './args';
+
+type Command = (argv: string[]) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  train: async () => (await import('./train-command')).trainCommand,
+  suggest: async () => (await import('./suggest-command')).suggestCommand,
+  eval: async () => (await import('./eval-command')).evalCommand,
+  info: async () => (await import('./info-command')).infoCommand,
+  backend: async () => (await import('./info-command')).backendCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const command = await load();
+    await initBackend();
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isPenwrightError(e)) {
+      process.stderr.write(`${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`Unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+import { isPresetName } from '../config';
+import { readCorpus, requireText } from '../corpus';
+import { loadModel, disposeModel } from '../persistence';
+import { train } from '../train';
+import { parse, positiveNumber, UsageError } from './args';
+import { jsonLinesSink, terminalSink } from './progress';
+
+export async function trainCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    out: { type: 'string' },
+    size: { type: 'string' },
+    minutes: { type: 'string' },
+    steps: { type: 'string' },
+    from: { type: 'string' },
+    resume: { type: 'boolean' },
+    name: { type: 'string' },
+    seed: { type: 'string' },
+    'eval-every': { type: 'string' },
+    release: { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (!values.out) throw new UsageError('train needs --out DIR');
+  if (positionals.length === 0) throw new UsageError('train needs at least one file or folder of text');
+  if (values.size && !isPresetName(values.size)) throw new UsageError(`--size must be S, M or L, not "${values.size}"`);
+  if (values.from && values.resume) throw new UsageError('use either --from or --resume, not both');
+  if (values.from && values.size) throw new UsageError('--size does not apply with --from: the base model fixes the size');
+  const minutes = positiveNumber(values.minutes, '--minutes');
+  const steps = positiveNumber(values.steps, '--steps', true);
+  if (!minutes && !steps) throw new UsageError('train needs a budget: --minutes N or --steps N');
+  const seed = values.seed === undefined ? 1 : positiveNumber(values.seed, '--seed', true);
+
+  const log = (line: string) => process.stdout.write(`${line}\n`);
+  const corpus = await readCorpus(positionals);
+  requireText(corpus);
+  const s = corpus.summary;
+  if (values.json) log(JSON.stringify({ event: 'corpus', ...s }));
+  else {
+    log(`Corpus: ${s.files.length} file(s), ${s.characters.toLocaleString('en')} characters, ${s.distinctCharacters} distinct.`);
+    for (const k of s.skipped) log(`  skipped ${k.path}: ${k.reason}`);
+  }
+
+  const base = values.from ? await loadModel(values.from) : undefined;
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const sink = values.json ? jsonLinesSink(log) : terminalSink(process.stderr);
+  try {
+    const result = await train({
+      documents: corpus.documents.map((d) => d.text),
+      corpusSummary: s,
+      outDir: values.out,
+      name: values.name,
+      preset: values.size as 'S' | 'M' | 'L' | undefined,
+      base,
+      resume: values.resume,
+      maxSteps: steps,
+      maxSeconds: minutes ? minutes * 60 : undefined,
+      evalEverySteps: positiveNumber(values['eval-every'], '--eval-every', true) ?? 200,
+      release: values.release,
+      seed,
+      signal: controller.signal,
+      onProgress: (p) => sink.update(p),
+    });
+    sink.stop();
+    const m = result.model.meta;
+    const summary = {
+      event: 'done',
+      out: values.out,
+      stoppedBy: result.stoppedBy,
+      steps: result.steps,
+      charsSeen: result.charsSeen,
+      charsPerSecond: Math.round(result.charsPerSecond),
+      valLoss: m.metrics.valLoss,
+      valBitsPerChar: m.metrics.valBitsPerChar,
+      baseModel: m.baseModel,
+    };
+    if (values.json) log(JSON.stringify(summary));
+    else {
+      log(`${result.stoppedBy === 'cancelled' ? 'Stopped' : 'Finished'} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s).`);
+      if (m.metrics.valLoss !== null) {
+        log(`Validation loss: ${m.metrics.valLoss.toFixed(4)} nats/char (${m.metrics.valBitsPerChar!.toFixed(3)} bits/char).`);
+      }
+      if (m.baseModel?.valLoss != null) log(`Base model "${m.baseModel.name}" on the same text: ${m.baseModel.valLoss.toFixed(4)} nats/char.`);
+      log(`Saved to ${values.out}`);
+    }
+    disposeModel(result.model);
+    return result.stoppedBy === 'cancelled' ? 130 : 0;
+  } finally {
+    sink.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (base) disposeModel(base);
+  }
+}

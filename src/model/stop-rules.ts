@@ -1,0 +1,41 @@
+/**
+ * When a suggestion ends. Each rule looks at the text generated so far and the
+ * next character, and says whether to take it and whether to stop.
+ */
+export type StopRule = 'none' | 'word' | 'phrase' | 'sentence' | 'line';
+export const STOP_RULES: StopRule[] = ['none', 'word', 'phrase', 'sentence', 'line'];
+
+const PHRASE_END = /[,;:.!?…—–]/u;
+const SENTENCE_END = /[.!?…。！？]/u;
+const CLOSER = /["'”’»)\]]/u;
+
+export interface StopDecision {
+  take: boolean;
+  stop: boolean;
+}
+
+/** Decides for `next`, given the `text` generated so far under `rule`. */
+export function decideStop(rule: StopRule, text: string, next: string): StopDecision {
+  const hasContent = /\S/u.test(text);
+  if (next === '\n' && rule !== 'none' && (hasContent || rule === 'line')) return { take: false, stop: true };
+  switch (rule) {
+    case 'none':
+      return { take: true, stop: false };
+    case 'line':
+      return { take: true, stop: false };
+    case 'word':
+      // a leading space is allowed; the first whitespace after a word ends it
+      return /\s/u.test(next) && hasContent ? { take: false, stop: true } : { take: true, stop: false };
+    case 'phrase':
+      return { take: true, stop: hasContent && PHRASE_END.test(next) };
+    case 'sentence': {
+      const last = [...text].pop() ?? '';
+      // after a terminator, a closing quote or bracket still belongs to the sentence
+      if (SENTENCE_END.test(last) || (CLOSER.test(last) && SENTENCE_END.test([...text].slice(-2, -1)[0] ?? ''))) {
+        if (CLOSER.test(next) && !CLOSER.test(last)) return { take: true, stop: true };
+        return { take: false, stop: true };
+      }
+      return { take: true, stop: false };
+    }
+  }
+}

@@ -21,3 +21,28 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 }
 
 export const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+
+import { readFileSync } from 'node:fs';
+import { train, type TrainOptions, type TrainResult } from '../src/model/train';
+
+/** A slice of a real novel: enough for a tiny model to learn something in seconds. */
+export function aliceText(chars = 30_000): string {
+  return readFileSync(join(CORPORA, 'alice-in-wonderland.txt'), 'utf8').replace(/\r\n?/g, '\n').slice(5000, 5000 + chars);
+}
+
+export const TINY_NETWORK = { embedDim: 16, hidden: [48], dropout: 0 };
+export const TINY_TWO_LAYER = { embedDim: 8, hidden: [24, 24], dropout: 0.1 };
+
+/** Trains a tiny model quickly (small batches and windows). */
+export function trainTiny(options: Partial<TrainOptions> & { documents: string[] }): Promise<TrainResult> {
+  return train({
+    network: TINY_NETWORK,
+    batchSize: 16,
+    seqLength: 32,
+    learningRate: 1e-2,
+    maxSteps: 40,
+    checkpointEverySeconds: 0,
+    seed: 5,
+    ...options,
+  });
+}

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam';
 import { backendReport } from './backend';
-import { sampleBatch, splitDocuments, validationBatches, type SplitText } from './batches';
+import { DOCUMENT_SEPARATOR, sampleBatch, splitDocuments, validationBatches, type SplitText } from './batches';
 import { PRESETS, trainFlopsPerChar, type NetworkConfig, type PresetName } from './config';
 import { PenwrightError, isPenwrightError } from './errors';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, bitsPerChar, type CorpusSummaryMeta, type HistoryPoint, type ModelMeta } from './metadata';
@@ -216,7 +216,8 @@ async function prepare(options: TrainOptions): Promise<RunState> {
   }
   const preset = options.preset ?? 'M';
   const network = options.network ?? PRESETS[preset];
-  const vocab = Vocabulary.fromText(options.documents);
+  // the separator is in every vocabulary: sessions start after it, as documents do in training
+  const vocab = Vocabulary.fromText([...options.documents, DOCUMENT_SEPARATOR]);
   const learningRate = options.learningRate ?? 2e-3;
   return {
     params: initParams(network, vocab.size, seed),

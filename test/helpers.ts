@@ -27,7 +27,9 @@ import { train, type TrainOptions, type TrainResult } from '../src/model/train';
 
 /** A slice of a real novel: enough for a tiny model to learn something in seconds. */
 export function aliceText(chars = 30_000): string {
-  return readFileSync(join(CORPORA, 'alice-in-wonderland.txt'), 'utf8').replace(/\r\n?/g, '\n').slice(5000, 5000 + chars);
+  return readFileSync(join(CORPORA, 'alice-in-wonderland.txt'), 'utf8')
+    .replace(/\r\n?/g, '\n')
+    .slice(5000, 5000 + chars);
 }
 
 export const TINY_NETWORK = { embedDim: 16, hidden: [48], dropout: 0 };

@@ -64,7 +64,12 @@ export function sampleBatch(ids: Int32Array, batch: number, steps: number, rng: 
  * All non-overlapping windows of T+1 ids (the state starts from zero in each),
  * grouped into batches of up to `batch` windows; `maxWindows` caps the count.
  */
-export function* validationBatches(ids: Int32Array, batch: number, steps: number, maxWindows = Infinity): Generator<SequenceBatch> {
+export function* validationBatches(
+  ids: Int32Array,
+  batch: number,
+  steps: number,
+  maxWindows = Infinity,
+): Generator<SequenceBatch> {
   const T = Math.min(steps, ids.length - 1);
   if (T < 1) return;
   const windows = Math.min(Math.floor((ids.length - 1) / T), maxWindows);

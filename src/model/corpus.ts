@@ -37,7 +37,12 @@ export interface ReadCorpusOptions {
   maxFiles?: number;
 }
 
-async function collectFiles(path: string, out: string[], skipped: CorpusSummary['skipped'], explicit: boolean): Promise<void> {
+async function collectFiles(
+  path: string,
+  out: string[],
+  skipped: CorpusSummary['skipped'],
+  explicit: boolean,
+): Promise<void> {
   let stat;
   try {
     stat = await fs.stat(path);

@@ -27,7 +27,10 @@ export function normaliseText(text: string): string {
 
 export function decodeText(bytes: Uint8Array, fileName: string): string {
   if (startsWith(bytes, [0xff, 0xfe, 0x00, 0x00]) || startsWith(bytes, [0x00, 0x00, 0xfe, 0xff])) {
-    throw new PenwrightError('UNDECODABLE_FILE', `${fileName} is UTF-32 text, which Penwright does not read. Save it as UTF-8 and try again.`);
+    throw new PenwrightError(
+      'UNDECODABLE_FILE',
+      `${fileName} is UTF-32 text, which Penwright does not read. Save it as UTF-8 and try again.`,
+    );
   }
   let encoding: 'utf-8' | 'utf-16le' | 'utf-16be' = 'utf-8';
   let offset = 0;
@@ -38,16 +41,25 @@ export function decodeText(bytes: Uint8Array, fileName: string): string {
   if (encoding === 'utf-8') {
     for (const [kind, magic] of BINARY_MAGIC) {
       if (startsWith(bytes, magic)) {
-        throw new PenwrightError('BINARY_FILE', `${fileName} looks like a ${kind}, not plain text. Export it as .txt or .md first.`);
+        throw new PenwrightError(
+          'BINARY_FILE',
+          `${fileName} looks like a ${kind}, not plain text. Export it as .txt or .md first.`,
+        );
       }
     }
     const probe = bytes.subarray(0, 8192);
     if (probe.includes(0)) {
-      throw new PenwrightError('BINARY_FILE', `${fileName} is a binary file, not plain text. Only .txt and .md text files can be used.`);
+      throw new PenwrightError(
+        'BINARY_FILE',
+        `${fileName} is a binary file, not plain text. Only .txt and .md text files can be used.`,
+      );
     }
   }
   if (encoding !== 'utf-8' && (bytes.length - offset) % 2 !== 0) {
-    throw new PenwrightError('UNDECODABLE_FILE', `${fileName} says it is UTF-16 but has an odd number of bytes; it may be damaged.`);
+    throw new PenwrightError(
+      'UNDECODABLE_FILE',
+      `${fileName} says it is UTF-16 but has an odd number of bytes; it may be damaged.`,
+    );
   }
   let text: string;
   try {
@@ -58,9 +70,13 @@ export function decodeText(bytes: Uint8Array, fileName: string): string {
       `${fileName} is not valid ${encoding === 'utf-8' ? 'UTF-8' : 'UTF-16'} text (it may use an older encoding such as Windows-1252). Save it as UTF-8 and try again.`,
     );
   }
+  // eslint-disable-next-line no-control-regex -- counting control characters is the point
   const controls = text.slice(0, 8192).match(/[\u0000-\u0008\u000e-\u001f]/g)?.length ?? 0;
   if (controls > 8 && controls > text.slice(0, 8192).length / 100) {
-    throw new PenwrightError('BINARY_FILE', `${fileName} contains control characters, so it is probably not a text document.`);
+    throw new PenwrightError(
+      'BINARY_FILE',
+      `${fileName} contains control characters, so it is probably not a text document.`,
+    );
   }
   return normaliseText(text);
 }

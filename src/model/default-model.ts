@@ -5,4 +5,11 @@ import { fileURLToPath } from 'node:url';
  * Where the bundled default model lives in a source checkout. The packaged app
  * passes its own resources path instead (the model is an extra resource).
  */
-export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'models', 'default');
+export const DEFAULT_MODEL_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'resources',
+  'models',
+  'default',
+);

@@ -46,7 +46,9 @@ export class InferenceNet {
     const built = tf.tidy(() => ({
       inputTable: tf.add(tf.matMul(p('embedding'), p('lstm0/W')), p('lstm0/b')) as tf.Tensor2D,
       u0: tf.clone(p('lstm0/U')) as tf.Tensor2D,
-      stacked: this.hidden.slice(1).map((_, i) => tf.concat([p(`lstm${i + 1}/W`), p(`lstm${i + 1}/U`)], 0) as tf.Tensor2D),
+      stacked: this.hidden
+        .slice(1)
+        .map((_, i) => tf.concat([p(`lstm${i + 1}/W`), p(`lstm${i + 1}/U`)], 0) as tf.Tensor2D),
       biases: this.hidden.slice(1).map((_, i) => tf.clone(p(`lstm${i + 1}/b`)) as tf.Tensor1D),
       outW: tf.clone(p('output/W')) as tf.Tensor2D,
       outB: tf.clone(p('output/b')) as tf.Tensor1D,

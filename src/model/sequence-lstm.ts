@@ -94,11 +94,11 @@ export function tallTransposeMatMul(a: tf.Tensor2D, b: tf.Tensor2D, chunks = 8):
     let sum: tf.Tensor2D | undefined;
     for (let start = 0; start < n; start += size) {
       const len = Math.min(size, n - start);
-      const part = tf.matMul(
+      const part: tf.Tensor2D = tf.matMul(
         tf.transpose(tf.slice(a, [start, 0], [len, a.shape[1]])),
         tf.slice(b, [start, 0], [len, b.shape[1]]),
       );
-      sum = sum ? tf.add(sum, part) : part;
+      sum = sum ? (tf.add(sum, part) as tf.Tensor2D) : part;
     }
     return sum!;
   });
@@ -136,7 +136,11 @@ async function layerForward(
   const [p, us] = arena.keepAll(
     tf.tidy(() => {
       const scale = gateScale(hidden);
-      return [tf.mul(tf.add(tf.matMul(x, w), b), scale), tf.mul(u, scale)] as tf.Tensor2D[];
+      // scaling the (small) weights instead of the [T*B, 4H] product saves two passes over it
+      return [
+        tf.fused.matMul({ a: x, b: tf.mul(w, scale) as tf.Tensor2D, bias: tf.mul(b, scale) }),
+        tf.mul(u, scale),
+      ] as tf.Tensor2D[];
     }),
   );
   let h: tf.Tensor2D = arena.keep(tf.zeros([batch, hidden]));
@@ -210,12 +214,7 @@ async function layerBackward(
       const cPrev = tf.concat([tf.zeros([batch, hidden]), tf.slice(cache.c, [0, 0], [(steps - 1) * batch, hidden])], 0);
       const dSig = (s: tf.Tensor) => tf.mul(s, tf.sub(1, s));
       const m = tf.concat(
-        [
-          tf.mul(g, dSig(i)),
-          tf.mul(cPrev, dSig(f)),
-          tf.mul(i, tf.sub(1, tf.square(g))),
-          tf.mul(cache.tc, dSig(o)),
-        ],
+        [tf.mul(g, dSig(i)), tf.mul(cPrev, dSig(f)), tf.mul(i, tf.sub(1, tf.square(g))), tf.mul(cache.tc, dSig(o))],
         1,
       );
       const k = tf.mul(o, tf.sub(1, tf.square(cache.tc)));
@@ -280,7 +279,7 @@ function layerCount(params: ParamMap): number {
 
 function oneHotFloat(ids: tf.Tensor1D, depth: number): tf.Tensor2D {
   // wasm's float32 oneHot returns int32 bit patterns: build it as int32, then cast.
-  return tf.cast(tf.oneHot(ids, depth, 1, 0, 'int32'), 'float32');
+  return tf.cast(tf.oneHot(ids, depth, 1, 0, 'int32'), 'float32') as tf.Tensor2D;
 }
 
 export interface ForwardResult {
@@ -349,7 +348,9 @@ async function pass(
       );
       caches.push(cache);
       const dropHere = backward && options.dropout > 0 && l < layers - 1;
-      const mask = dropHere ? arena.keep(dropoutMask([n, cache.h.shape[1]], options.dropout, options.seed + l)) : undefined;
+      const mask = dropHere
+        ? arena.keep(dropoutMask([n, cache.h.shape[1]], options.dropout, options.seed + l))
+        : undefined;
       masks.push(mask);
       x = mask ? arena.keep(tf.mul(cache.h, mask)) : cache.h;
       if (!backward) {

@@ -98,7 +98,8 @@ export class SuggestionSession {
   }
 
   private advance(state: LstmState, chars: string[]): LstmState {
-    for (const ch of chars) state = this.net.step(state, Int32Array.of(this.vocab.idOf(ch.codePointAt(0)!)), false).state;
+    for (const ch of chars)
+      state = this.net.step(state, Int32Array.of(this.vocab.idOf(ch.codePointAt(0)!)), false).state;
     return state;
   }
 
@@ -154,7 +155,11 @@ export class SuggestionSession {
     this.version++;
     // Common prefix between the new text and what was absorbed (in document positions).
     let common = this.origin;
-    while (common < length && common - this.origin < this.absorbed.length && chars[common] === this.absorbed[common - this.origin]) {
+    while (
+      common < length &&
+      common - this.origin < this.absorbed.length &&
+      chars[common] === this.absorbed[common - this.origin]
+    ) {
       common++;
     }
     const coldOrigin = Math.max(0, length - this.contextChars);
@@ -168,7 +173,7 @@ export class SuggestionSession {
       this.resetTo(coldOrigin);
     } else if (length - common > this.contextChars) {
       this.resetTo(coldOrigin);
-    } else {
+    } else if (common - this.origin < this.absorbed.length) {
       this.rewindTo(common - this.origin);
     }
     this.absorb(chars.slice(this.origin + this.absorbed.length));

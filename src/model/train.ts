@@ -13,7 +13,14 @@ import { backendReport } from './backend';
 import { DOCUMENT_SEPARATOR, sampleBatch, splitDocuments, validationBatches, type SplitText } from './batches';
 import { PRESETS, trainFlopsPerChar, type NetworkConfig, type PresetName } from './config';
 import { PenwrightError, isPenwrightError } from './errors';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, bitsPerChar, type CorpusSummaryMeta, type HistoryPoint, type ModelMeta } from './metadata';
+import {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  bitsPerChar,
+  type CorpusSummaryMeta,
+  type HistoryPoint,
+  type ModelMeta,
+} from './metadata';
 import { cloneParams, disposeParams, extendVocabulary, initParams, type ParamMap } from './params';
 import { loadModel, loadTrainingState, saveModel, type CharModel, type TrainingState } from './persistence';
 import { Rng } from './rng';
@@ -119,7 +126,7 @@ interface RunState {
 
 function freshMeta(
   name: string,
-  preset: PresetName | null,
+  preset: string | null,
   network: NetworkConfig,
   vocab: Vocabulary,
   options: TrainOptions,
@@ -229,7 +236,16 @@ async function prepare(options: TrainOptions): Promise<RunState> {
     charsSeen: 0,
     secondsBefore: 0,
     history: [],
-    meta: freshMeta(options.name ?? 'My model', options.network ? null : preset, network, vocab, options, batchSize, seqLength, learningRate),
+    meta: freshMeta(
+      options.name ?? 'My model',
+      options.network ? null : preset,
+      network,
+      vocab,
+      options,
+      batchSize,
+      seqLength,
+      learningRate,
+    ),
     vocab,
   };
 }
@@ -264,7 +280,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const fraction = () =>
     Math.min(
       1,
-      Math.max(options.maxSteps ? runSteps() / options.maxSteps : 0, options.maxSeconds ? elapsed() / options.maxSeconds : 0),
+      Math.max(
+        options.maxSteps ? runSteps() / options.maxSteps : 0,
+        options.maxSeconds ? elapsed() / options.maxSeconds : 0,
+      ),
     );
   const rate = () => (trainSeconds > 0 ? ((s.step - startStep) * batchSize * seqLength) / trainSeconds : 0);
   const report = (phase: TrainProgress['phase']) => {
@@ -299,7 +318,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       if (s.best) disposeParams(s.best);
       s.best = cloneParams(s.params);
     }
-    s.history.push({ step: s.step, chars: s.charsSeen, seconds: s.secondsBefore + elapsed(), trainLoss, valLoss: loss });
+    s.history.push({
+      step: s.step,
+      chars: s.charsSeen,
+      seconds: s.secondsBefore + elapsed(),
+      trainLoss,
+      valLoss: loss,
+    });
     return loss;
   };
 
@@ -366,7 +391,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         (options.evalEverySeconds && now - lastEvalAt >= options.evalEverySeconds * 1000);
       if (due) await evaluate(options.signal);
       report('training');
-      if (options.checkpointEverySeconds !== 0 && now - lastCheckpointAt >= (options.checkpointEverySeconds ?? 300) * 1000) {
+      if (
+        options.checkpointEverySeconds !== 0 &&
+        now - lastCheckpointAt >= (options.checkpointEverySeconds ?? 300) * 1000
+      ) {
         await checkpoint(false);
       }
     }

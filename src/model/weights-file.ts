@@ -65,7 +65,12 @@ export async function encodeTensors(
     const values = (await t.data()) as Float32Array;
     const bytes = dtype === 'float16' ? float32ToFloat16(values) : Float32Array.from(values);
     chunks.push(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    specs.push({ name, shape: t.shape, dtype: 'float32', ...(dtype === 'float16' ? { quantization: { dtype: 'float16' } } : {}) });
+    specs.push({
+      name,
+      shape: t.shape,
+      dtype: 'float32',
+      ...(dtype === 'float16' ? { quantization: { dtype: 'float16' } } : {}),
+    });
   }
   const data = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let o = 0;

@@ -8,7 +8,11 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'src', 'model', 'cli', 'main.ts');
 
 function penwright(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -20,7 +24,18 @@ describe('penwright CLI', () => {
   afterAll(() => tmp.cleanup());
 
   it('prints usage and exits non-zero on wrong arguments', () => {
-    for (const args of [[], ['frobnicate'], ['train', corpus], ['train', corpus, '--out', modelDir], ['train', corpus, '--out', modelDir, '--steps', 'x'], ['suggest'], ['suggest', '--stop', 'never', 'hi'], ['suggest', '--temps', '0.2,abc', 'hi'], ['eval', corpus], ['train', corpus, '--out', modelDir, '--steps', '1', '--size', 'XL']]) {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['train', corpus],
+      ['train', corpus, '--out', modelDir],
+      ['train', corpus, '--out', modelDir, '--steps', 'x'],
+      ['suggest'],
+      ['suggest', '--stop', 'never', 'hi'],
+      ['suggest', '--temps', '0.2,abc', 'hi'],
+      ['eval', corpus],
+      ['train', corpus, '--out', modelDir, '--steps', '1', '--size', 'XL'],
+    ]) {
       const r = penwright(...args);
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stdout + r.stderr, args.join(' ')).toMatch(/Usage:/);
@@ -28,16 +43,43 @@ describe('penwright CLI', () => {
   });
 
   it('trains with JSON progress, then suggests, evaluates and describes the model', () => {
-    const train = penwright('train', corpus, '--out', modelDir, '--size', 'S', '--steps', '6', '--eval-every', '3', '--json');
+    const train = penwright(
+      'train',
+      corpus,
+      '--out',
+      modelDir,
+      '--size',
+      'S',
+      '--steps',
+      '6',
+      '--eval-every',
+      '3',
+      '--json',
+    );
     expect(train.code, train.stderr).toBe(0);
-    const events = train.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = train.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0].event).toBe('corpus');
     expect(events.filter((e) => e.event === 'progress' && e.phase === 'evaluating').length).toBe(2);
     const done = events.at(-1);
     expect(done).toMatchObject({ event: 'done', steps: 6, stoppedBy: 'budget' });
     expect(done.valLoss).toBeGreaterThan(0);
 
-    const suggest = penwright('suggest', '--model', modelDir, '--temps', '0.2,0.8,1.2', '--chars', '16', '--seed', '4', '--json', 'Alice was');
+    const suggest = penwright(
+      'suggest',
+      '--model',
+      modelDir,
+      '--temps',
+      '0.2,0.8,1.2',
+      '--chars',
+      '16',
+      '--seed',
+      '4',
+      '--json',
+      'Alice was',
+    );
     expect(suggest.code, suggest.stderr).toBe(0);
     const suggestions = JSON.parse(suggest.stdout);
     expect(suggestions.map((s: { temperature: number }) => s.temperature)).toEqual([0.2, 0.8, 1.2]);

@@ -41,7 +41,9 @@ describe('decoding text files', () => {
   });
 
   it('refuses binary files, naming them', () => {
-    expect(codeOf(() => decodeText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]), 'photo.png'))).toBe('BINARY_FILE');
+    expect(codeOf(() => decodeText(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a]), 'photo.png'))).toBe(
+      'BINARY_FILE',
+    );
     expect(codeOf(() => decodeText(Buffer.from('%PDF-1.7 ...'), 'book.pdf'))).toBe('BINARY_FILE');
     expect(codeOf(() => decodeText(Buffer.from([0x41, 0x00, 0x42, 0x43]), 'data.txt'))).toBe('BINARY_FILE');
     expect(() => decodeText(Buffer.from([1, 0, 2]), 'data.txt')).toThrow(/data\.txt/);

@@ -7,7 +7,7 @@ import { isPenwrightError } from '../../src/model/errors';
 import { disposeModel, loadModel, readModelMeta, saveModel, type CharModel } from '../../src/model/persistence';
 import { InferenceNet } from '../../src/model/inference';
 import { float32ToFloat16 } from '../../src/model/weights-file';
-import { aliceText, maxAbsDiff, tempDir, trainTiny, useTestBackend } from '../helpers';
+import { aliceText, tempDir, trainTiny, useTestBackend } from '../helpers';
 
 function nextCharProbs(model: CharModel, text: string): Float32Array {
   const net = new InferenceNet(model);
@@ -85,7 +85,7 @@ describe('model persistence', () => {
   it('converts float32 to float16 as tfjs decodes it (rounding, subnormals, infinities)', () => {
     const values = Float32Array.from([0, -0, 1, -2.5, 65504, 1e6, -1e6, 6e-8, 1e-5, 3.14159, 0.1, 1e-9]);
     const half = float32ToFloat16(values);
-    const decoded = tf.io.decodeWeights(half.buffer, [
+    const decoded = tf.io.decodeWeights(half.buffer as ArrayBuffer, [
       { name: 'x', shape: [values.length], dtype: 'float32', quantization: { dtype: 'float16' } },
     ]).x;
     const out = decoded.dataSync();
@@ -116,7 +116,9 @@ describe('model persistence', () => {
     const target = join(tmp.path, 'killed');
     await saveModel(target, model);
     const script = join(import.meta.dirname, 'fixtures', 'save-forever.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, dir, target], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, dir, target], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let saves = 0;
     child.stdout.on('data', (d: Buffer) => (saves += d.toString().split('\n').filter(Boolean).length));
     await new Promise((r) => setTimeout(r, 4000));
@@ -159,12 +161,17 @@ describe('model persistence', () => {
     it('a metadata field of the wrong type', () => {
       const d = damaged('field', (d) => {
         const meta = JSON.parse(readFileSync(join(d, 'penwright.json'), 'utf8'));
-        writeFileSync(join(d, 'penwright.json'), JSON.stringify({ ...meta, network: { ...meta.network, hidden: 'big' } }));
+        writeFileSync(
+          join(d, 'penwright.json'),
+          JSON.stringify({ ...meta, network: { ...meta.network, hidden: 'big' } }),
+        );
       });
       return expectCode(loadModel(d), 'CORRUPT_MODEL', /network\.hidden/);
     });
     it('truncated weights', () => {
-      const d = damaged('short', (d) => writeFileSync(join(d, 'weights.bin'), readFileSync(join(d, 'weights.bin')).subarray(0, 100)));
+      const d = damaged('short', (d) =>
+        writeFileSync(join(d, 'weights.bin'), readFileSync(join(d, 'weights.bin')).subarray(0, 100)),
+      );
       return expectCode(loadModel(d), 'CORRUPT_MODEL', /bytes/);
     });
     it('missing weights', () => {

@@ -9,7 +9,9 @@ function referenceMeanLoss(p: Record<string, tf.Tensor>, layers: number, data: S
   const { batch, steps } = data;
   let x = tf.gather(p.embedding, tf.tensor1d(data.inputs, 'int32')) as tf.Tensor2D;
   for (let l = 0; l < layers; l++) {
-    const w = p[`lstm${l}/W`], u = p[`lstm${l}/U`], b = p[`lstm${l}/b`];
+    const w = p[`lstm${l}/W`],
+      u = p[`lstm${l}/U`],
+      b = p[`lstm${l}/b`];
     const hidden = u.shape[0];
     let h: tf.Tensor = tf.zeros([batch, hidden]);
     let c: tf.Tensor = tf.zeros([batch, hidden]);
@@ -32,7 +34,7 @@ function referenceMeanLoss(p: Record<string, tf.Tensor>, layers: number, data: S
 
 function randomBatch(batch: number, steps: number, vocab: number, seed: number): SequenceBatch {
   let s = seed;
-  const rand = () => ((s = (s * 16807) % 2147483647) % vocab);
+  const rand = () => (s = (s * 16807) % 2147483647) % vocab;
   return {
     batch,
     steps,

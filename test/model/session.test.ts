@@ -53,7 +53,8 @@ describe('suggestion session', () => {
     session.setText('Alice');
     const distinct = async (t: number) => {
       const texts = new Set<string>();
-      for (let seed = 1; seed <= 12; seed++) texts.add((await session.suggest({ temperatures: [t], maxChars: 12, seed }))[0].text);
+      for (let seed = 1; seed <= 12; seed++)
+        texts.add((await session.suggest({ temperatures: [t], maxChars: 12, seed }))[0].text);
       return texts.size;
     };
     const low = await distinct(0.1);
@@ -64,10 +65,13 @@ describe('suggestion session', () => {
   });
 
   it('absorbs a typed character with one model step and matches a fresh session', async () => {
-    const text = aliceText(600);
+    // 655 characters: not on a snapshot boundary, so nothing may be re-read from one
+    const text = aliceText(655);
     const session = new SuggestionSession(model);
     session.setText(text);
     session.setText(text + 'A');
+    expect(session.lastStepCount).toBe(1);
+    session.setText(text + 'Al');
     expect(session.lastStepCount).toBe(1);
     const fresh = new SuggestionSession(model);
     fresh.setText(text + 'A');

@@ -60,9 +60,9 @@ describe('training', () => {
   });
 
   it('refuses to resume a folder without training state', async () => {
-    await expect(trainTiny({ documents: [aliceText(2000)], outDir: `${tmp.path}/nothing`, resume: true })).rejects.toThrow(
-      /no model|no training state/,
-    );
+    await expect(
+      trainTiny({ documents: [aliceText(2000)], outDir: `${tmp.path}/nothing`, resume: true }),
+    ).rejects.toThrow(/no model|no training state/);
   });
 
   it('stops within a second of cancellation, even mid-step, and saves a usable model', async () => {

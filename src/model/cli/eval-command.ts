@@ -14,7 +14,11 @@ export async function evalCommand(argv: string[]): Promise<number> {
   requireText(corpus);
   const model = await loadModel(values.model);
   try {
-    const { train: ids } = splitDocuments(corpus.documents.map((d) => d.text), model.vocab, 0);
+    const { train: ids } = splitDocuments(
+      corpus.documents.map((d) => d.text),
+      model.vocab,
+      0,
+    );
     let unknown = 0;
     for (const id of ids) if (id === 0) unknown++;
     const { loss, chars } = await evaluateText(model.params, ids);

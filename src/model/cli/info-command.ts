@@ -23,10 +23,14 @@ export async function infoCommand(argv: string[]): Promise<number> {
     `  quality     ${meta.metrics.valLoss === null ? 'not evaluated' : `${meta.metrics.valLoss.toFixed(4)} nats/char (${meta.metrics.valBitsPerChar!.toFixed(3)} bits/char) on ${meta.metrics.valChars.toLocaleString('en')} validation characters`}`,
   ];
   if (meta.corpus) {
-    lines.push(`  corpus      ${meta.corpus.files.length} file(s), ${meta.corpus.characters.toLocaleString('en')} characters`);
+    lines.push(
+      `  corpus      ${meta.corpus.files.length} file(s), ${meta.corpus.characters.toLocaleString('en')} characters`,
+    );
   }
   if (meta.baseModel) {
-    lines.push(`  base model  ${meta.baseModel.name}${meta.baseModel.valLoss === null ? '' : ` (${meta.baseModel.valLoss.toFixed(4)} nats/char on this text)`}`);
+    lines.push(
+      `  base model  ${meta.baseModel.name}${meta.baseModel.valLoss === null ? '' : ` (${meta.baseModel.valLoss.toFixed(4)} nats/char on this text)`}`,
+    );
   }
   lines.push(`  created     ${meta.createdAt}, updated ${meta.updatedAt}`);
   process.stdout.write(`${lines.join('\n')}\n`);

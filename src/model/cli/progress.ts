@@ -11,7 +11,9 @@ function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '--';
   const s = Math.round(seconds);
   const m = Math.floor(s / 60);
-  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}m${String(s % 60).padStart(2, '0')}s`;
+  return m >= 60
+    ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`
+    : `${m}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 const fmt = (x: number | null) => (x === null ? '--' : x.toFixed(3));
@@ -47,7 +49,8 @@ export function terminalSink(stream: NodeJS.WriteStream): ProgressSink {
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: '{bar} {percentage}% | step {step} | loss {loss} | val {val} | {rate} chars/s | {eta_text} left | {phase}',
+      format:
+        '{bar} {percentage}% | step {step} | loss {loss} | val {val} | {rate} chars/s | {eta_text} left | {phase}',
       hideCursor: true,
       stream,
     },

@@ -45,11 +45,17 @@ export async function suggestCommand(argv: string[]): Promise<number> {
     const suggestions = await session.suggest(options);
     if (values.json) {
       process.stdout.write(
-        `${JSON.stringify(suggestions.map((s) => ({ temperature: s.temperature, text: s.text, logprob: s.logprob })), null, 2)}\n`,
+        `${JSON.stringify(
+          suggestions.map((s) => ({ temperature: s.temperature, text: s.text, logprob: s.logprob })),
+          null,
+          2,
+        )}\n`,
       );
     } else {
       for (const s of suggestions) {
-        process.stdout.write(`T=${s.temperature.toFixed(2)}  (avg log p ${s.logprob.toFixed(2)})  ${JSON.stringify(s.text)}\n`);
+        process.stdout.write(
+          `T=${s.temperature.toFixed(2)}  (avg log p ${s.logprob.toFixed(2)})  ${JSON.stringify(s.text)}\n`,
+        );
       }
     }
     return 0;

@@ -23,7 +23,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('train needs at least one file or folder of text');
   if (values.size && !isPresetName(values.size)) throw new UsageError(`--size must be S, M or L, not "${values.size}"`);
   if (values.from && values.resume) throw new UsageError('use either --from or --resume, not both');
-  if (values.from && values.size) throw new UsageError('--size does not apply with --from: the base model fixes the size');
+  if (values.from && values.size)
+    throw new UsageError('--size does not apply with --from: the base model fixes the size');
   const minutes = positiveNumber(values.minutes, '--minutes');
   const steps = positiveNumber(values.steps, '--steps', true);
   if (!minutes && !steps) throw new UsageError('train needs a budget: --minutes N or --steps N');
@@ -35,7 +36,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const s = corpus.summary;
   if (values.json) log(JSON.stringify({ event: 'corpus', ...s }));
   else {
-    log(`Corpus: ${s.files.length} file(s), ${s.characters.toLocaleString('en')} characters, ${s.distinctCharacters} distinct.`);
+    log(
+      `Corpus: ${s.files.length} file(s), ${s.characters.toLocaleString('en')} characters, ${s.distinctCharacters} distinct.`,
+    );
     for (const k of s.skipped) log(`  skipped ${k.path}: ${k.reason}`);
   }
 
@@ -77,11 +80,16 @@ export async function trainCommand(argv: string[]): Promise<number> {
     };
     if (values.json) log(JSON.stringify(summary));
     else {
-      log(`${result.stoppedBy === 'cancelled' ? 'Stopped' : 'Finished'} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s).`);
+      log(
+        `${result.stoppedBy === 'cancelled' ? 'Stopped' : 'Finished'} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s).`,
+      );
       if (m.metrics.valLoss !== null) {
-        log(`Validation loss: ${m.metrics.valLoss.toFixed(4)} nats/char (${m.metrics.valBitsPerChar!.toFixed(3)} bits/char).`);
+        log(
+          `Validation loss: ${m.metrics.valLoss.toFixed(4)} nats/char (${m.metrics.valBitsPerChar!.toFixed(3)} bits/char).`,
+        );
       }
-      if (m.baseModel?.valLoss != null) log(`Base model "${m.baseModel.name}" on the same text: ${m.baseModel.valLoss.toFixed(4)} nats/char.`);
+      if (m.baseModel?.valLoss != null)
+        log(`Base model "${m.baseModel.name}" on the same text: ${m.baseModel.valLoss.toFixed(4)} nats/char.`);
       log(`Saved to ${values.out}`);
     }
     disposeModel(result.model);

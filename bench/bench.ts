@@ -1,0 +1,205 @@
+/**
+ * `npm run bench`: speed and memory of the model core on this machine, as one
+ * JSON object on stdout (progress on stderr). Each figure is a median over
+ * repeated runs, with its spread ((max - min) / median) so noise is visible.
+ *
+ * Keys (dots are nesting): backend, train.S.chars_per_s, train.S.gflops,
+ * train.M.chars_per_s, train.M.gflops, matmul_gflops, suggest.p50_ms,
+ * suggest.p95_ms, absorb_char_ms, prime_1000_ms, tensors_before,
+ * tensors_after, rss_mb.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '../src/model/backend';
+import { PRESETS, type PresetName } from '../src/model/config';
+import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
+import { initParams } from '../src/model/params';
+import { disposeModel, loadModel, type CharModel } from '../src/model/persistence';
+import { SuggestionSession } from '../src/model/session';
+import { train, trainingGflops } from '../src/model/train';
+import { Vocabulary } from '../src/model/vocab';
+import { median, percentile, round, spread } from './stats';
+
+const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const quick = process.argv.includes('--quick');
+
+function shakespeare(): string {
+  return readFileSync(join(CORPORA, 'tinyshakespeare.txt'), 'utf8');
+}
+
+async function trainingSpeed(preset: PresetName, steps: number) {
+  const stepSeconds: number[] = [];
+  let last = 0;
+  const result = await train({
+    documents: [shakespeare()],
+    preset,
+    batchSize: 64,
+    seqLength: 100,
+    maxSteps: steps,
+    maxValidationWindows: 1,
+    checkpointEverySeconds: 0,
+    seed: 1,
+    onProgress: (p) => {
+      if (p.phase !== 'training') return;
+      if (p.step > 0) stepSeconds.push(p.elapsedSeconds - last);
+      last = p.elapsedSeconds;
+    },
+  });
+  const vocabSize = result.model.vocab.size;
+  disposeModel(result.model);
+  const measured = stepSeconds.slice(2); // the first steps warm up the wasm kernels
+  const rates = measured.map((s) => 6400 / s);
+  const rate = median(rates);
+  return {
+    chars_per_s: Math.round(rate),
+    gflops: round(trainingGflops(PRESETS[preset], vocabSize, rate)),
+    steps_measured: measured.length,
+    spread: round(spread(rates), 3),
+  };
+}
+
+/** What the backend's plain matmul reaches: the ceiling for training speed. */
+function matmulCeiling() {
+  const a = tf.randomNormal([1024, 1024]);
+  const b = tf.randomNormal([1024, 1024]);
+  const rates: number[] = [];
+  for (let i = 0; i < 12; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    c.dataSync();
+    const ms = performance.now() - t0;
+    c.dispose();
+    if (i >= 2) rates.push((2 * 1024 ** 3) / ms / 1e6);
+  }
+  tf.dispose([a, b]);
+  return { gflops: round(median(rates)), spread: round(spread(rates), 3) };
+}
+
+async function suggestionModel(): Promise<{ model: CharModel; source: string }> {
+  if (existsSync(join(DEFAULT_MODEL_DIR, 'penwright.json'))) {
+    return { model: await loadModel(DEFAULT_MODEL_DIR), source: 'default model' };
+  }
+  // Speed does not depend on the weights: a fresh M model stands in before the default exists.
+  const vocab = Vocabulary.fromText([shakespeare()]);
+  const network = PRESETS.M;
+  const model: CharModel = {
+    vocab,
+    params: initParams(network, vocab.size, 1),
+    meta: { network, vocabulary: vocab.toJSON() } as CharModel['meta'],
+  };
+  return { model, source: 'untrained M model (no default model yet)' };
+}
+
+async function suggestionSpeed(model: CharModel, calls: number) {
+  const text = shakespeare();
+  const context = text.slice(10_000, 11_000);
+  const primes: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const s = new SuggestionSession(model);
+    const t0 = performance.now();
+    s.setText(text.slice(20_000 + i * 1000, 21_000 + i * 1000));
+    primes.push(performance.now() - t0);
+    s.dispose();
+  }
+  const session = new SuggestionSession(model);
+  session.setText(context);
+  const absorbs: number[] = [];
+  let typed = context;
+  for (const ch of text.slice(11_000, 11_300)) {
+    typed += ch;
+    const t0 = performance.now();
+    session.setText(typed);
+    absorbs.push(performance.now() - t0);
+  }
+  session.setText(context);
+  const latencies: number[] = [];
+  const options = { temperatures: [0.2, 0.5, 0.8, 1.2], maxChars: 48, stop: 'none' as const };
+  for (let i = 0; i < 5; i++) await session.suggest(options); // warm-up
+  const tensorsBefore = tf.memory().numTensors;
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now();
+    await session.suggest({ ...options, seed: i + 1 });
+    latencies.push(performance.now() - t0);
+  }
+  const tensorsAfter = tf.memory().numTensors;
+  session.dispose();
+  return {
+    suggest: {
+      p50_ms: round(median(latencies)),
+      p95_ms: round(percentile(latencies, 95)),
+      calls,
+      continuations: 4,
+      max_chars: 48,
+      context_chars: 1000,
+    },
+    absorb_char_ms: round(median(absorbs), 3),
+    absorb_char_p95_ms: round(percentile(absorbs, 95), 3),
+    prime_1000_ms: round(median(primes)),
+    prime_1000_spread: round(spread(primes), 3),
+    suggest_tensor_check: { before: tensorsBefore, after: tensorsAfter },
+  };
+}
+
+/** 500 training steps (small batches: the code path is the same) must not grow the tensor count. */
+async function trainingLeakCheck() {
+  const documents = [shakespeare().slice(0, 50_000)];
+  const warm = await train({
+    documents,
+    preset: 'S',
+    batchSize: 8,
+    seqLength: 16,
+    maxSteps: 2,
+    checkpointEverySeconds: 0,
+  });
+  disposeModel(warm.model);
+  const before = tf.memory().numTensors;
+  const result = await train({
+    documents,
+    preset: 'S',
+    batchSize: 8,
+    seqLength: 16,
+    maxSteps: 500,
+    evalEverySteps: 100,
+    maxValidationWindows: 4,
+    checkpointEverySeconds: 0,
+  });
+  disposeModel(result.model);
+  return { steps: 500, before, after: tf.memory().numTensors };
+}
+
+async function main() {
+  const backend = await initBackend();
+  const tensorsBefore = tf.memory().numTensors;
+  log(`backend ${backend.label}; matmul ceiling`);
+  const matmul = matmulCeiling();
+  log('training S');
+  const trainS = await trainingSpeed('S', quick ? 6 : 20);
+  log('training M');
+  const trainM = await trainingSpeed('M', quick ? 4 : 10);
+  log('suggestions');
+  const { model, source } = await suggestionModel();
+  const suggestion = await suggestionSpeed(model, quick ? 50 : 1000);
+  disposeModel(model);
+  log('leak check: 500 training steps');
+  const leak = await trainingLeakCheck();
+  const out = {
+    backend: backend.label,
+    backend_not_used: backend.notUsed,
+    train: { S: trainS, M: trainM, batch: '64 x 100' },
+    matmul_gflops: matmul.gflops,
+    matmul_spread: matmul.spread,
+    suggest_model: source,
+    ...suggestion,
+    train_tensor_check: leak,
+    tensors_before: tensorsBefore,
+    tensors_after: tf.memory().numTensors,
+    rss_mb: Math.round(process.memoryUsage().rss / 1048576),
+    node: process.version,
+    when: new Date().toISOString(),
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+}
+
+await main();

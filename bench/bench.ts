@@ -4,12 +4,14 @@
  * repeated runs, with its spread ((max - min) / median) so noise is visible.
  *
  * Keys (dots are nesting): backend, train.S.chars_per_s, train.S.gflops,
- * train.M.chars_per_s, train.M.gflops, matmul_gflops, suggest.p50_ms,
+ * train.M.chars_per_s, train.M.gflops (on all cores: data-parallel threads),
+ * train.M.chars_per_s_1 (one thread), train.M.threads, matmul_gflops, suggest.p50_ms,
  * suggest.p95_ms, absorb_char_ms, prime_1000_ms, tensors_before,
  * tensors_after, rss_mb.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync, existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/model/backend';
 import { PRESETS, type PresetName } from '../src/model/config';
@@ -29,7 +31,7 @@ function shakespeare(): string {
   return readFileSync(join(CORPORA, 'tinyshakespeare.txt'), 'utf8');
 }
 
-async function trainingSpeed(preset: PresetName, steps: number) {
+async function trainingSpeed(preset: PresetName, steps: number, threads: number) {
   const stepSeconds: number[] = [];
   let last = 0;
   const result = await train({
@@ -41,6 +43,7 @@ async function trainingSpeed(preset: PresetName, steps: number) {
     maxValidationWindows: 1,
     checkpointEverySeconds: 0,
     seed: 1,
+    threads,
     onProgress: (p) => {
       if (p.phase !== 'training') return;
       if (p.step > 0) stepSeconds.push(p.elapsedSeconds - last);
@@ -174,10 +177,26 @@ async function main() {
   const tensorsBefore = tf.memory().numTensors;
   log(`backend ${backend.label}; matmul ceiling`);
   const matmul = matmulCeiling();
-  log('training S');
-  const trainS = await trainingSpeed('S', quick ? 6 : 20);
-  log('training M');
-  const trainM = await trainingSpeed('M', quick ? 4 : 10);
+  const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
+  const speeds = async (preset: PresetName, steps: number) => {
+    log(`training ${preset}, 1 thread`);
+    const one = await trainingSpeed(preset, steps, 1);
+    log(`training ${preset}, ${threads} threads`);
+    const many = threads > 1 ? await trainingSpeed(preset, steps, threads) : one;
+    return {
+      chars_per_s: many.chars_per_s,
+      gflops: many.gflops,
+      chars_per_s_1: one.chars_per_s,
+      gflops_1: one.gflops,
+      threads,
+      speedup: round(many.chars_per_s / one.chars_per_s, 2),
+      steps_measured: one.steps_measured,
+      spread_1: one.spread,
+      spread: many.spread,
+    };
+  };
+  const trainS = await speeds('S', quick ? 6 : 20);
+  const trainM = await speeds('M', quick ? 5 : 12);
   log('suggestions');
   const { model, source } = await suggestionModel();
   const suggestion = await suggestionSpeed(model, quick ? 50 : 1000);
@@ -187,7 +206,7 @@ async function main() {
   const out = {
     backend: backend.label,
     backend_not_used: backend.notUsed,
-    train: { S: trainS, M: trainM, batch: '64 x 100' },
+    train: { S: trainS, M: trainM, batch: '64 x 100', threads },
     matmul_gflops: matmul.gflops,
     matmul_spread: matmul.spread,
     suggest_model: source,

@@ -44,20 +44,45 @@ export function splitDocuments(texts: string[], vocab: Vocabulary, fraction = VA
   return { train: joinIds(train, sep), validation: joinIds(validation, sep) };
 }
 
-/** B random windows of T+1 ids, time-major. Shorter streams use shorter windows. */
+/**
+ * B random windows of T+1 ids, time-major, each with a dropout seed. Shorter
+ * streams use shorter windows.
+ */
 export function sampleBatch(ids: Int32Array, batch: number, steps: number, rng: Rng): SequenceBatch {
   const T = Math.min(steps, ids.length - 1);
   if (T < 1) throw new Error('need at least two characters of training text');
   const inputs = new Int32Array(T * batch);
   const targets = new Int32Array(T * batch);
+  const windowSeeds = new Int32Array(batch);
   for (let b = 0; b < batch; b++) {
     const start = rng.int(ids.length - T);
+    windowSeeds[b] = rng.int(2 ** 31);
     for (let t = 0; t < T; t++) {
       inputs[t * batch + b] = ids[start + t];
       targets[t * batch + b] = ids[start + t + 1];
     }
   }
-  return { batch, steps: T, inputs, targets };
+  return { batch, steps: T, inputs, targets, windowSeeds };
+}
+
+/** Splits a batch into `parts` batches of consecutive sequences (sizes differ by at most one). */
+export function shardBatch(data: SequenceBatch, parts: number): SequenceBatch[] {
+  const shards: SequenceBatch[] = [];
+  const T = data.steps;
+  let first = 0;
+  for (let p = 0; p < parts; p++) {
+    const B = Math.floor(data.batch / parts) + (p < data.batch % parts ? 1 : 0);
+    if (B === 0) continue;
+    const inputs = new Int32Array(T * B);
+    const targets = new Int32Array(T * B);
+    for (let t = 0; t < T; t++) {
+      inputs.set(data.inputs.subarray(t * data.batch + first, t * data.batch + first + B), t * B);
+      targets.set(data.targets.subarray(t * data.batch + first, t * data.batch + first + B), t * B);
+    }
+    shards.push({ batch: B, steps: T, inputs, targets, windowSeeds: data.windowSeeds?.slice(first, first + B) });
+    first += B;
+  }
+  return shards;
 }
 
 /**

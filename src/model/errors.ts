@@ -15,7 +15,8 @@ export type PenwrightErrorCode =
   | 'BAD_ARGUMENT'
   | 'CANCELLED'
   | 'STALE'
-  | 'BACKEND';
+  | 'BACKEND'
+  | 'WORKER_FAILED';
 
 export class PenwrightError extends Error {
   readonly code: PenwrightErrorCode;

@@ -31,13 +31,17 @@ export interface SequenceBatch {
   inputs: Int32Array;
   /** Target ids (the next character), time-major: [T*B]. */
   targets: Int32Array;
+  /**
+   * One dropout seed per sequence [B]. Masks are drawn per sequence, so a
+   * batch split across data-parallel workers gets exactly the masks it would
+   * get whole.
+   */
+  windowSeeds?: Int32Array;
 }
 
 export interface PassOptions {
   /** Dropout between LSTM layers; 0 for evaluation. */
   dropout: number;
-  /** Seed for the dropout masks. */
-  seed: number;
   /** Checked between chunks of time steps: an aborted signal stops the pass. */
   signal?: AbortSignal;
 }
@@ -263,12 +267,26 @@ async function layerBackward(
   return grads;
 }
 
-/** Inverted dropout mask with values 0 or 1/keep. */
-function dropoutMask(shape: [number, number], rate: number, seed: number): tf.Tensor2D {
+/**
+ * Inverted dropout mask [T*B, H] (time-major) with values 0 or 1/keep, drawn
+ * per sequence from its own seed.
+ */
+function dropoutMask(steps: number, hidden: number, rate: number, seeds: Int32Array, layer: number): tf.Tensor2D {
   return tf.tidy(() => {
     const keep = 1 - rate;
-    return tf.div(tf.cast(tf.less(tf.randomUniform(shape, 0, 1, 'float32', seed), keep), 'float32'), keep);
+    const perSequence = Array.from(seeds, (seed) =>
+      tf.randomUniform([steps, hidden], 0, 1, 'float32', seed + 7919 * layer),
+    );
+    const uniform = tf.reshape(tf.stack(perSequence, 1), [steps * seeds.length, hidden]);
+    return tf.div(tf.cast(tf.less(uniform, keep), 'float32'), keep) as tf.Tensor2D;
   });
+}
+
+function windowSeeds(data: SequenceBatch): Int32Array {
+  if (!data.windowSeeds || data.windowSeeds.length !== data.batch) {
+    throw new Error('dropout needs one seed per sequence (SequenceBatch.windowSeeds)');
+  }
+  return data.windowSeeds;
 }
 
 function layerCount(params: ParamMap): number {
@@ -312,7 +330,7 @@ export async function evaluateLoss(
   data: SequenceBatch,
   signal?: AbortSignal,
 ): Promise<ForwardResult> {
-  return pass(params, data, { dropout: 0, seed: 0, signal }, false);
+  return pass(params, data, { dropout: 0, signal }, false);
 }
 
 async function pass(
@@ -349,7 +367,7 @@ async function pass(
       caches.push(cache);
       const dropHere = backward && options.dropout > 0 && l < layers - 1;
       const mask = dropHere
-        ? arena.keep(dropoutMask([n, cache.h.shape[1]], options.dropout, options.seed + l))
+        ? arena.keep(dropoutMask(steps, cache.h.shape[1], options.dropout, windowSeeds(data), l))
         : undefined;
       masks.push(mask);
       x = mask ? arena.keep(tf.mul(cache.h, mask)) : cache.h;

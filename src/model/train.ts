@@ -9,7 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from './adam';
-import { backendReport } from './backend';
+import { backendReport, type BackendOptions } from './backend';
+import { GradientWorkerPool } from './parallel/worker-pool';
 import { DOCUMENT_SEPARATOR, sampleBatch, splitDocuments, validationBatches, type SplitText } from './batches';
 import { PRESETS, trainFlopsPerChar, type NetworkConfig, type PresetName } from './config';
 import { PenwrightError, isPenwrightError } from './errors';
@@ -75,6 +76,15 @@ export interface TrainOptions {
   maxValidationWindows?: number;
   checkpointEverySeconds?: number;
   /**
+   * Threads to train on (data-parallel; wasm and cpu backends). tfjs-node
+   * threads on its own, so it always uses one. Default 1.
+   */
+  threads?: number;
+  /** Backend options for the worker threads (e.g. the packaged app's wasm folder). */
+  workerBackend?: BackendOptions;
+  /** Tests only: make helper thread 1 die at this step. */
+  crashWorkerOnStep?: number;
+  /**
    * Save the final model for distribution: float16 weights and no resume
    * state (checkpoints during the run still keep it).
    */
@@ -92,6 +102,14 @@ export interface TrainResult {
   charsSeen: number;
   /** Training characters per second in this run (excluding evaluation). */
   charsPerSecond: number;
+  /** Threads that computed gradients. */
+  threads: number;
+}
+
+/** How many threads to train on: tfjs-node threads internally, so it gets one. */
+export function effectiveThreads(requested: number | undefined): number {
+  if (tf.getBackend() === 'tensorflow') return 1;
+  return Math.max(1, Math.floor(requested ?? 1));
 }
 
 /** Mean validation loss (nats per character) over non-overlapping windows. */
@@ -266,6 +284,22 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     throw new PenwrightError('EMPTY_CORPUS', 'There is too little text to train on; add more writing.');
   }
   const validationIds = data.validation.length >= 2 ? data.validation : data.train;
+  const threads = effectiveThreads(options.threads);
+  let pool: GradientWorkerPool | undefined;
+  if (threads > 1) {
+    try {
+      pool = await GradientWorkerPool.start({
+        network: s.meta.network,
+        vocabSize: s.vocab.size,
+        threads,
+        backend: options.workerBackend,
+        crashOnStep: options.crashWorkerOnStep,
+      });
+    } catch (e) {
+      disposeRun(s);
+      throw e;
+    }
+  }
   const dropout = s.meta.network.dropout;
   const startStep = s.step;
   const started = performance.now();
@@ -376,7 +410,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     ) {
       const t0 = performance.now();
       const batch = sampleBatch(data.train, batchSize, seqLength, s.rng);
-      const r = await computeGradients(s.params, batch, { dropout, seed: s.rng.int(2 ** 31), signal: options.signal });
+      const pass = { dropout, signal: options.signal };
+      const r = pool
+        ? await pool.computeGradients(s.params, batch, pass)
+        : await computeGradients(s.params, batch, pass);
       s.adam.apply(s.params, r.grads);
       for (const g of r.grads.values()) g.dispose();
       const loss = r.lossSum / r.count;
@@ -401,10 +438,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (s.history.at(-1)?.step !== s.step || s.best === null) await evaluate(options.signal);
   } catch (e) {
     if (!isPenwrightError(e, 'CANCELLED')) {
+      // the last timed checkpoint stays as it was
       disposeRun(s);
       throw e;
     }
     stoppedBy = 'cancelled';
+  } finally {
+    await pool?.dispose();
   }
   await checkpoint(true);
   report('done');
@@ -419,6 +459,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     steps: s.step,
     charsSeen: s.charsSeen,
     charsPerSecond: rate(),
+    threads,
   };
 }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initParams, paramNames, disposeParams, type ParamMap } from '../../src/model/params';
 import { computeGradients, evaluateLoss, tallTransposeMatMul, type SequenceBatch } from '../../src/model/sequence-lstm';
+import { shardBatch } from '../../src/model/batches';
 import { maxAbsDiff, useTestBackend } from '../helpers';
 
 /** The textbook per-step LSTM, differentiated by tfjs autodiff. */
@@ -40,6 +41,7 @@ function randomBatch(batch: number, steps: number, vocab: number, seed: number):
     steps,
     inputs: Int32Array.from({ length: batch * steps }, rand),
     targets: Int32Array.from({ length: batch * steps }, rand),
+    windowSeeds: Int32Array.from({ length: batch }, (_, i) => seed * 31 + i),
   };
 }
 
@@ -52,7 +54,7 @@ describe('whole-sequence LSTM', () => {
     const params = initParams(config, vocab, 7);
     const data = randomBatch(3, 6, vocab, 42);
     const names = paramNames(config);
-    const fast = await computeGradients(params, data, { dropout: 0, seed: 0 });
+    const fast = await computeGradients(params, data, { dropout: 0 });
     const { value, grads } = tf.tidy(() => {
       const f = (...xs: tf.Tensor[]) => referenceMeanLoss(Object.fromEntries(names.map((n, i) => [n, xs[i]])), 2, data);
       const { value, grads } = tf.valueAndGrads(f)(names.map((n) => params.get(n)!));
@@ -71,10 +73,28 @@ describe('whole-sequence LSTM', () => {
     const config = { embedDim: 4, hidden: [6], dropout: 0 };
     const params: ParamMap = initParams(config, 9, 3);
     const data = randomBatch(2, 5, 9, 5);
-    const train = await computeGradients(params, data, { dropout: 0, seed: 0 });
+    const train = await computeGradients(params, data, { dropout: 0 });
     const evaluation = await evaluateLoss(params, data);
     expect(evaluation.lossSum).toBeCloseTo(train.lossSum, 4);
     tf.dispose([...train.grads.values()]);
+    disposeParams(params);
+  });
+
+  it('gives the same gradients for a batch split in shards, dropout included', async () => {
+    const config = { embedDim: 6, hidden: [10, 10], dropout: 0.3 };
+    const params = initParams(config, 9, 4);
+    const data = randomBatch(5, 7, 9, 11);
+    const whole = await computeGradients(params, data, { dropout: 0.3 });
+    const shards = shardBatch(data, 2);
+    expect(shards.map((s) => s.batch)).toEqual([3, 2]);
+    const parts = await Promise.all(shards.map((s) => computeGradients(params, s, { dropout: 0.3 })));
+    expect(parts[0].lossSum + parts[1].lossSum).toBeCloseTo(whole.lossSum, 3);
+    for (const [name, g] of whole.grads) {
+      const combined = tf.tidy(() => tf.addN(parts.map((p) => tf.mul(p.grads.get(name)!, p.count / whole.count))));
+      expect(maxAbsDiff(combined, g), name).toBeLessThan(1e-5);
+      combined.dispose();
+    }
+    tf.dispose([...whole.grads.values(), ...parts.flatMap((p) => [...p.grads.values()])]);
     disposeParams(params);
   });
 
@@ -91,12 +111,12 @@ describe('whole-sequence LSTM', () => {
     const params = initParams(config, 9, 3);
     const data = randomBatch(2, 40, 9, 5);
     const before = tf.memory().numTensors;
-    const r = await computeGradients(params, data, { dropout: 0.2, seed: 1 });
+    const r = await computeGradients(params, data, { dropout: 0.2 });
     tf.dispose([...r.grads.values()]);
     expect(tf.memory().numTensors).toBe(before);
     const controller = new AbortController();
     controller.abort();
-    await expect(computeGradients(params, data, { dropout: 0.2, seed: 1, signal: controller.signal })).rejects.toThrow(
+    await expect(computeGradients(params, data, { dropout: 0.2, signal: controller.signal })).rejects.toThrow(
       /cancelled/,
     );
     expect(tf.memory().numTensors).toBe(before);

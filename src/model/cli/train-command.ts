@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isPresetName } from '../config';
 import { readCorpus, requireText } from '../corpus';
 import { loadModel, disposeModel } from '../persistence';
@@ -16,6 +17,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     name: { type: 'string' },
     seed: { type: 'string' },
     'eval-every': { type: 'string' },
+    threads: { type: 'string' },
     release: { type: 'boolean' },
     json: { type: 'boolean' },
   });
@@ -29,6 +31,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const steps = positiveNumber(values.steps, '--steps', true);
   if (!minutes && !steps) throw new UsageError('train needs a budget: --minutes N or --steps N');
   const seed = values.seed === undefined ? 1 : positiveNumber(values.seed, '--seed', true);
+  const threads = positiveNumber(values.threads, '--threads', true) ?? availableParallelism();
 
   const log = (line: string) => process.stdout.write(`${line}\n`);
   const corpus = await readCorpus(positionals);
@@ -61,6 +64,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       maxSeconds: minutes ? minutes * 60 : undefined,
       evalEverySteps: positiveNumber(values['eval-every'], '--eval-every', true) ?? 200,
       release: values.release,
+      threads,
       seed,
       signal: controller.signal,
       onProgress: (p) => sink.update(p),
@@ -74,6 +78,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       steps: result.steps,
       charsSeen: result.charsSeen,
       charsPerSecond: Math.round(result.charsPerSecond),
+      threads: result.threads,
       valLoss: m.metrics.valLoss,
       valBitsPerChar: m.metrics.valBitsPerChar,
       baseModel: m.baseModel,
@@ -81,7 +86,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (values.json) log(JSON.stringify(summary));
     else {
       log(
-        `${result.stoppedBy === 'cancelled' ? 'Stopped' : 'Finished'} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s).`,
+        `${result.stoppedBy === 'cancelled' ? 'Stopped' : 'Finished'} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s on ${result.threads} thread(s)).`,
       );
       if (m.metrics.valLoss !== null) {
         log(

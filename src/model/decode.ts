@@ -25,6 +25,28 @@ export function normaliseText(text: string): string {
   return text.replace(/\r\n?/g, '\n').normalize('NFC');
 }
 
+export type TextEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be';
+
+/** The encoding a file was written in, from its byte-order mark (UTF-8 without one). */
+export function detectEncoding(bytes: Uint8Array): TextEncoding {
+  if (startsWith(bytes, [0xef, 0xbb, 0xbf])) return 'utf-8-bom';
+  if (startsWith(bytes, [0xff, 0xfe]) && !startsWith(bytes, [0xff, 0xfe, 0x00, 0x00])) return 'utf-16le';
+  if (startsWith(bytes, [0xfe, 0xff])) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** Text to bytes in `encoding` (the inverse of decodeText, line endings aside). */
+export function encodeText(text: string, encoding: TextEncoding): Uint8Array {
+  if (encoding === 'utf-8') return new TextEncoder().encode(text);
+  if (encoding === 'utf-8-bom') return new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+  const out = new Uint8Array(2 + text.length * 2);
+  const view = new DataView(out.buffer);
+  const little = encoding === 'utf-16le';
+  view.setUint16(0, 0xfeff, little);
+  for (let i = 0; i < text.length; i++) view.setUint16(2 + i * 2, text.charCodeAt(i), little);
+  return out;
+}
+
 export function decodeText(bytes: Uint8Array, fileName: string): string {
   if (startsWith(bytes, [0xff, 0xfe, 0x00, 0x00]) || startsWith(bytes, [0x00, 0x00, 0xfe, 0xff])) {
     throw new PenwrightError(

@@ -63,6 +63,11 @@ export const modelMetaSchema = z.object({
       valLoss: z.number().nullable(),
     })
     .nullable(),
+  /**
+   * Another model (the default, for a model trained from scratch) measured on
+   * this model's validation text, for comparison.
+   */
+  comparison: z.object({ name: z.string(), valLoss: z.number().nullable() }).nullable().default(null),
   weights: z.object({ dtype: z.enum(['float32', 'float16']) }),
 });
 export type ModelMeta = z.infer<typeof modelMetaSchema>;

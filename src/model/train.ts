@@ -57,6 +57,12 @@ export interface TrainOptions {
   network?: NetworkConfig;
   /** Fine-tune from this model; the caller keeps ownership of it. */
   base?: CharModel;
+  /**
+   * Measure this model too on the validation text before training (recorded
+   * as `meta.comparison`): e.g. the default model, beside a model trained from
+   * scratch. The caller keeps ownership.
+   */
+  compareWith?: CharModel;
   /** Continue the run saved in `outDir`. */
   resume?: boolean;
   batchSize?: number;
@@ -82,6 +88,8 @@ export interface TrainOptions {
   threads?: number;
   /** Backend options for the worker threads (e.g. the packaged app's wasm folder). */
   workerBackend?: BackendOptions;
+  /** The gradient worker module, when built into a bundle (default: beside the pool's source). */
+  gradientWorkerUrl?: URL;
   /** Tests only: make helper thread 1 die at this step. */
   crashWorkerOnStep?: number;
   /**
@@ -92,6 +100,17 @@ export interface TrainOptions {
   seed?: number;
   signal?: AbortSignal;
   onProgress?: (progress: TrainProgress) => void;
+  /**
+   * Called after each evaluation with the current weights (valid only during
+   * the call): e.g. to sample text and show how the model is learning.
+   */
+  onEvaluation?: (evaluation: {
+    step: number;
+    chars: number;
+    trainLoss: number | null;
+    valLoss: number;
+    model: CharModel;
+  }) => void | Promise<void>;
 }
 
 export interface TrainResult {
@@ -175,6 +194,7 @@ function freshMeta(
     metrics: { valLoss: null, valBitsPerChar: null, valChars: 0 },
     corpus: options.corpusSummary ?? null,
     baseModel: options.base ? { name: options.base.meta.name, valLoss: null } : null,
+    comparison: null,
     weights: { dtype: 'float32' },
   };
 }
@@ -293,6 +313,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         vocabSize: s.vocab.size,
         threads,
         backend: options.workerBackend,
+        workerUrl: options.gradientWorkerUrl,
         crashOnStep: options.crashWorkerOnStep,
       });
     } catch (e) {
@@ -359,6 +380,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       trainLoss,
       valLoss: loss,
     });
+    await options.onEvaluation?.({
+      step: s.step,
+      chars: s.charsSeen,
+      trainLoss,
+      valLoss: loss,
+      model: { meta: s.meta, vocab: s.vocab, params: s.params },
+    });
     return loss;
   };
 
@@ -402,6 +430,18 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       // The base model's loss on this text: what the new model must beat.
       const baseLoss = await evaluate(options.signal);
       s.meta.baseModel = { name: options.base.meta.name, valLoss: baseLoss };
+    }
+    if (options.compareWith && !options.resume) {
+      const other = options.compareWith;
+      const ids = splitDocuments(options.documents, other.vocab).validation;
+      const otherIds = ids.length >= 2 ? ids : splitDocuments(options.documents, other.vocab, 0).train;
+      const { loss } = await evaluateText(other.params, otherIds, {
+        batchSize,
+        seqLength,
+        maxWindows: options.maxValidationWindows,
+        signal: options.signal,
+      });
+      s.meta.comparison = { name: other.meta.name, valLoss: loss };
     }
     report('training');
     while (

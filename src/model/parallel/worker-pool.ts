@@ -13,9 +13,7 @@
  * each helper's gradients once out of it (4P bytes per helper).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Worker } from 'node:worker_threads';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
 import type { BackendOptions } from '../backend';
 import { shardBatch } from '../batches';
 import type { NetworkConfig } from '../config';
@@ -24,6 +22,7 @@ import type { ParamMap } from '../params';
 import { computeGradients, type GradientResult, type PassOptions, type SequenceBatch } from '../sequence-lstm';
 import { ParamLayout } from './param-layout';
 import type { FromWorker, GradientWorkerData, ToWorker } from './protocol';
+import { siblingModule, startWorker } from './start-worker';
 
 export interface WorkerPoolOptions {
   network: NetworkConfig;
@@ -41,11 +40,6 @@ interface Helper {
   worker: Worker;
   pending?: { id: number; resolve: (m: { lossSum: number; count: number }) => void; reject: (e: Error) => void };
   dead?: string;
-}
-
-function defaultWorkerUrl(): URL {
-  const ext = extname(fileURLToPath(import.meta.url));
-  return new URL(`./gradient-worker${ext}`, import.meta.url);
 }
 
 export class GradientWorkerPool {
@@ -67,8 +61,7 @@ export class GradientWorkerPool {
   /** Starts threads - 1 helpers and waits until each has its backend running. */
   static async start(options: WorkerPoolOptions): Promise<GradientWorkerPool> {
     const pool = new GradientWorkerPool(options);
-    const url = options.workerUrl ?? defaultWorkerUrl();
-    const fromSource = url.pathname.endsWith('.ts');
+    const url = options.workerUrl ?? siblingModule(import.meta.url, 'gradient-worker');
     const ready: Promise<void>[] = [];
     for (let slot = 0; slot < options.threads - 1; slot++) {
       const workerData: GradientWorkerData = {
@@ -80,10 +73,7 @@ export class GradientWorkerPool {
         backend: { prefer: ['wasm', 'cpu'], ...options.backend },
         crashOnStep: slot === 0 ? options.crashOnStep : undefined,
       };
-      const worker = fromSource
-        ? new Worker(new URL('./tsx-worker.mjs', import.meta.url), { workerData: { ...workerData, tsEntry: url.href } })
-        : new Worker(url, { workerData });
-      const helper: Helper = { worker };
+      const helper: Helper = { worker: startWorker(url, workerData) };
       pool.helpers.push(helper);
       ready.push(
         new Promise<void>((resolve, reject) => {
@@ -141,17 +131,15 @@ export class GradientWorkerPool {
     this.publish(params);
     const shards = shardBatch(data, this.threads);
     const id = ++this.stepId;
-    const remote = shards
-      .slice(1)
-      .map((shard, i) =>
-        this.send(this.helpers[i], {
-          type: 'step',
-          id,
-          paramsVersion: this.paramsVersion,
-          shard,
-          dropout: options.dropout,
-        }),
-      );
+    const remote = shards.slice(1).map((shard, i) =>
+      this.send(this.helpers[i], {
+        type: 'step',
+        id,
+        paramsVersion: this.paramsVersion,
+        shard,
+        dropout: options.dropout,
+      }),
+    );
     // never leave a rejection unobserved (tfjs-wasm turns those into crashes)
     const settled = Promise.allSettled(remote);
     let own: GradientResult;

@@ -1,0 +1,33 @@
+import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { resolve } from 'node:path';
+
+export default defineConfig({
+  main: {
+    plugins: [externalizeDepsPlugin()],
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // worker threads load these as siblings of index.js
+          'training-worker': resolve('src/main/services/training-worker.ts'),
+          'gradient-worker': resolve('src/model/parallel/gradient-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    // sandboxed preloads cannot require packages: bundle everything, emit CommonJS
+    build: {
+      rollupOptions: {
+        input: { index: resolve('src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src/renderer',
+    plugins: [svelte({ configFile: resolve('svelte.config.js') })],
+    build: { rollupOptions: { input: resolve('src/renderer/index.html') } },
+  },
+});

@@ -1,0 +1,152 @@
+/**
+ * Open documents: reading .txt/.md files with the model core's checks
+ * (binary and undecodable files refused, huge files refused), writing them
+ * back atomically in the encoding and line endings they came in, and refusing
+ * to overwrite a file another program changed since it was opened or saved.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { decodeText, detectEncoding, encodeText, type TextEncoding } from '../../model/decode';
+import { PenwrightError } from '../../model/errors';
+import type { DocumentInfo, OpenedDocument } from '../../shared/ipc-contract';
+import { AppError } from './app-error';
+import { writeFileAtomic } from './atomic-write';
+
+/** Documents over this size are refused: the editor is for prose, not data dumps. */
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+export const DOCUMENT_EXTENSIONS = ['.txt', '.md', '.markdown'];
+
+interface DiskFingerprint {
+  mtimeMs: number;
+  size: number;
+  sha256: string;
+}
+
+interface OpenDocument {
+  info: DocumentInfo;
+  disk: DiskFingerprint | null;
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** CRLF files are written back with CRLF (the editor works in LF). */
+function detectLineEnding(bytes: Uint8Array, encoding: TextEncoding): 'lf' | 'crlf' {
+  const crlf =
+    encoding === 'utf-16le' ? [0x0d, 0, 0x0a, 0] : encoding === 'utf-16be' ? [0, 0x0d, 0, 0x0a] : [0x0d, 0x0a];
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes(Buffer.from(crlf)) ? 'crlf' : 'lf';
+}
+
+export interface SaveTarget {
+  /** Asks where to save; null when the user cancels. */
+  chooseSavePath(defaultName: string): Promise<string | null>;
+}
+
+export class DocumentService {
+  private readonly docs = new Map<string, OpenDocument>();
+  private untitledCount = 0;
+
+  constructor(private readonly onSaved: (info: DocumentInfo) => Promise<void> | void = () => {}) {}
+
+  info(docId: string): DocumentInfo {
+    const doc = this.docs.get(docId);
+    if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer open.');
+    return doc.info;
+  }
+
+  openDocuments(): DocumentInfo[] {
+    return [...this.docs.values()].map((d) => d.info);
+  }
+
+  create(text = '', from?: Partial<DocumentInfo> & { disk?: DiskFingerprint | null }): OpenedDocument {
+    const docId = randomUUID();
+    const info: DocumentInfo = {
+      docId,
+      path: from?.path ?? null,
+      title: from?.title ?? `Untitled${++this.untitledCount > 1 ? ` ${this.untitledCount}` : ''}`,
+      encoding: from?.encoding ?? 'utf-8',
+      lineEnding: from?.lineEnding ?? 'lf',
+      savedAt: from?.savedAt ?? null,
+    };
+    this.docs.set(docId, { info, disk: from?.disk ?? null });
+    return { ...info, text };
+  }
+
+  async open(path: string): Promise<OpenedDocument> {
+    const name = basename(path);
+    if (!DOCUMENT_EXTENSIONS.includes(extname(path).toLowerCase())) {
+      throw new AppError('FILE_ERROR', `${name} is not a .txt or .md file. Penwright opens plain text and Markdown.`);
+    }
+    const stat = await fs.stat(path).catch(() => {
+      throw new PenwrightError('FILE_NOT_FOUND', `${path} does not exist.`);
+    });
+    if (stat.size > MAX_DOCUMENT_BYTES) {
+      throw new PenwrightError(
+        'FILE_TOO_LARGE',
+        `${name} is ${(stat.size / 1048576).toFixed(1)} MB; Penwright opens documents up to ${MAX_DOCUMENT_BYTES / 1048576} MB.`,
+      );
+    }
+    const bytes = await fs.readFile(path);
+    const text = decodeText(bytes, name);
+    const encoding = detectEncoding(bytes);
+    return this.create(text, {
+      path,
+      title: name,
+      encoding,
+      lineEnding: detectLineEnding(bytes, encoding),
+      savedAt: stat.mtime.toISOString(),
+      disk: { mtimeMs: stat.mtimeMs, size: stat.size, sha256: sha256(bytes) },
+    });
+  }
+
+  /** Whether the file on disk is still what we last read or wrote. */
+  private async unchangedOnDisk(doc: OpenDocument): Promise<boolean> {
+    if (!doc.info.path || !doc.disk) return true;
+    let stat;
+    try {
+      stat = await fs.stat(doc.info.path);
+    } catch {
+      return true; // deleted meanwhile: saving recreates it
+    }
+    if (stat.mtimeMs === doc.disk.mtimeMs && stat.size === doc.disk.size) return true;
+    return sha256(await fs.readFile(doc.info.path)) === doc.disk.sha256;
+  }
+
+  private async write(doc: OpenDocument, path: string, text: string): Promise<DocumentInfo> {
+    const withEndings = doc.info.lineEnding === 'crlf' ? text.replace(/\r?\n/g, '\r\n') : text;
+    const bytes = encodeText(withEndings, doc.info.encoding);
+    await writeFileAtomic(path, bytes);
+    const stat = await fs.stat(path);
+    doc.disk = { mtimeMs: stat.mtimeMs, size: stat.size, sha256: sha256(bytes) };
+    doc.info = { ...doc.info, path, title: basename(path), savedAt: new Date().toISOString() };
+    await this.onSaved(doc.info);
+    return doc.info;
+  }
+
+  /** Saves to the document's file; a never-saved document asks for a path (null if cancelled). */
+  async save(docId: string, text: string, target: SaveTarget, overwrite = false): Promise<DocumentInfo | null> {
+    const doc = this.docs.get(docId);
+    if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer open.');
+    if (!doc.info.path) return this.saveAs(docId, text, target);
+    if (!overwrite && !(await this.unchangedOnDisk(doc))) {
+      throw new AppError(
+        'CONFLICT',
+        `${doc.info.title} was changed by another program since Penwright opened it. Save again to overwrite those changes, or use Save As to keep both.`,
+      );
+    }
+    return this.write(doc, doc.info.path, text);
+  }
+
+  async saveAs(docId: string, text: string, target: SaveTarget): Promise<DocumentInfo | null> {
+    const doc = this.docs.get(docId);
+    if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer open.');
+    let path = await target.chooseSavePath(doc.info.path ? basename(doc.info.path) : `${doc.info.title}.md`);
+    if (!path) return null;
+    if (!DOCUMENT_EXTENSIONS.includes(extname(path).toLowerCase())) path += '.md';
+    return this.write(doc, path, text);
+  }
+
+  close(docId: string): void {
+    this.docs.delete(docId);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * Suggestions for open documents: one model-core session per document on the
+ * active model (sharing one network), fed the text before the cursor. A newer
+ * request for a document supersedes the one in flight, which answers
+ * SUPERSEDED instead of a stale result. Settings give the defaults
+ * (temperatures, length, stop rule); a request may override them (the drafts
+ * view asks for long continuations at its own temperatures).
+ */
+import { InferenceNet } from '../../model/inference';
+import { disposeModel, loadModel, type CharModel } from '../../model/persistence';
+import { SuggestionSession } from '../../model/session';
+import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
+
+interface ActiveModel {
+  modelId: string;
+  model: CharModel;
+  net: InferenceNet;
+}
+
+export interface SuggestionServiceOptions {
+  modelDir: (modelId: string) => string;
+  settings: () => Settings;
+}
+
+export class SuggestionService {
+  private active: ActiveModel | null = null;
+  private loading: Promise<ActiveModel> | null = null;
+  private readonly sessions = new Map<string, SuggestionSession>();
+  private readonly inFlight = new Map<string, AbortController>();
+
+  constructor(private readonly options: SuggestionServiceOptions) {}
+
+  private async model(): Promise<ActiveModel> {
+    const wanted = this.options.settings().activeModelId;
+    if (this.active?.modelId === wanted) return this.active;
+    if (this.loading) {
+      const loaded = await this.loading;
+      if (loaded.modelId === wanted) return loaded;
+    }
+    this.loading = (async () => {
+      const model = await loadModel(this.options.modelDir(wanted));
+      this.release();
+      this.active = { modelId: wanted, model, net: new InferenceNet(model) };
+      return this.active;
+    })();
+    try {
+      return await this.loading;
+    } finally {
+      this.loading = null;
+    }
+  }
+
+  /** Drops the loaded model and every session (e.g. after switching models). */
+  release(): void {
+    for (const c of this.inFlight.values()) c.abort();
+    for (const s of this.sessions.values()) s.dispose();
+    this.sessions.clear();
+    if (this.active) {
+      this.active.net.dispose();
+      disposeModel(this.active.model);
+      this.active = null;
+    }
+  }
+
+  async request(req: ParsedRequestOf<'suggestions:request'>): Promise<Responses['suggestions:request']> {
+    const started = performance.now();
+    // Load first: a model switch releases (and aborts) the previous model's requests, not this one.
+    const active = await this.model();
+    this.inFlight.get(req.docId)?.abort();
+    const controller = new AbortController();
+    this.inFlight.set(req.docId, controller);
+    try {
+      let session = this.sessions.get(req.docId);
+      if (!session) {
+        session = new SuggestionSession({ net: active.net, vocab: active.model.vocab });
+        this.sessions.set(req.docId, session);
+      }
+      session.setText(req.textBefore);
+      const settings = this.options.settings();
+      const suggestions = await session.suggest({
+        temperatures: req.temperatures ?? settings.temperatures,
+        maxChars: req.maxChars ?? settings.suggestionChars,
+        stop: req.stop ?? settings.stopRule,
+        seed: req.seed,
+        signal: controller.signal,
+      });
+      return {
+        requestId: req.requestId,
+        suggestions: suggestions.map((s) => ({ temperature: s.temperature, text: s.text, logprob: s.logprob })),
+        latencyMs: performance.now() - started,
+        modelId: active.modelId,
+      };
+    } finally {
+      if (this.inFlight.get(req.docId) === controller) this.inFlight.delete(req.docId);
+    }
+  }
+
+  closeDocument(docId: string): void {
+    this.inFlight.get(docId)?.abort();
+    this.sessions.get(docId)?.dispose();
+    this.sessions.delete(docId);
+  }
+}

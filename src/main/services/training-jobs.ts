@@ -1,0 +1,309 @@
+/**
+ * Background training jobs: one at a time, each in a worker thread (never on
+ * main's event loop). Progress is forwarded as events; cancel stops within a
+ * second and keeps what was learned; a job interrupted by quitting or a crash
+ * can be resumed from its last checkpoint; a worker that dies becomes an
+ * error event and the app carries on; a finished job joins the model library
+ * with its validation loss beside its base model's on the same text.
+ */
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { z } from 'zod';
+import type { BackendOptions } from '../../model/backend';
+import { siblingModule, startWorker } from '../../model/parallel/start-worker';
+import { STATE_JSON } from '../../model/persistence';
+import type { Events, EventName, ParsedRequestOf, TrainingJob } from '../../shared/ipc-contract';
+import { AppError } from './app-error';
+import { writeFileAtomic } from './atomic-write';
+import { DEFAULT_MODEL_ID, type ModelLibrary } from './model-library';
+import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
+
+const jobFileSchema = z.object({
+  jobId: z.string(),
+  name: z.string(),
+  paths: z.array(z.string()),
+  preset: z.enum(['S', 'M', 'L']).optional(),
+  baseModelId: z.string().nullable(),
+  startedAt: z.string(),
+});
+type JobFile = z.infer<typeof jobFileSchema>;
+
+export interface TrainingServiceOptions {
+  jobsDir: string;
+  library: ModelLibrary;
+  emit: <E extends EventName>(event: E, payload: Events[E]) => void;
+  /** Threads for training; 0 means all cores but one, so suggestions stay fast. */
+  threads: () => number;
+  backend?: BackendOptions;
+  workerUrl?: URL;
+  /** Tests only: the worker dies after this many progress reports. */
+  crashAfterReports?: number;
+  /** Progress events at most this often (evaluations and phase changes always go through). */
+  progressIntervalMs?: number;
+}
+
+interface Running {
+  job: TrainingJob;
+  worker: Worker;
+  file: JobFile;
+  shuttingDown: boolean;
+  settled: Promise<void>;
+  lastEmit: number;
+  finished: boolean;
+  /** Messages are handled one after another (finishing awaits the library). */
+  queue: Promise<void>;
+}
+
+export function defaultTrainingThreads(requested: number): number {
+  return requested > 0 ? requested : Math.max(1, availableParallelism() - 1);
+}
+
+export class TrainingService {
+  private running: Running | null = null;
+  private readonly jobs = new Map<string, TrainingJob>();
+
+  constructor(private readonly options: TrainingServiceOptions) {}
+
+  private dirOf(jobId: string): string {
+    if (!/^[A-Za-z0-9-]+$/.test(jobId)) throw new AppError('BAD_REQUEST', 'Not a job id.');
+    return join(this.options.jobsDir, jobId);
+  }
+
+  /** Finds jobs left by an earlier run of the app (quit or crashed while training). */
+  async init(): Promise<void> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.options.jobsDir);
+    } catch {
+      return;
+    }
+    for (const jobId of names) {
+      const file = await this.readJobFile(jobId).catch(() => null);
+      if (!file || this.jobs.has(jobId)) continue;
+      const resumable = await fs
+        .access(join(this.dirOf(jobId), 'model', STATE_JSON))
+        .then(() => true)
+        .catch(() => false);
+      this.jobs.set(jobId, {
+        ...this.emptyJob(file),
+        state: 'interrupted',
+        error: resumable ? null : 'This job stopped before its first checkpoint; start it again.',
+      });
+    }
+  }
+
+  private async readJobFile(jobId: string): Promise<JobFile> {
+    return jobFileSchema.parse(JSON.parse(await fs.readFile(join(this.dirOf(jobId), 'job.json'), 'utf8')));
+  }
+
+  private emptyJob(file: JobFile): TrainingJob {
+    return {
+      jobId: file.jobId,
+      name: file.name,
+      state: 'running',
+      startedAt: file.startedAt,
+      progress: null,
+      history: [],
+      samples: [],
+      corpus: null,
+      error: null,
+    };
+  }
+
+  list(): TrainingJob[] {
+    return [...this.jobs.values()].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /** Model ids a running job reads (its base), which must not be deleted meanwhile. */
+  modelsInUse(): string[] {
+    return this.running?.file.baseModelId ? [this.running.file.baseModelId] : [];
+  }
+
+  isRunning(): boolean {
+    return this.running !== null;
+  }
+
+  async start(request: ParsedRequestOf<'training:start'>): Promise<TrainingJob> {
+    if (this.running)
+      throw new AppError('BUSY', 'A model is already training. Wait for it to finish or cancel it first.');
+    if (request.baseModelId) await this.options.library.summary(request.baseModelId); // exists?
+    const file: JobFile = {
+      jobId: randomUUID(),
+      name: request.name,
+      paths: request.paths,
+      preset: request.baseModelId ? undefined : (request.preset ?? 'M'),
+      baseModelId: request.baseModelId,
+      startedAt: new Date().toISOString(),
+    };
+    await writeFileAtomic(join(this.dirOf(file.jobId), 'job.json'), JSON.stringify(file, null, 2));
+    return this.launch(file, request.budget, false);
+  }
+
+  async resume(jobId: string, budget: { minutes?: number; steps?: number }): Promise<TrainingJob> {
+    if (this.running)
+      throw new AppError('BUSY', 'A model is already training. Wait for it to finish or cancel it first.');
+    const job = this.jobs.get(jobId);
+    if (!job || (job.state !== 'interrupted' && job.state !== 'failed')) {
+      throw new AppError('NOT_FOUND', 'There is no interrupted training job with that id.');
+    }
+    const file = await this.readJobFile(jobId);
+    await fs.access(join(this.dirOf(jobId), 'model', STATE_JSON)).catch(() => {
+      throw new AppError(
+        'NOT_FOUND',
+        'This job stopped before its first checkpoint, so it cannot be resumed; start it again.',
+      );
+    });
+    return this.launch(file, budget, true);
+  }
+
+  private launch(file: JobFile, budget: { minutes?: number; steps?: number }, resume: boolean): TrainingJob {
+    const previous = this.jobs.get(file.jobId);
+    const job: TrainingJob = { ...(previous ?? this.emptyJob(file)), state: 'running', error: null };
+    this.jobs.set(file.jobId, job);
+    const data: TrainingWorkerData = {
+      jobId: file.jobId,
+      outDir: join(this.dirOf(file.jobId), 'model'),
+      name: file.name,
+      paths: file.paths,
+      preset: file.preset,
+      baseModelDir: file.baseModelId ? this.options.library.dirOf(file.baseModelId) : null,
+      compareModelDir: file.baseModelId ? null : this.options.library.dirOf(DEFAULT_MODEL_ID),
+      budget,
+      threads: defaultTrainingThreads(this.options.threads()),
+      resume,
+      backend: this.options.backend ?? {},
+      crashAfterReports: this.options.crashAfterReports,
+    };
+    const worker = startWorker(this.options.workerUrl ?? siblingModule(import.meta.url, 'training-worker'), data);
+    let settle!: () => void;
+    const running: Running = {
+      job,
+      worker,
+      file,
+      shuttingDown: false,
+      settled: new Promise((r) => (settle = r)),
+      lastEmit: 0,
+      finished: false,
+      queue: Promise.resolve(),
+    };
+    this.running = running;
+    worker.on('message', (m: FromTrainingWorker) => {
+      running.queue = running.queue
+        .then(() => this.onMessage(running, m))
+        .catch((e: unknown) => this.fail(running, e instanceof Error ? e.message : String(e)));
+    });
+    worker.on('error', (e) => {
+      running.queue = running.queue.then(() => this.fail(running, `The training thread failed: ${e.message}`));
+    });
+    worker.on('exit', (code) => {
+      running.queue = running.queue.then(() => {
+        this.fail(
+          running,
+          running.shuttingDown
+            ? null
+            : `The training process stopped unexpectedly (exit code ${code}). What it learned up to its last checkpoint is kept; you can resume the job.`,
+        );
+        settle();
+      });
+    });
+    return job;
+  }
+
+  private emitProgress(running: Running, force: boolean): void {
+    const now = Date.now();
+    if (!force && now - running.lastEmit < (this.options.progressIntervalMs ?? 250)) return;
+    running.lastEmit = now;
+    this.options.emit('training:progress', { job: running.job });
+  }
+
+  private async onMessage(running: Running, m: FromTrainingWorker): Promise<void> {
+    const job = running.job;
+    switch (m.type) {
+      case 'corpus':
+        job.corpus = m.summary;
+        this.emitProgress(running, true);
+        return;
+      case 'progress': {
+        const phaseChanged = job.progress?.phase !== m.progress.phase;
+        job.progress = m.progress;
+        this.emitProgress(running, phaseChanged);
+        return;
+      }
+      case 'evaluation':
+        job.history.push({ chars: m.chars, trainLoss: m.trainLoss, valLoss: m.valLoss });
+        job.samples = m.samples;
+        this.emitProgress(running, true);
+        return;
+      case 'error':
+        running.finished = true;
+        job.state = 'failed';
+        job.error = m.message;
+        this.running = null;
+        this.options.emit('training:failed', {
+          jobId: job.jobId,
+          error: {
+            code: m.code === 'EMPTY_CORPUS' || m.code.endsWith('_FILE') ? 'FILE_ERROR' : 'INTERNAL',
+            message: m.message,
+          },
+        });
+        return;
+      case 'done': {
+        running.finished = true;
+        if (running.shuttingDown) {
+          job.state = 'interrupted';
+          this.running = null;
+          return;
+        }
+        const dir = this.dirOf(job.jobId);
+        const model = await this.options.library.adopt(join(dir, 'model'), job.name);
+        await fs.rm(dir, { recursive: true, force: true });
+        job.state = m.stoppedBy === 'cancelled' ? 'cancelled' : 'finished';
+        this.running = null;
+        this.options.emit('training:finished', {
+          jobId: job.jobId,
+          model,
+          stoppedBy: m.stoppedBy,
+          comparison: {
+            newLoss: m.valLoss,
+            baseName: m.base?.name ?? 'the default model',
+            baseLoss: m.base?.valLoss ?? null,
+          },
+        });
+        return;
+      }
+    }
+  }
+
+  private fail(running: Running, message: string | null): void {
+    if (running.finished) return;
+    running.finished = true;
+    if (this.running === running) this.running = null;
+    running.job.state = message === null ? 'interrupted' : 'failed';
+    running.job.error = message;
+    if (message !== null) {
+      this.options.emit('training:failed', { jobId: running.job.jobId, error: { code: 'INTERNAL', message } });
+    }
+  }
+
+  /** Stops the job within a second; what it learned joins the library (state 'cancelled'). */
+  async cancel(jobId: string): Promise<void> {
+    const running = this.running;
+    if (!running || running.job.jobId !== jobId) throw new AppError('NOT_FOUND', 'That training job is not running.');
+    running.worker.postMessage({ type: 'cancel' } satisfies ToTrainingWorker);
+    await running.settled;
+  }
+
+  /** On quit: stop and checkpoint the running job, leaving it resumable. */
+  async shutdown(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    running.shuttingDown = true;
+    running.worker.postMessage({ type: 'cancel' } satisfies ToTrainingWorker);
+    const timeout = new Promise((r) => setTimeout(r, 10_000));
+    await Promise.race([running.settled, timeout]);
+    await running.worker.terminate();
+  }
+}

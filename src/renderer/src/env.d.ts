@@ -1,0 +1,8 @@
+/// <reference types="svelte" />
+import type { PenwrightApi } from '../../shared/api';
+
+declare global {
+  interface Window {
+    penwright: PenwrightApi & { pathForFile(file: File): string };
+  }
+}

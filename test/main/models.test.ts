@@ -1,0 +1,137 @@
+import { zipSync } from 'fflate';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelSummary } from '../../src/shared/ipc-contract';
+import { tempDir, useTestBackend } from '../helpers';
+import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+
+describe('model library', () => {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let app: TestApp;
+  let exported: string;
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel);
+    exported = join(tmp.path, 'default.penwright');
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  const modelsDir = () => join(app.userData, 'models');
+  const models = () => app.ok<ModelSummary[]>('models:list');
+
+  it('lists the read-only default model, active, with its details', async () => {
+    const [d] = await models();
+    expect(d).toMatchObject({ modelId: 'default', builtIn: true, active: true, name: 'Test default' });
+    expect(d.sizeBytes).toBeGreaterThan(1000);
+    expect(d.valLoss).toBeGreaterThan(0);
+    expect(d.corpus).toBeNull();
+    expect(await app.call('models:delete', { modelId: 'default' })).toMatchObject({
+      ok: false,
+      error: { code: 'READ_ONLY' },
+    });
+    expect(await app.call('models:rename', { modelId: 'default', name: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'READ_ONLY' },
+    });
+  });
+
+  it('exports to one file and imports it back as a new model', async () => {
+    app.dialogs.answers.push(exported);
+    expect(await app.ok('models:export', { modelId: 'default' })).toEqual({ path: exported });
+    app.dialogs.answers.push(exported);
+    const imported = await app.ok<ModelSummary>('models:import');
+    expect(imported).toMatchObject({ name: 'Test default', builtIn: false, active: false });
+    expect((await models()).map((m) => m.modelId)).toContain(imported.modelId);
+    expect(app.events.some((e) => e.event === 'models:changed')).toBe(true);
+  });
+
+  it('selects, renames and deletes a model (not while it is active)', async () => {
+    const mine = (await models()).find((m) => !m.builtIn)!;
+    const selected = await app.ok<ModelSummary>('models:select', { modelId: mine.modelId });
+    expect(selected.active).toBe(true);
+    expect((await app.ok<{ settings: { activeModelId: string } }>('settings:get')).settings.activeModelId).toBe(
+      mine.modelId,
+    );
+    expect(await app.call('models:delete', { modelId: mine.modelId })).toMatchObject({
+      ok: false,
+      error: { code: 'IN_USE' },
+    });
+    const renamed = await app.ok<ModelSummary>('models:rename', { modelId: mine.modelId, name: 'My voice' });
+    expect(renamed.name).toBe('My voice');
+    await app.ok('models:select', { modelId: 'default' });
+    await app.ok('models:delete', { modelId: mine.modelId });
+    expect((await models()).map((m) => m.modelId)).toEqual(['default']);
+    expect(await app.call('models:select', { modelId: mine.modelId })).toMatchObject({
+      ok: false,
+      error: { code: 'MODEL_ERROR' },
+    });
+  });
+
+  const files = () => {
+    const out: Record<string, Uint8Array> = {};
+    for (const n of ['model.json', 'weights.bin', 'penwright.json']) out[n] = readFileSync(join(defaultModel, n));
+    return out;
+  };
+  const hostile: [string, () => Uint8Array, RegExp][] = [
+    ['not a zip', () => Buffer.from('just some text, not an archive'), /not a zip archive/],
+    ['path traversal', () => zipSync({ ...files(), '../../evil.txt': Buffer.from('x') }), /unsafe path/],
+    ['absolute path', () => zipSync({ ...files(), '/etc/cron.d/evil': Buffer.from('x') }), /unsafe path/],
+    [
+      'an extra file',
+      () => zipSync({ ...files(), 'run-me.sh': Buffer.from('rm -rf ~') }),
+      /a file a model does not have/,
+    ],
+    [
+      'a missing file',
+      () => zipSync({ 'model.json': files()['model.json'], 'penwright.json': files()['penwright.json'] }),
+      /weights\.bin is missing/,
+    ],
+    [
+      'truncated weights',
+      () => zipSync({ ...files(), 'weights.bin': files()['weights.bin'].subarray(0, 64) }),
+      /damaged.*bytes/,
+    ],
+    ['a damaged archive', () => zipSync(files()).subarray(0, 400), /damaged|missing/],
+    [
+      'a foreign model',
+      () => zipSync({ ...files(), 'penwright.json': Buffer.from('{"format":"keras"}') }),
+      /not a Penwright model/,
+    ],
+  ];
+  for (const [what, bytes, message] of hostile) {
+    it(`refuses an archive with ${what}, leaving nothing behind`, async () => {
+      const path = join(tmp.path, `hostile-${what.replace(/\W+/g, '-')}.penwright`);
+      writeFileSync(path, bytes());
+      app.dialogs.answers.push(path);
+      const r = await app.call('models:import');
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(['FILE_ERROR', 'MODEL_ERROR']).toContain(r.error.code);
+        expect(r.error.message).toMatch(message);
+      }
+      expect(readdirSync(modelsDir()).filter((n) => !n.startsWith('.deleting'))).toEqual([]);
+      expect(existsSync(join(tmp.path, 'evil.txt'))).toBe(false);
+    });
+  }
+
+  it('falls back to the default when the remembered model is gone', async () => {
+    const root = join(tmp.path, 'second');
+    const first = await startApp(root, defaultModel);
+    await first.ok('settings:update', { trainingThreads: 1 });
+    const settingsPath = join(first.userData, 'settings.json');
+    const stored = JSON.parse(readFileSync(settingsPath, 'utf8'));
+    writeFileSync(settingsPath, JSON.stringify({ ...stored, activeModelId: 'vanished-model' }));
+    await first.services.shutdown();
+    const second = await startApp(root, defaultModel);
+    expect((await second.ok<{ settings: { activeModelId: string } }>('settings:get')).settings.activeModelId).toBe(
+      'default',
+    );
+    await second.services.shutdown();
+  });
+});

@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNELS, MAX_CONTEXT_CHARS, MAX_DOCUMENT_CHARS, requestSchemas } from '../../src/shared/ipc-contract';
+import { tempDir, useTestBackend } from '../helpers';
+import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+
+/** A payload each channel accepts, so the hostile variants below differ in one way only. */
+const VALID: Record<string, Record<string, unknown>> = {
+  'app:confirmClose': { discardChanges: false },
+  'documents:openRecent': { path: '/tmp/x.md' },
+  'documents:save': { docId: 'doc-1', text: 'hi' },
+  'documents:saveAs': { docId: 'doc-1', text: 'hi' },
+  'documents:autosave': { docId: 'doc-1', text: 'hi' },
+  'documents:close': { docId: 'doc-1' },
+  'recovery:restore': { recoveryId: 'r-1' },
+  'recovery:discard': { recoveryId: 'r-1' },
+  'models:select': { modelId: 'default' },
+  'models:rename': { modelId: 'm-1', name: 'Mine' },
+  'models:delete': { modelId: 'm-1' },
+  'models:export': { modelId: 'default' },
+  'corpus:pick': { folders: true },
+  'corpus:summarize': { paths: ['/tmp/a.txt'] },
+  'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1 } },
+  'training:cancel': { jobId: 'j-1' },
+  'training:resume': { jobId: 'j-1', budget: { minutes: 1 } },
+  'suggestions:request': { docId: 'doc-1', requestId: 1, textBefore: 'abc' },
+  'settings:update': { pauseMs: 100 },
+};
+
+/** Fields a request may leave out. */
+const OPTIONAL = new Set(['settings:update.pauseMs']);
+
+const OVERSIZED: Record<string, Record<string, unknown>> = {
+  'documents:save': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },
+  'documents:autosave': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },
+  'suggestions:request': { docId: 'doc-1', requestId: 1, textBefore: 'x'.repeat(MAX_CONTEXT_CHARS + 1) },
+  'corpus:summarize': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
+  'models:rename': { modelId: 'm-1', name: 'n'.repeat(121) },
+  'documents:openRecent': { path: '/'.padEnd(5000, 'a') },
+  'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1e12 } },
+};
+
+describe('every channel validates its payload and answers a bad one with a typed error', () => {
+  const tmp = tempDir();
+  let app: TestApp;
+  beforeAll(async () => {
+    await useTestBackend();
+    const defaultModel = join(tmp.path, 'default-model');
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel);
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  it('knows every channel in the contract', () => {
+    expect(Object.keys(requestSchemas).sort()).toEqual([...CHANNELS].sort());
+    for (const c of Object.keys(VALID)) expect(CHANNELS).toContain(c);
+  });
+
+  for (const channel of CHANNELS) {
+    it(channel, async () => {
+      const valid = VALID[channel] ?? {};
+      const bad: [string, unknown][] = [
+        ['a string', 'hello'],
+        ['a number', 42],
+        ['an array', [valid]],
+        ['an unknown field', { ...valid, sneaky: true }],
+        [
+          'a prototype-polluting field',
+          JSON.parse(
+            `{"__proto__": {"polluted": 1}${JSON.stringify(valid).slice(1) === '}' ? '}' : `, ${JSON.stringify(valid).slice(1)}`}`,
+          ),
+        ],
+      ];
+      for (const key of Object.keys(valid)) {
+        const { [key]: _dropped, ...missing } = valid;
+        if (!OPTIONAL.has(`${channel}.${key}`)) bad.push([`no ${key}`, missing]);
+        const v = valid[key];
+        const wrong = typeof v === 'string' ? 123 : v === null || typeof v === 'boolean' ? 42 : 'wrong';
+        bad.push([`${key} of the wrong type`, { ...valid, [key]: wrong }]);
+      }
+      if (OVERSIZED[channel]) bad.push(['oversized', OVERSIZED[channel]]);
+      for (const [what, payload] of bad) {
+        const r = await app.call(channel, payload);
+        if (r.ok) throw new Error(`${channel} accepted ${what}`);
+        expect(r.error.code, `${channel}: ${what}`).toBe('BAD_REQUEST');
+        expect(r.error.message.length).toBeGreaterThan(10);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+  }
+
+  it('refuses unknown channels and never throws', async () => {
+    for (const channel of ['nope', '__proto__', 'constructor', 'documents:open; rm -rf /']) {
+      const r = await app.call(channel, {});
+      expect(r).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+  });
+
+  it('refuses ids that could climb out of their folders', async () => {
+    for (const [channel, payload] of [
+      ['models:delete', { modelId: '../../etc' }],
+      ['recovery:restore', { recoveryId: '../settings' }],
+      ['training:cancel', { jobId: '../x' }],
+    ] as const) {
+      expect(await app.call(channel, payload)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelSummary, OpenedDocument, Responses } from '../../src/shared/ipc-contract';
+import { tempDir, useTestBackend } from '../helpers';
+import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+
+type Answer = Responses['suggestions:request'];
+
+describe('suggestions through the handler table', () => {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let app: TestApp;
+  let doc: OpenedDocument;
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel);
+    doc = await app.ok<OpenedDocument>('documents:new');
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  it('answers with one continuation per temperature from the settings, and its latency', async () => {
+    const r = await app.ok<Answer>('suggestions:request', {
+      docId: doc.docId,
+      requestId: 1,
+      textBefore: 'Alice was beginning to',
+    });
+    expect(r.requestId).toBe(1);
+    expect(r.modelId).toBe('default');
+    expect(r.suggestions.map((s) => s.temperature)).toEqual([0.2, 0.5, 0.8, 1.2]);
+    expect(r.latencyMs).toBeGreaterThan(0);
+    for (const s of r.suggestions) expect([...s.text].length).toBeLessThanOrEqual(48);
+  });
+
+  it('lets a request override temperatures and length (the drafts view)', async () => {
+    const r = await app.ok<Answer>('suggestions:request', {
+      docId: doc.docId,
+      requestId: 2,
+      textBefore: 'Alice was beginning to',
+      temperatures: [0.3, 1.0],
+      maxChars: 120,
+      stop: 'none',
+      seed: 5,
+    });
+    expect(r.suggestions.map((s) => s.temperature)).toEqual([0.3, 1.0]);
+    expect([...r.suggestions[0].text].length).toBe(120);
+    const again = await app.ok<Answer>('suggestions:request', {
+      docId: doc.docId,
+      requestId: 3,
+      textBefore: 'Alice was beginning to',
+      temperatures: [0.3, 1.0],
+      maxChars: 120,
+      stop: 'none',
+      seed: 5,
+    });
+    expect(again.suggestions).toEqual(r.suggestions);
+  });
+
+  it('drops a request superseded by a newer one for the same document', async () => {
+    const slow = app.call('suggestions:request', {
+      docId: doc.docId,
+      requestId: 10,
+      textBefore: 'The Queen',
+      maxChars: 400,
+      stop: 'none',
+    });
+    const fresh = app.call('suggestions:request', { docId: doc.docId, requestId: 11, textBefore: 'The Queen said' });
+    const [a, b] = await Promise.all([slow, fresh]);
+    expect(a).toMatchObject({ ok: false, error: { code: 'SUPERSEDED' } });
+    expect(b.ok).toBe(true);
+  });
+
+  it('keeps documents independent', async () => {
+    const other = await app.ok<OpenedDocument>('documents:new');
+    const [a, b] = await Promise.all([
+      app.call('suggestions:request', { docId: doc.docId, requestId: 20, textBefore: 'Alice' }),
+      app.call('suggestions:request', { docId: other.docId, requestId: 1, textBefore: 'The Hatter' }),
+    ]);
+    expect(a.ok && b.ok).toBe(true);
+  });
+
+  it('follows the active model', async () => {
+    app.dialogs.answers.push(join(tmp.path, 'copy.penwright'));
+    await app.ok('models:export', { modelId: 'default' });
+    app.dialogs.answers.push(join(tmp.path, 'copy.penwright'));
+    const copy = await app.ok<ModelSummary>('models:import');
+    await app.ok('models:select', { modelId: copy.modelId });
+    const r = await app.ok<Answer>('suggestions:request', { docId: doc.docId, requestId: 30, textBefore: 'Alice' });
+    expect(r.modelId).toBe(copy.modelId);
+    await app.ok('models:select', { modelId: 'default' });
+  });
+});

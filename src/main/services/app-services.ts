@@ -93,7 +93,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       await settings.update({ activeModelId: id });
     },
     // called only after `training` below exists
-    inUse: () => training.modelsInUse(),
+    inUse: (): string[] => training.modelsInUse(),
   });
   // A remembered model that has since disappeared falls back to the default.
   await library.summary(settings.current.activeModelId).catch(() => settings.update({ activeModelId: 'default' }));

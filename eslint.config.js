@@ -16,4 +16,12 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  {
+    // the model core runs in Node, workers and the CLI: no DOM, no Electron
+    files: ['src/model/**/*.ts'],
+    rules: {
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage'],
+      'no-restricted-imports': ['error', { paths: ['electron'] }],
+    },
+  },
 );

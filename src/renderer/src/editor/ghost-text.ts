@@ -1,0 +1,195 @@
+/**
+ * Ghost-text suggestions for CodeMirror 6: the state (a StateField driven by
+ * StateEffects), its rendering (a widget at the cursor), and the commands to
+ * accept all, accept a word, cycle, dismiss or insert a given suggestion.
+ *
+ * A set-effect carries the document it was computed for; when that is no
+ * longer the document, the answer is stale and the field ignores it. Typing
+ * the same characters as the ghost text keeps the rest of it in place (and
+ * keeps only the suggestions that agree with what was typed); any other edit
+ * or cursor move clears it.
+ */
+import { EditorSelection, StateEffect, StateField, type EditorState, type Text, type Transaction } from '@codemirror/state';
+import { Decoration, EditorView, WidgetType, type DecorationSet } from '@codemirror/view';
+
+export interface GhostSuggestion {
+  text: string;
+  temperature: number;
+  logprob: number;
+}
+
+export interface GhostState {
+  /** Suggestions that agree with what has been typed since they arrived. */
+  suggestions: GhostSuggestion[];
+  /** The one shown. */
+  index: number;
+  /** Where the suggestions start. */
+  from: number;
+  /** Characters (UTF-16 units) of them already typed by the writer. */
+  typed: number;
+}
+
+export interface SetSuggestions {
+  suggestions: GhostSuggestion[];
+  /** The cursor position they continue from. */
+  pos: number;
+  /** The document they were computed for. */
+  doc: Text;
+}
+
+export const setSuggestions = StateEffect.define<SetSuggestions>();
+export const cycleSuggestion = StateEffect.define<1 | -1>();
+export const clearSuggestions = StateEffect.define<null>();
+
+/** The ghost text still to come: the shown suggestion minus what was typed. */
+export function remainingText(g: GhostState): string {
+  return g.suggestions[g.index].text.slice(g.typed);
+}
+
+function cursorAt(state: EditorState): number | null {
+  const sel = state.selection.main;
+  return state.selection.ranges.length === 1 && sel.empty ? sel.head : null;
+}
+
+/** A single insertion at `pos`, or null for any other change. */
+function insertionAt(tr: Transaction, pos: number): string | null {
+  let inserted: string | null = null;
+  let other = false;
+  tr.changes.iterChanges((fromA, toA, _fromB, _toB, text) => {
+    if (fromA === pos && toA === pos && inserted === null) inserted = text.toString();
+    else other = true;
+  });
+  return other ? null : inserted;
+}
+
+function update(value: GhostState | null, tr: Transaction): GhostState | null {
+  for (const e of tr.effects) {
+    if (e.is(clearSuggestions)) return null;
+    if (e.is(setSuggestions)) {
+      const fresh = e.value.doc === tr.state.doc && cursorAt(tr.state) === e.value.pos;
+      const usable = e.value.suggestions.filter((s) => s.text.length > 0);
+      if (!fresh || usable.length === 0) return null; // stale or empty: drop it
+      return { suggestions: usable, index: 0, from: e.value.pos, typed: 0 };
+    }
+    if (e.is(cycleSuggestion) && value) {
+      const n = value.suggestions.length;
+      value = { ...value, index: (value.index + e.value + n) % n };
+    }
+  }
+  if (!value) return null;
+  const at = value.from + value.typed;
+  if (tr.docChanged) {
+    const typed = insertionAt(tr, at);
+    if (typed === null || typed === '') return null;
+    const prefix = value.suggestions[value.index].text.slice(0, value.typed) + typed;
+    const agreeing = value.suggestions.filter((s) => s.text.startsWith(prefix) && s.text.length > prefix.length);
+    if (agreeing.length === 0) return null;
+    const shown = value.suggestions[value.index];
+    const index = Math.max(0, agreeing.indexOf(shown));
+    const next = { ...value, suggestions: agreeing, index, typed: prefix.length };
+    return cursorAt(tr.state) === next.from + next.typed ? next : null;
+  }
+  if (tr.selection && cursorAt(tr.state) !== at) return null;
+  return value;
+}
+
+class GhostWidget extends WidgetType {
+  constructor(
+    readonly text: string,
+    readonly position: string,
+  ) {
+    super();
+  }
+  override eq(other: GhostWidget): boolean {
+    return other.text === this.text && other.position === this.position;
+  }
+  toDOM(): HTMLElement {
+    const span = document.createElement('span');
+    span.className = 'cm-ghost-text';
+    span.textContent = this.text;
+    span.setAttribute('aria-label', `Suggestion ${this.position}: ${this.text}`);
+    span.setAttribute('data-testid', 'ghost-text');
+    return span;
+  }
+  override ignoreEvent(): boolean {
+    return false;
+  }
+}
+
+export const ghostField = StateField.define<GhostState | null>({
+  create: () => null,
+  update,
+  provide: (field) =>
+    EditorView.decorations.from(field, (g): DecorationSet => {
+      if (!g) return Decoration.none;
+      const widget = new GhostWidget(remainingText(g), `${g.index + 1} of ${g.suggestions.length}`);
+      return Decoration.set([Decoration.widget({ widget, side: 1 }).range(g.from + g.typed)]);
+    }),
+});
+
+type Target = { state: EditorState; dispatch: (tr: Transaction) => void };
+
+function insert(target: Target, text: string): boolean {
+  const { state } = target;
+  const pos = cursorAt(state);
+  if (pos === null) return false;
+  target.dispatch(
+    state.update({
+      changes: { from: pos, insert: text },
+      selection: EditorSelection.cursor(pos + text.length),
+      userEvent: 'input.complete',
+      scrollIntoView: true,
+    }),
+  );
+  return true;
+}
+
+/** Tab: the whole suggestion. False when there is none, so Tab indents as usual. */
+export function acceptSuggestion(target: Target): boolean {
+  const g = target.state.field(ghostField, false);
+  return g ? insert(target, remainingText(g)) : false;
+}
+
+/** Ctrl+Right (Alt+Right on macOS): up to the end of the next word. */
+export function acceptWord(target: Target): boolean {
+  const g = target.state.field(ghostField, false);
+  if (!g) return false;
+  const rest = remainingText(g);
+  // leading spaces, then the word with any punctuation attached to it
+  const word = /^\s*\S+/u.exec(rest)?.[0] ?? rest;
+  return insert(target, word);
+}
+
+export function nextSuggestion(target: Target): boolean {
+  const g = target.state.field(ghostField, false);
+  if (!g || g.suggestions.length < 2) return false;
+  target.dispatch(target.state.update({ effects: cycleSuggestion.of(1) }));
+  return true;
+}
+
+export function previousSuggestion(target: Target): boolean {
+  const g = target.state.field(ghostField, false);
+  if (!g || g.suggestions.length < 2) return false;
+  target.dispatch(target.state.update({ effects: cycleSuggestion.of(-1) }));
+  return true;
+}
+
+/** Escape: hide the ghost text. False when there is none, so Escape does its usual job. */
+export function dismissSuggestion(target: Target): boolean {
+  if (!target.state.field(ghostField, false)) return false;
+  target.dispatch(target.state.update({ effects: clearSuggestions.of(null) }));
+  return true;
+}
+
+/** Alt+1..9 and the panel: insert suggestion `i` (what remains of it). */
+export function insertSuggestion(i: number) {
+  return (target: Target): boolean => {
+    const g = target.state.field(ghostField, false);
+    if (!g || i < 0 || i >= g.suggestions.length) return false;
+    return insert(target, g.suggestions[i].text.slice(g.typed));
+  };
+}
+
+export const ghostTheme = EditorView.baseTheme({
+  '.cm-ghost-text': { opacity: '0.45', fontStyle: 'normal', pointerEvents: 'none', whiteSpace: 'pre-wrap' },
+});

@@ -1,0 +1,78 @@
+/**
+ * Asks for suggestions when the writer pauses (or at once on Ctrl+Space): one
+ * AbortController per request, the previous one aborted on every change, all
+ * aborted when the editor goes away. Answers go through `setSuggestions` with
+ * the document they were computed for, so a late answer drops itself.
+ */
+import { StateEffect } from '@codemirror/state';
+import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view';
+import { ghostField, setSuggestions, type GhostSuggestion } from './ghost-text';
+
+export interface SuggestionSource {
+  /** Suggestions for the text before the cursor. Rejects or resolves null when it has none. */
+  request(textBefore: string, signal: AbortSignal): Promise<GhostSuggestion[] | null>;
+  /** Milliseconds of pause before asking. */
+  pauseMs(): number;
+  /** Whether to ask automatically while typing (Ctrl+Space always asks). */
+  auto(): boolean;
+}
+
+/** Characters of context sent: beyond this an LSTM's state no longer changes. */
+export const CONTEXT_CHARS = 4000;
+
+export const requestSuggestionsNow = StateEffect.define<null>();
+
+export function suggestionFetcher(source: SuggestionSource) {
+  return ViewPlugin.fromClass(
+    class {
+      private timer: ReturnType<typeof setTimeout> | undefined;
+      private controller: AbortController | undefined;
+
+      constructor(readonly view: EditorView) {}
+
+      update(u: ViewUpdate) {
+        const now = u.transactions.some((tr) => tr.effects.some((e) => e.is(requestSuggestionsNow)));
+        if (now) return this.schedule(0);
+        if (!u.docChanged && !u.selectionSet) return;
+        // still typing through a suggestion: keep it, ask nothing
+        if (u.state.field(ghostField, false)) return this.cancel();
+        if (!u.docChanged && !u.transactions.some((tr) => tr.isUserEvent('select'))) return this.cancel();
+        if (source.auto()) this.schedule(source.pauseMs());
+        else this.cancel();
+      }
+
+      private cancel() {
+        clearTimeout(this.timer);
+        this.controller?.abort();
+        this.controller = undefined;
+      }
+
+      private schedule(delay: number) {
+        this.cancel();
+        this.timer = setTimeout(() => void this.fetch(), delay);
+      }
+
+      private async fetch() {
+        const { state } = this.view;
+        const sel = state.selection.main;
+        if (!sel.empty || state.selection.ranges.length > 1) return;
+        const doc = state.doc;
+        const pos = sel.head;
+        const controller = new AbortController();
+        this.controller = controller;
+        let suggestions: GhostSuggestion[] | null;
+        try {
+          suggestions = await source.request(doc.sliceString(Math.max(0, pos - CONTEXT_CHARS), pos), controller.signal);
+        } catch {
+          suggestions = null; // superseded or failed: the source reports real errors itself
+        }
+        if (controller.signal.aborted || !suggestions) return;
+        this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc }) });
+      }
+
+      destroy() {
+        this.cancel();
+      }
+    },
+  );
+}

@@ -1,0 +1,157 @@
+import { EditorState, type Transaction } from '@codemirror/state';
+import { describe, expect, it } from 'vitest';
+import {
+  acceptSuggestion,
+  acceptWord,
+  dismissSuggestion,
+  ghostField,
+  insertSuggestion,
+  nextSuggestion,
+  previousSuggestion,
+  remainingText,
+  setSuggestions,
+  type GhostSuggestion,
+} from '../../src/renderer/src/editor/ghost-text';
+
+const S = (text: string, temperature: number): GhostSuggestion => ({ text, temperature, logprob: -1 });
+const SUGGESTIONS = [S(' the cat sat.', 0.2), S(' the dog ran', 0.8), S(' a bird', 1.2)];
+
+/** A headless editor: state plus a dispatch that applies transactions. */
+class Harness {
+  state: EditorState;
+  constructor(doc: string) {
+    this.state = EditorState.create({ doc, selection: { anchor: doc.length }, extensions: [ghostField] });
+  }
+  dispatch = (tr: Transaction) => {
+    this.state = tr.state;
+  };
+  get ghost() {
+    return this.state.field(ghostField);
+  }
+  get doc() {
+    return this.state.doc.toString();
+  }
+  offer(suggestions = SUGGESTIONS, doc = this.state.doc, pos = this.state.selection.main.head) {
+    this.dispatch(this.state.update({ effects: setSuggestions.of({ suggestions, pos, doc }) }));
+  }
+  type(text: string) {
+    const pos = this.state.selection.main.head;
+    this.dispatch(this.state.update({ changes: { from: pos, insert: text }, selection: { anchor: pos + text.length }, userEvent: 'input.type' }));
+  }
+}
+
+describe('ghost-text state', () => {
+  it('shows the first suggestion at the cursor', () => {
+    const h = new Harness('Once upon a time');
+    h.offer();
+    expect(h.ghost).toMatchObject({ index: 0, from: 16, typed: 0 });
+    expect(remainingText(h.ghost!)).toBe(' the cat sat.');
+  });
+
+  it('Tab accepts it all and moves the cursor after it', () => {
+    const h = new Harness('Once');
+    h.offer();
+    expect(acceptSuggestion(h)).toBe(true);
+    expect(h.doc).toBe('Once the cat sat.');
+    expect(h.state.selection.main.head).toBe(h.doc.length);
+    expect(h.ghost).toBeNull();
+    expect(acceptSuggestion(h)).toBe(false); // nothing left: Tab falls through
+  });
+
+  it('accepts one word at a time', () => {
+    const h = new Harness('Once');
+    h.offer();
+    expect(acceptWord(h)).toBe(true);
+    expect(h.doc).toBe('Once the');
+    expect(remainingText(h.ghost!)).toBe(' cat sat.');
+    acceptWord(h);
+    acceptWord(h);
+    expect(h.doc).toBe('Once the cat sat.');
+    expect(h.ghost).toBeNull();
+  });
+
+  it('cycles through the suggestions both ways', () => {
+    const h = new Harness('Once');
+    h.offer();
+    nextSuggestion(h);
+    expect(remainingText(h.ghost!)).toBe(' the dog ran');
+    nextSuggestion(h);
+    nextSuggestion(h);
+    expect(h.ghost!.index).toBe(0);
+    previousSuggestion(h);
+    expect(remainingText(h.ghost!)).toBe(' a bird');
+  });
+
+  it('Escape dismisses it, and says so only when there was one', () => {
+    const h = new Harness('Once');
+    h.offer();
+    expect(dismissSuggestion(h)).toBe(true);
+    expect(h.ghost).toBeNull();
+    expect(dismissSuggestion(h)).toBe(false);
+  });
+
+  it('typing the same characters keeps the rest, and only the suggestions that agree', () => {
+    const h = new Harness('Once');
+    h.offer();
+    h.type(' the ');
+    expect(h.ghost!.suggestions.map((s) => s.temperature)).toEqual([0.2, 0.8]);
+    expect(remainingText(h.ghost!)).toBe('cat sat.');
+    h.type('d');
+    expect(h.ghost!.suggestions.map((s) => s.temperature)).toEqual([0.8]);
+    expect(remainingText(h.ghost!)).toBe('og ran');
+    acceptSuggestion(h);
+    expect(h.doc).toBe('Once the dog ran');
+  });
+
+  it('any other edit clears it', () => {
+    const h = new Harness('Once');
+    h.offer();
+    h.type('X');
+    expect(h.ghost).toBeNull();
+    h.offer();
+    // an edit elsewhere in the document
+    h.dispatch(h.state.update({ changes: { from: 0, insert: 'Yes. ' } }));
+    expect(h.ghost).toBeNull();
+  });
+
+  it('a cursor move clears it', () => {
+    const h = new Harness('Once upon');
+    h.offer();
+    h.dispatch(h.state.update({ selection: { anchor: 2 }, userEvent: 'select' }));
+    expect(h.ghost).toBeNull();
+  });
+
+  it('drops a stale answer: computed for another document or another cursor position', () => {
+    const h = new Harness('Once');
+    const asked = h.state.doc;
+    h.type(' upon');
+    h.offer(SUGGESTIONS, asked, 4);
+    expect(h.ghost).toBeNull();
+    h.offer(SUGGESTIONS, h.state.doc, 2);
+    expect(h.ghost).toBeNull();
+  });
+
+  it('inserts a chosen suggestion (Alt+number, or a click in the panel)', () => {
+    const h = new Harness('Once');
+    h.offer();
+    expect(insertSuggestion(2)(h)).toBe(true);
+    expect(h.doc).toBe('Once a bird');
+    h.offer();
+    expect(insertSuggestion(5)(h)).toBe(false);
+  });
+
+  it('ignores empty suggestions, and an answer with none', () => {
+    const h = new Harness('Once');
+    h.offer([S('', 0.2), S(' yes', 1)]);
+    expect(h.ghost!.suggestions.length).toBe(1);
+    h.offer([S('', 0.2)]);
+    expect(h.ghost).toBeNull();
+  });
+
+  it('keeps surrogate pairs whole when typing through emoji', () => {
+    const h = new Harness('Fox');
+    h.offer([S(' 🦊 runs', 1)]);
+    h.type(' 🦊');
+    expect(remainingText(h.ghost!)).toBe(' runs');
+  });
+});

@@ -28,6 +28,6 @@ export default defineConfig({
   renderer: {
     root: 'src/renderer',
     plugins: [svelte({ configFile: resolve('svelte.config.js') })],
-    build: { rollupOptions: { input: resolve('src/renderer/index.html') } },
+    build: { minify: true, rollupOptions: { input: resolve('src/renderer/index.html') } },
   },
 });

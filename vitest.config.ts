@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'e2e/**/*.e2e.test.ts'],
     // tfjs-wasm is single-threaded per process; forks keep each file's backend separate
     pool: 'forks',
     testTimeout: 60_000,

@@ -50,7 +50,13 @@ async function main() {
   const viaIpc: number[] = [];
   for (let i = 0; i < 120; i++) {
     const t0 = performance.now();
-    await call<Responses['suggestions:request']>('suggestions:request', { docId: doc.docId, requestId: i, textBefore: text, ...options, seed: i + 1 });
+    await call<Responses['suggestions:request']>('suggestions:request', {
+      docId: doc.docId,
+      requestId: i,
+      textBefore: text,
+      ...options,
+      seed: i + 1,
+    });
     if (i >= 20) viaIpc.push(performance.now() - t0);
   }
   const model = await loadModel(DEFAULT_MODEL_DIR);
@@ -84,7 +90,12 @@ async function main() {
   let i = 0;
   while (performance.now() < until) {
     const t0 = performance.now();
-    await call('suggestions:request', { docId: doc.docId, requestId: 1000 + i, textBefore: text + ' '.repeat(i % 3), ...options });
+    await call('suggestions:request', {
+      docId: doc.docId,
+      requestId: 1000 + i,
+      textBefore: text + ' '.repeat(i % 3),
+      ...options,
+    });
     during.push(performance.now() - t0);
     i++;
     await new Promise((r) => setTimeout(r, 250));
@@ -108,7 +119,11 @@ async function main() {
           steps_done: jobs[0]?.progress?.step ?? null,
           chars_per_s: Math.round(jobs[0]?.progress?.charsPerSecond ?? 0),
         },
-        event_loop_delay_ms: { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) },
+        event_loop_delay_ms: {
+          p50: ms(histogram.percentile(50)),
+          p99: ms(histogram.percentile(99)),
+          max: ms(histogram.max),
+        },
         suggest_during_training_p50_ms: round(median(during)),
         suggest_during_training_p95_ms: round(percentile(during, 95)),
       },

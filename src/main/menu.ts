@@ -16,9 +16,12 @@ export interface MenuContext {
 
 export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[] {
   const mac = ctx.platform === 'darwin';
+  // The renderer handles these shortcuts itself (also in the browser test
+  // harness, which has no menu); the menu shows them without registering them.
   const item = (label: string, command: MenuCommand, accelerator?: string): MenuItemConstructorOptions => ({
     label,
     accelerator,
+    registerAccelerator: false,
     click: () => ctx.send(command),
   });
   const recent: MenuItemConstructorOptions[] = ctx.recentFiles.length

@@ -357,14 +357,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     });
   };
 
-  const evaluate = async (signal?: AbortSignal) => {
+  const evaluate = async (signal?: AbortSignal, maxWindows = options.maxValidationWindows) => {
     report('evaluating');
-    const { loss, chars } = await evaluateText(s.params, validationIds, {
-      batchSize,
-      seqLength,
-      maxWindows: options.maxValidationWindows,
-      signal,
-    });
+    const { loss, chars } = await evaluateText(s.params, validationIds, { batchSize, seqLength, maxWindows, signal });
     lastValLoss = loss;
     lastEvalAt = performance.now();
     s.meta.metrics.valChars = chars;
@@ -483,6 +478,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       throw e;
     }
     stoppedBy = 'cancelled';
+    if (s.best === null && s.step > 0) {
+      // never evaluated: measure on a few windows (a fraction of a second) so the model has a quality figure
+      await evaluate(undefined, 16).catch(() => undefined);
+    }
   } finally {
     await pool?.dispose();
   }

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { createApi } from '../shared/api';
-import { EVENT_NAMES } from '../shared/events';
+import { EVENT_NAMES } from '../shared/constants';
 import type { Channel, EventName, IpcResult } from '../shared/ipc-contract';
 
 const api = createApi({

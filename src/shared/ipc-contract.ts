@@ -4,7 +4,7 @@
  * main pushes to the renderer. Imported by main, preload and renderer.
  */
 import { z } from 'zod';
-import { EVENT_NAMES } from './events';
+import { EVENT_NAMES, STOP_RULES } from './constants';
 
 // ---------- limits ----------
 
@@ -16,7 +16,7 @@ export const MAX_PATHS = 1000;
 
 // ---------- shared value types ----------
 
-export const STOP_RULES = ['none', 'word', 'phrase', 'sentence', 'line'] as const;
+export { STOP_RULES };
 export type StopRuleName = (typeof STOP_RULES)[number];
 
 const id = z

@@ -36,7 +36,13 @@ class Harness {
   }
   type(text: string) {
     const pos = this.state.selection.main.head;
-    this.dispatch(this.state.update({ changes: { from: pos, insert: text }, selection: { anchor: pos + text.length }, userEvent: 'input.type' }));
+    this.dispatch(
+      this.state.update({
+        changes: { from: pos, insert: text },
+        selection: { anchor: pos + text.length },
+        userEvent: 'input.type',
+      }),
+    );
   }
 }
 

@@ -61,7 +61,7 @@ async function run(): Promise<void> {
       resume: data.resume,
       maxSteps: data.budget.steps,
       maxSeconds: data.budget.minutes ? data.budget.minutes * 60 : undefined,
-      evalEverySeconds: 60,
+      evalEverySeconds: 30,
       maxValidationWindows: 256,
       checkpointEverySeconds: 120,
       threads: data.threads,

@@ -9,7 +9,14 @@
  * keeps only the suggestions that agree with what was typed); any other edit
  * or cursor move clears it.
  */
-import { EditorSelection, StateEffect, StateField, type EditorState, type Text, type Transaction } from '@codemirror/state';
+import {
+  EditorSelection,
+  StateEffect,
+  StateField,
+  type EditorState,
+  type Text,
+  type Transaction,
+} from '@codemirror/state';
 import { Decoration, EditorView, WidgetType, type DecorationSet } from '@codemirror/view';
 
 export interface GhostSuggestion {

@@ -1,0 +1,15 @@
+/**
+ * Plain constants of the IPC contract, free of imports so the sandboxed
+ * preload and the renderer can use them without bundling zod.
+ */
+export const EVENT_NAMES = [
+  'training:progress',
+  'training:finished',
+  'training:failed',
+  'models:changed',
+  'settings:changed',
+  'menu:command',
+  'app:closeRequested',
+] as const;
+
+export const STOP_RULES = ['none', 'word', 'phrase', 'sentence', 'line'] as const;

@@ -16,7 +16,7 @@ import { createAppServices, type AppServices } from '../src/main/services/app-se
 import { createApi } from '../src/shared/api';
 import { CONTENT_SECURITY_POLICY } from '../src/main/security';
 import type { EventName } from '../src/shared/ipc-contract';
-import { scriptedDialogs, type ScriptedDialogs } from '../test/main/app-harness';
+import { scriptedDialogs, type ScriptedDialogs } from '../test/main/scripted-dialogs';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
@@ -52,6 +52,27 @@ function apiShape(): Record<string, ['invoke' | 'subscribe', string]> {
   }
   return shape;
 }
+
+/**
+ * Builds `window.penwright` in the page from the API's shape. A plain string,
+ * not a function: tools that rewrite functions (tsx keeps their names with a
+ * helper) would otherwise ship references the page cannot resolve.
+ */
+const BRIDGE_SCRIPT = `function (shape) {
+  const listeners = new Map();
+  window.__penwrightEmit = (event, payload) => listeners.get(event)?.forEach((l) => l(payload));
+  const api = { pathForFile: (file) => file.name };
+  for (const [name, [kind, target]] of Object.entries(shape)) {
+    api[name] = kind === 'invoke'
+      ? (payload) => window.__penwrightInvoke(target, payload ?? {})
+      : (listener) => {
+          if (!listeners.has(target)) listeners.set(target, new Set());
+          listeners.get(target).add(listener);
+          return () => listeners.get(target).delete(listener);
+        };
+  }
+  window.penwright = Object.freeze(api);
+}`;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -141,26 +162,7 @@ export async function startHarness(options: {
   await page.exposeFunction('__penwrightInvoke', (channel: string, payload: unknown) =>
     services.dispatch(channel, payload),
   );
-  await page.addInitScript((shape) => {
-    const listeners = new Map<string, Set<(p: unknown) => void>>();
-    const w = window as unknown as Record<string, unknown>;
-    w.__penwrightEmit = (event: string, payload: unknown) => listeners.get(event)?.forEach((l) => l(payload));
-    const api: Record<string, unknown> = {
-      pathForFile: (file: File) => file.name,
-    };
-    for (const [name, [kind, target]] of Object.entries(shape)) {
-      api[name] =
-        kind === 'invoke'
-          ? (payload?: unknown) =>
-              (w.__penwrightInvoke as (c: string, p: unknown) => Promise<unknown>)(target, payload ?? {})
-          : (listener: (p: unknown) => void) => {
-              if (!listeners.has(target)) listeners.set(target, new Set());
-              listeners.get(target)!.add(listener);
-              return () => listeners.get(target)!.delete(listener);
-            };
-    }
-    w.penwright = Object.freeze(api);
-  }, apiShape());
+  await page.addInitScript({ content: `(${BRIDGE_SCRIPT})(${JSON.stringify(apiShape())});` });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   await page.goto(url);
   target.page = page;

@@ -6,30 +6,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveModel } from '../../src/model/persistence';
-import { createAppServices, type AppServices, type Dialogs } from '../../src/main/services/app-services';
+import { createAppServices, type AppServices } from '../../src/main/services/app-services';
+import { scriptedDialogs, type ScriptedDialogs } from './scripted-dialogs';
+
+export { scriptedDialogs, type ScriptedDialogs };
 import type { EventName, Events, IpcResult } from '../../src/shared/ipc-contract';
 import { aliceText, trainTiny } from '../helpers';
-
-export interface ScriptedDialogs extends Dialogs {
-  /** Answers for the next dialogs, in order (null = cancel). */
-  answers: (string | string[] | null)[];
-}
-
-export function scriptedDialogs(): ScriptedDialogs {
-  const next = <T>() => {
-    if (!d.answers.length) throw new Error('test did not script this dialog');
-    return d.answers.shift() as T;
-  };
-  const d: ScriptedDialogs = {
-    answers: [],
-    openDocument: async () => next<string | null>(),
-    saveDocument: async () => next<string | null>(),
-    pickCorpus: async () => next<string[] | null>(),
-    exportModel: async () => next<string | null>(),
-    importModel: async () => next<string | null>(),
-  };
-  return d;
-}
 
 /** A small trained model standing in for the bundled default. */
 export async function makeDefaultModel(dir: string): Promise<void> {

@@ -1,0 +1,96 @@
+/**
+ * `npm run bench:ui`: the writing UI end to end in Chromium (the browser
+ * harness on the real handler table and the default model), as one JSON
+ * object. Targets: keystroke to ghost text on screen, after the pause, at most
+ * 60 ms p95; no long task (> 50 ms) on the renderer's main thread while typing
+ * with suggestions on.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cannotRun, startHarness } from '../e2e/harness';
+import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
+import { median, percentile, round } from './stats';
+
+const log = (m: string) => process.stderr.write(`[bench:ui] ${m}\n`);
+
+async function main() {
+  const why = cannotRun();
+  if (why) throw new Error(`cannot run: ${why}`);
+  const root = mkdtempSync(join(tmpdir(), 'penwright-ui-bench-'));
+  const h = await startHarness({ userDataDir: join(root, 'user-data'), defaultModelDir: DEFAULT_MODEL_DIR });
+  const pauseMs = 150;
+  await h.services.settings.update({ pauseMs, stopRule: 'phrase', suggestionChars: 48 });
+  const page = h.page;
+  await page.locator('.cm-content').click();
+  await page.evaluate(() => {
+    const w = window as unknown as { __keyAt: number; __ghostAt: number; __longTasks: number[] };
+    w.__longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.__longTasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
+    document.addEventListener('keydown', () => (w.__keyAt = performance.now()), true);
+    new MutationObserver(() => {
+      if (document.querySelector('.cm-ghost-text')) w.__ghostAt = performance.now();
+    }).observe(document.querySelector('.cm-content')!, { childList: true, subtree: true });
+  });
+  log('priming with a paragraph');
+  await page.keyboard.insertText(
+    'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness, ',
+  );
+  const latencies: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const ghost =
+      (await page
+        .locator('.cm-ghost-text')
+        .textContent()
+        .catch(() => null)) ?? '';
+    const key = ghost.startsWith('e') || ghost.startsWith(' e') ? 'a' : 'e'; // differs from the ghost: asks anew
+    await page.evaluate(() => ((window as unknown as { __ghostAt: number }).__ghostAt = 0));
+    await page.keyboard.type(key);
+    await page
+      .waitForFunction(() => (window as unknown as { __ghostAt: number }).__ghostAt > 0, null, { timeout: 10_000 })
+      .catch(async (e: unknown) => {
+        await h.screenshot('ui-bench-timeout');
+        throw new Error(`no ghost text after typing "${key}" (errors: ${h.errors.join('; ') || 'none'})`, { cause: e });
+      });
+    const { keyAt, ghostAt } = await page.evaluate(() => {
+      const w = window as unknown as { __keyAt: number; __ghostAt: number };
+      return { keyAt: w.__keyAt, ghostAt: w.__ghostAt };
+    });
+    latencies.push(ghostAt - keyAt - pauseMs);
+    if (i % 7 === 6) await page.keyboard.type(' ');
+  }
+  log('typing 300 characters at 15 per second with suggestions on');
+  await page.evaluate(() => ((window as unknown as { __longTasks: number[] }).__longTasks = []));
+  await page.keyboard.type(
+    'and so the evening came down over the quiet town, and the lamps were lit one by one along the river where the boats lay still. '
+      .repeat(3)
+      .slice(0, 300),
+    { delay: 66 },
+  );
+  const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  const errors = [...h.errors];
+  await h.close();
+  rmSync(root, { recursive: true, force: true });
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        keystroke_to_ghost_ms: {
+          p50: round(median(latencies)),
+          p95: round(percentile(latencies, 95)),
+          max: round(Math.max(...latencies)),
+          samples: latencies.length,
+          pause_ms_excluded: pauseMs,
+        },
+        long_tasks_while_typing: { count: longTasks.length, max_ms: round(Math.max(0, ...longTasks)) },
+        console_errors: errors.length,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
+
+await main();

@@ -74,6 +74,24 @@ describe.skipIf(why !== null)('Penwright in the browser harness', () => {
     await expect.poll(() => ghost().count()).toBe(0);
   });
 
+  it('accepts one word with Ctrl+Right, and shows Arabic paragraphs right to left', async () => {
+    await editor().click();
+    await h.page.keyboard.press('End');
+    await h.page.keyboard.type(' and', { delay: 5 });
+    await ghost().waitFor();
+    const rest = (await ghost().textContent())!;
+    const word = /^\s*\S+/u.exec(rest)![0];
+    await h.page.keyboard.press('Control+ArrowRight');
+    await expect.poll(editorText).toContain(` and${word}`);
+    await h.page.keyboard.press('Escape');
+    await h.page.keyboard.press('Enter');
+    await h.page.keyboard.type('في البدء كان الكلمة', { delay: 5 });
+    const line = h.page.locator('.cm-line', { hasText: 'في البدء' });
+    await expect.poll(() => line.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    const latin = h.page.locator('.cm-line', { hasText: 'dark and stormy' });
+    expect(await latin.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+  });
+
   it('compares drafts side by side at different temperatures', async () => {
     await h.page.getByTestId('open-compare').click();
     const drafts = h.page.getByTestId('draft-text');

@@ -199,6 +199,23 @@ function freshMeta(
   };
 }
 
+/** The state of a run that starts at step 0 (from scratch or from a base model). */
+function freshRun(params: ParamMap, meta: ModelMeta, vocab: Vocabulary, rng: Rng, clipNorm = 5): RunState {
+  return {
+    params,
+    best: null,
+    bestValLoss: null,
+    adam: new Adam({ learningRate: meta.training.learningRate, clipNorm }),
+    rng,
+    step: 0,
+    charsSeen: 0,
+    secondsBefore: 0,
+    history: [],
+    meta,
+    vocab,
+  };
+}
+
 async function prepare(options: TrainOptions): Promise<RunState> {
   const batchSize = options.batchSize ?? 64;
   const seqLength = options.seqLength ?? 100;
@@ -245,47 +262,24 @@ async function prepare(options: TrainOptions): Promise<RunState> {
       seqLength,
       learningRate,
     );
-    return {
-      params,
-      best: null,
-      bestValLoss: null,
-      adam: new Adam({ learningRate, clipNorm: options.clipNorm ?? 5 }),
-      rng,
-      step: 0,
-      charsSeen: 0,
-      secondsBefore: 0,
-      history: [],
-      meta,
-      vocab,
-    };
+    return freshRun(params, meta, vocab, rng, options.clipNorm);
   }
   const preset = options.preset ?? 'M';
   const network = options.network ?? PRESETS[preset];
   // the separator is in every vocabulary: sessions start after it, as documents do in training
   const vocab = Vocabulary.fromText([...options.documents, DOCUMENT_SEPARATOR]);
   const learningRate = options.learningRate ?? 2e-3;
-  return {
-    params: initParams(network, vocab.size, seed),
-    best: null,
-    bestValLoss: null,
-    adam: new Adam({ learningRate, clipNorm: options.clipNorm ?? 5 }),
-    rng,
-    step: 0,
-    charsSeen: 0,
-    secondsBefore: 0,
-    history: [],
-    meta: freshMeta(
-      options.name ?? 'My model',
-      options.network ? null : preset,
-      network,
-      vocab,
-      options,
-      batchSize,
-      seqLength,
-      learningRate,
-    ),
+  const meta = freshMeta(
+    options.name ?? 'My model',
+    options.network ? null : preset,
+    network,
     vocab,
-  };
+    options,
+    batchSize,
+    seqLength,
+    learningRate,
+  );
+  return freshRun(initParams(network, vocab.size, seed), meta, vocab, rng, options.clipNorm);
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {

@@ -68,12 +68,8 @@ export interface RecoveredDocument {
   preview: string;
 }
 
-export interface CorpusSummary {
-  files: { path: string; characters: number }[];
-  skipped: { path: string; reason: string }[];
-  characters: number;
-  distinctCharacters: number;
-}
+/** What a corpus gives: files used, skipped (with reasons), characters. Defined by the model core. */
+export type CorpusSummary = import('../model/corpus').CorpusSummary;
 
 export interface ModelSummary {
   modelId: string;
@@ -98,18 +94,8 @@ export interface Suggestion {
   logprob: number;
 }
 
-export interface TrainingProgress {
-  phase: 'starting' | 'reading' | 'training' | 'evaluating' | 'saving' | 'done';
-  step: number;
-  charsSeen: number;
-  trainLoss: number | null;
-  valLoss: number | null;
-  bestValLoss: number | null;
-  charsPerSecond: number;
-  elapsedSeconds: number;
-  etaSeconds: number | null;
-  fraction: number;
-}
+/** A training run's progress report, as the model core's trainer emits it. */
+export type TrainingProgress = import('../model/train').TrainProgress;
 
 export interface TrainingSample {
   temperature: number;

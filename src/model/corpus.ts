@@ -7,7 +7,10 @@ import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { decodeText } from './decode';
 import { PenwrightError, isPenwrightError } from './errors';
+import type { CorpusSummary } from './corpus-summary';
 import { countCodePoints } from './vocab';
+
+export type { CorpusSummary };
 
 export const TEXT_EXTENSIONS = ['.txt', '.md', '.markdown'];
 /** Files over this size are skipped: a novel is 1-2 MB; 50 MB is not prose. */
@@ -16,14 +19,6 @@ export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 export interface CorpusDocument {
   path: string;
   text: string;
-}
-
-export interface CorpusSummary {
-  files: { path: string; characters: number }[];
-  skipped: { path: string; reason: string }[];
-  /** Code points over all used files. */
-  characters: number;
-  distinctCharacters: number;
 }
 
 export interface Corpus {

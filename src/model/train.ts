@@ -26,24 +26,10 @@ import { cloneParams, disposeParams, extendVocabulary, initParams, type ParamMap
 import { loadModel, loadTrainingState, saveModel, type CharModel, type TrainingState } from './persistence';
 import { Rng } from './rng';
 import { computeGradients, evaluateLoss } from './sequence-lstm';
+import type { TrainProgress } from './progress';
 import { Vocabulary } from './vocab';
 
-export interface TrainProgress {
-  phase: 'training' | 'evaluating' | 'saving' | 'done';
-  step: number;
-  charsSeen: number;
-  /** Smoothed training loss, nats per character. */
-  trainLoss: number | null;
-  /** Latest validation loss. */
-  valLoss: number | null;
-  bestValLoss: number | null;
-  charsPerSecond: number;
-  elapsedSeconds: number;
-  /** Seconds left in this run's budget, when it can be estimated. */
-  etaSeconds: number | null;
-  /** 0..1 of this run's budget. */
-  fraction: number;
-}
+export type { TrainProgress };
 
 export interface TrainOptions {
   /** Training texts (already decoded and normalised). */

@@ -69,7 +69,7 @@ export interface RecoveredDocument {
 }
 
 /** What a corpus gives: files used, skipped (with reasons), characters. Defined by the model core. */
-export type CorpusSummary = import('../model/corpus').CorpusSummary;
+export type CorpusSummary = import('../model/corpus-summary').CorpusSummary;
 
 export interface ModelSummary {
   modelId: string;
@@ -95,7 +95,7 @@ export interface Suggestion {
 }
 
 /** A training run's progress report, as the model core's trainer emits it. */
-export type TrainingProgress = import('../model/train').TrainProgress;
+export type TrainingProgress = import('../model/progress').TrainProgress;
 
 export interface TrainingSample {
   temperature: number;

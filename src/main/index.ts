@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { electronDialogs } from './dialogs';
 import { registerIpc } from './ipc';
 import { buildMenuTemplate } from './menu';
+import type { MenuCommand } from '../shared/ipc-contract';
 import { createAppServices, type AppServices } from './services/app-services';
 import { createMainWindow, installContentSecurityPolicy } from './window';
 
@@ -32,8 +33,7 @@ let closeConfirmed = false;
 
 function refreshMenu(): void {
   if (!services) return;
-  const send = (command: Parameters<Parameters<typeof buildMenuTemplate>[0]['send']>[0]) =>
-    win?.webContents.send('menu:command', { command });
+  const send = (command: MenuCommand, path?: string) => win?.webContents.send('menu:command', { command, path });
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       buildMenuTemplate({
@@ -41,9 +41,6 @@ function refreshMenu(): void {
         appName: app.getName(),
         recentFiles: services.appState.current.recentFiles,
         send,
-        openRecent: (path) => {
-          void services!.dispatch('documents:openRecent', { path }).then(() => send('file.open'));
-        },
         clearRecent: () => {
           void services!.appState.update({ recentFiles: [] }).then(refreshMenu);
         },
@@ -85,6 +82,8 @@ async function start(): Promise<void> {
     win?.webContents.send('app:closeRequested', {});
   });
   win.on('closed', () => (win = null));
+  // the recent-files submenu follows what was opened and saved
+  win.on('focus', refreshMenu);
   refreshMenu();
   if (devServerUrl) await win.loadURL(devServerUrl);
   else await win.loadFile(join(here, '..', 'renderer', 'index.html'));

@@ -9,8 +9,7 @@ export interface MenuContext {
   platform: NodeJS.Platform;
   appName: string;
   recentFiles: string[];
-  send: (command: MenuCommand) => void;
-  openRecent: (path: string) => void;
+  send: (command: MenuCommand, path?: string) => void;
   clearRecent: () => void;
 }
 
@@ -26,7 +25,7 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
   });
   const recent: MenuItemConstructorOptions[] = ctx.recentFiles.length
     ? [
-        ...ctx.recentFiles.map((path) => ({ label: path, click: () => ctx.openRecent(path) })),
+        ...ctx.recentFiles.map((path) => ({ label: path, click: () => ctx.send('file.openRecent', path) })),
         { type: 'separator' },
         { label: 'Clear Recent', click: ctx.clearRecent },
       ]

@@ -132,6 +132,7 @@ export interface BackendInfo {
 export type MenuCommand =
   | 'file.new'
   | 'file.open'
+  | 'file.openRecent'
   | 'file.save'
   | 'file.saveAs'
   | 'model.train'
@@ -279,7 +280,8 @@ export interface Events {
   'training:failed': { jobId: string; error: IpcError };
   'models:changed': { models: ModelSummary[] };
   'settings:changed': { settings: Settings };
-  'menu:command': { command: MenuCommand };
+  /** `path` comes with file.openRecent. */
+  'menu:command': { command: MenuCommand; path?: string };
   'app:closeRequested': Record<string, never>;
 }
 export type EventName = keyof Events;

@@ -106,6 +106,15 @@ export class AppState {
     }
   }
 
+  async openRecent(path: string): Promise<void> {
+    if (!(await this.confirmDiscard())) return;
+    try {
+      this.load(await unwrap(api().openRecentDocument({ path })));
+    } catch (e) {
+      notices.error(e);
+    }
+  }
+
   async restore(recoveryId: string): Promise<void> {
     try {
       this.load(await unwrap(api().restoreRecovered({ recoveryId })));

@@ -19,7 +19,6 @@ describe('native menus', () => {
       appName: 'Penwright',
       recentFiles: ['/a.md'],
       send: (c) => sent.push(c),
-      openRecent: () => {},
       clearRecent: () => {},
     });
   const find = (
@@ -46,6 +45,8 @@ describe('native menus', () => {
     }
     (find(t, 'Save') as { click: () => void }).click();
     expect(sent).toContain('file.save');
+    (find(t, '/a.md') as { click: () => void }).click();
+    expect(sent).toContain('file.openRecent');
   });
 
   it('puts the app menu first on macOS', () => {

@@ -167,3 +167,34 @@ describe('the Electron app', () => {
     await app.close();
   });
 });
+
+describe('IPC wiring', () => {
+  it('answers only our own window showing our own renderer', async () => {
+    const { registerIpc } = await import('../../src/main/ipc');
+    const handlers = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();
+    const fakeIpcMain = {
+      handle: (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) =>
+        handlers.set(channel, fn),
+    };
+    const own = { id: 1 };
+    const calls: string[] = [];
+    registerIpc(
+      fakeIpcMain as never,
+      { dispatch: async (channel: string) => (calls.push(channel), { ok: true, value: 'answered' }) },
+      () => own as never,
+    );
+    const ours = 'file:///opt/Penwright/resources/app.asar/out/renderer/index.html';
+    const handler = handlers.get('models:list')!;
+    expect(await handler({ sender: own, senderFrame: { url: ours } }, {})).toEqual({ ok: true, value: 'answered' });
+    expect(await handler({ sender: { id: 2 }, senderFrame: { url: ours } }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await handler({ sender: own, senderFrame: { url: 'https://evil.example/' } }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(calls).toEqual(['models:list']);
+    expect(handlers.size).toBeGreaterThan(25);
+  });
+});

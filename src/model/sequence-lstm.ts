@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamMap } from './params';
 import { cancelledError } from './errors';
+import { Rng } from './rng';
 
 /** Sequences of token ids arranged for one step of training or evaluation. */
 export interface SequenceBatch {
@@ -108,9 +109,16 @@ export function tallTransposeMatMul(a: tf.Tensor2D, b: tf.Tensor2D, chunks = 8):
   });
 }
 
+/**
+ * What a layer reads: the previous layer's output, or (layer 0) token ids
+ * through the embedding. For layer 0 the input projection is a lookup in
+ * embedding @ W (a [V, 4H] table), and its weight gradients come from one
+ * segment sum of dZ by token: far cheaper than multiplying [T*B, E] matrices.
+ */
+type LayerInput = { kind: 'dense'; x: tf.Tensor2D } | { kind: 'embedding'; ids: tf.Tensor1D; embedding: tf.Tensor2D };
+
 interface LayerCache {
-  /** Layer input [T*B, in]. */
-  x: tf.Tensor2D;
+  input: LayerInput;
   /** Gate activations [T*B, 4H]: sigmoid for i, f, o; sigmoid(2 z_g) for g. */
   a: tf.Tensor2D;
   /** Cell states [T*B, H]. */
@@ -127,7 +135,7 @@ function rowsAt(x: tf.Tensor2D, t: number, batch: number): tf.Tensor2D {
 }
 
 async function layerForward(
-  x: tf.Tensor2D,
+  input: LayerInput,
   w: tf.Tensor2D,
   u: tf.Tensor2D,
   b: tf.Tensor1D,
@@ -141,10 +149,13 @@ async function layerForward(
     tf.tidy(() => {
       const scale = gateScale(hidden);
       // scaling the (small) weights instead of the [T*B, 4H] product saves two passes over it
-      return [
-        tf.fused.matMul({ a: x, b: tf.mul(w, scale) as tf.Tensor2D, bias: tf.mul(b, scale) }),
-        tf.mul(u, scale),
-      ] as tf.Tensor2D[];
+      const ws = tf.mul(w, scale) as tf.Tensor2D;
+      const bs = tf.mul(b, scale) as tf.Tensor1D;
+      const projected =
+        input.kind === 'dense'
+          ? tf.fused.matMul({ a: input.x, b: ws, bias: bs })
+          : tf.gather(tf.add(tf.matMul(input.embedding, ws), bs), input.ids);
+      return [projected, tf.mul(u, scale)] as tf.Tensor2D[];
     }),
   );
   let h: tf.Tensor2D = arena.keep(tf.zeros([batch, hidden]));
@@ -175,7 +186,7 @@ async function layerForward(
     if (t % 8 === 7) await yielder.maybe();
   }
   const cache = {
-    x,
+    input,
     a: arena.keep(tf.concat(as, 0)),
     c: arena.keep(tf.concat(cs, 0)),
     tc: arena.keep(tf.concat(tcs, 0)),
@@ -249,17 +260,31 @@ async function layerBackward(
   }
   dhNext?.dispose();
   dcNext?.dispose();
+  const input = cache.input;
   const grads = tf.tidy(() => {
     const dZ = tf.concat(dzs, 0) as tf.Tensor2D;
     const hPrev = tf.concat(
       [tf.zeros([batch, hidden]), tf.slice(cache.h, [0, 0], [(steps - 1) * batch, hidden])],
       0,
     ) as tf.Tensor2D;
+    if (input.kind === 'dense') {
+      // one pass over dZ for both weight gradients: [x | h_prev]^T dZ, then split the rows
+      const inputs = input.x.shape[1];
+      const both = tallTransposeMatMul(tf.concat([input.x, hPrev], 1) as tf.Tensor2D, dZ, 16);
+      return {
+        dW: tf.slice(both, [0, 0], [inputs, 4 * hidden]) as tf.Tensor2D,
+        dU: tf.slice(both, [inputs, 0], [hidden, 4 * hidden]) as tf.Tensor2D,
+        db: tf.sum(dZ, 0) as tf.Tensor1D,
+        dx: tf.matMul(dZ, tf.transpose(w)) as tf.Tensor2D,
+      };
+    }
+    // x = embedding[ids]: sum dZ by token once, then everything is [V, ...] sized
+    const byToken = tf.unsortedSegmentSum(dZ, input.ids, input.embedding.shape[0]) as tf.Tensor2D;
     return {
-      dW: tallTransposeMatMul(cache.x, dZ),
-      dU: tallTransposeMatMul(hPrev, dZ),
+      dW: tf.matMul(tf.transpose(input.embedding), byToken) as tf.Tensor2D,
+      dU: tallTransposeMatMul(hPrev, dZ, 16),
       db: tf.sum(dZ, 0) as tf.Tensor1D,
-      dx: tf.matMul(dZ, tf.transpose(w)) as tf.Tensor2D,
+      dx: tf.matMul(byToken, tf.transpose(w)) as tf.Tensor2D, // here: d(embedding), [V, E]
     };
   });
   for (const t of dzs) t.dispose();
@@ -269,17 +294,23 @@ async function layerBackward(
 
 /**
  * Inverted dropout mask [T*B, H] (time-major) with values 0 or 1/keep, drawn
- * per sequence from its own seed.
+ * per sequence from its own seed (so a batch split across workers gets the
+ * same masks). Generated in JS: tf.randomUniform draws each number through a
+ * slower generator.
  */
 function dropoutMask(steps: number, hidden: number, rate: number, seeds: Int32Array, layer: number): tf.Tensor2D {
-  return tf.tidy(() => {
-    const keep = 1 - rate;
-    const perSequence = Array.from(seeds, (seed) =>
-      tf.randomUniform([steps, hidden], 0, 1, 'float32', seed + 7919 * layer),
-    );
-    const uniform = tf.reshape(tf.stack(perSequence, 1), [steps * seeds.length, hidden]);
-    return tf.div(tf.cast(tf.less(uniform, keep), 'float32'), keep) as tf.Tensor2D;
-  });
+  const batch = seeds.length;
+  const keep = 1 - rate;
+  const scale = 1 / keep;
+  const values = new Float32Array(steps * batch * hidden);
+  for (let b = 0; b < batch; b++) {
+    const rng = new Rng(seeds[b] + 7919 * layer);
+    for (let t = 0; t < steps; t++) {
+      const row = (t * batch + b) * hidden;
+      for (let j = 0; j < hidden; j++) values[row + j] = rng.next() < keep ? scale : 0;
+    }
+  }
+  return tf.tensor2d(values, [steps * batch, hidden]);
 }
 
 function windowSeeds(data: SequenceBatch): Int32Array {
@@ -350,12 +381,12 @@ async function pass(
   try {
     const inputIds = arena.keep(tf.tensor1d(data.inputs, 'int32'));
     const targetIds = arena.keep(tf.tensor1d(data.targets, 'int32'));
-    let x = arena.keep(tf.gather(p('embedding'), inputIds) as tf.Tensor2D);
+    let x: tf.Tensor2D | undefined;
     const caches: LayerCache[] = [];
     const masks: (tf.Tensor2D | undefined)[] = [];
     for (let l = 0; l < layers; l++) {
       const cache = await layerForward(
-        x,
+        x ? { kind: 'dense', x } : { kind: 'embedding', ids: inputIds, embedding: p('embedding') as tf.Tensor2D },
         p(`lstm${l}/W`) as tf.Tensor2D,
         p(`lstm${l}/U`) as tf.Tensor2D,
         p(`lstm${l}/b`) as tf.Tensor1D,
@@ -376,7 +407,7 @@ async function pass(
         for (const t of [cache.a, cache.c, cache.tc]) t.dispose();
       }
     }
-    const top = x;
+    const top = x!;
     const { lossSum, dLogits } = tf.tidy(() => {
       const logits = tf.add(tf.matMul(top, p('output/W')), p('output/b'));
       const logp = tf.logSoftmax(logits);
@@ -414,9 +445,10 @@ async function pass(
       grads.set(`lstm${l}/W`, g.dW);
       grads.set(`lstm${l}/U`, g.dU);
       grads.set(`lstm${l}/b`, g.db);
-      dh = arena.keep(g.dx);
+      // layer 0 reads the embedding, so its "dx" is already the embedding's gradient
+      if (l === 0) grads.set('embedding', g.dx);
+      else dh = arena.keep(g.dx);
     }
-    grads.set('embedding', tf.unsortedSegmentSum(dh, inputIds, vocabSize));
     return { lossSum: lossValue, count: n, grads };
   } catch (e) {
     for (const g of grads.values()) g.dispose();

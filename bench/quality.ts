@@ -4,9 +4,11 @@
  * protocol (first 90 % train, last 10 % validation, batches of 64 random
  * 100-character windows, Adam 2e-3, clipping at 5) and evaluates the whole
  * validation split after 1,004,800 and 4,000,000 characters, as the reference
- * did. Prints one JSON object. Takes about 15-25 minutes on one core (wasm).
+ * did. Prints one JSON object. Takes about 8 minutes on two cores (wasm);
+ * THREADS=1 for one.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/model/backend';
 import { disposeModel } from '../src/model/persistence';
@@ -50,6 +52,8 @@ async function main() {
     evalAtSteps: [at1M.steps!, at4M.steps!],
     checkpointEverySeconds: 0,
     seed: Number(process.env.SEED ?? 1),
+    // data-parallel threads give the same curve per character seen (see test/model/parallel.test.ts), sooner
+    threads: Number(process.env.THREADS ?? availableParallelism()),
     onProgress: (p) => {
       if (p.phase === 'evaluating') return;
       if (p.valLoss !== null && !losses.has(p.step) && [at1M.steps, at4M.steps].includes(p.step)) {
@@ -74,6 +78,7 @@ async function main() {
     delta_at_4M: round(val4 - at4M.val_loss!, 4),
     within_0_05: Math.abs(val1 - at1M.val_loss!) <= 0.05 && Math.abs(val4 - at4M.val_loss!) <= 0.05,
     train_chars_per_s: Math.round(result.charsPerSecond),
+    threads: result.threads,
     wall_minutes: round((performance.now() - started) / 60000, 1),
   };
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

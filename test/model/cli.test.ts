@@ -98,6 +98,30 @@ describe('penwright CLI', () => {
     expect(info.stdout).toMatch(/6 steps/);
   });
 
+  it('suggests and describes with the bundled default model when no model is given', () => {
+    const suggest = penwright(
+      'suggest',
+      '--seed',
+      '3',
+      '--chars',
+      '30',
+      '--stop',
+      'sentence',
+      '--json',
+      'It was a dark and stormy',
+    );
+    expect(suggest.code, suggest.stderr).toBe(0);
+    const out = JSON.parse(suggest.stdout);
+    expect(out.map((s: { temperature: number }) => s.temperature)).toEqual([0.2, 0.5, 0.8, 1.2]);
+    expect(out[0].text.length).toBeGreaterThan(0);
+    const info = penwright('info', '--json');
+    expect(info.code).toBe(0);
+    const meta = JSON.parse(info.stdout);
+    expect(meta.preset).toBe('M');
+    expect(meta.weights.dtype).toBe('float16');
+    expect(meta.metrics.valLoss).toBeLessThan(1.6);
+  });
+
   it('explains a bad model folder and a bad corpus in one sentence, exit 1', () => {
     const r = penwright('suggest', '--model', tmp.path, 'hi');
     expect(r.code).toBe(1);

@@ -48,3 +48,19 @@ export function trainTiny(options: Partial<TrainOptions> & { documents: string[]
     ...options,
   });
 }
+
+import { spawn } from 'node:child_process';
+
+/**
+ * Runs a script that saves in a loop (printing a line per save), kills it with
+ * SIGKILL after `ms`, and returns how many saves it reported finishing.
+ */
+export async function killMidSave(script: string, args: string[], ms: number): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let saves = 0;
+  child.stdout.on('data', (d: Buffer) => (saves += d.toString().split('\n').filter(Boolean).length));
+  await new Promise((r) => setTimeout(r, ms));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('exit', r));
+  return saves;
+}

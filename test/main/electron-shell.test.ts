@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import { parse } from 'yaml';
 import { buildMenuTemplate } from '../../src/main/menu';
 import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, isOwnRendererUrl } from '../../src/main/security';
 import type { MenuCommand } from '../../src/shared/ipc-contract';
-import { tempDir } from '../helpers';
+import { killMidSave, tempDir } from '../helpers';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -123,14 +122,7 @@ describe('crash safety of document saves', () => {
     const v1 = 'Version one. '.repeat(50_000);
     writeFileSync(target, v1);
     const script = join(import.meta.dirname, 'fixtures', 'save-document-forever.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', script, target], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let saves = 0;
-    child.stdout.on('data', (d: Buffer) => (saves += d.toString().split('\n').filter(Boolean).length));
-    await new Promise((r) => setTimeout(r, 2500));
-    child.kill('SIGKILL');
-    await new Promise((r) => child.on('exit', r));
+    const saves = await killMidSave(script, [target], 2500);
     expect(saves).toBeGreaterThan(2);
     const text = readFileSync(target, 'utf8');
     // exactly one whole version: the original or one of the child's, never a mix

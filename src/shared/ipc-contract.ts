@@ -220,7 +220,14 @@ export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
 
 export interface Responses {
-  'app:info': { version: string; backend: BackendInfo; platform: string; cores: number };
+  'app:info': {
+    version: string;
+    backend: BackendInfo;
+    platform: string;
+    cores: number;
+    /** Training characters/s measured on this computer, by preset (absent until a job has run). */
+    trainingSpeed: Partial<Record<'S' | 'M' | 'L', number>>;
+  };
   'app:confirmClose': null;
   'documents:new': OpenedDocument;
   'documents:open': OpenedDocument | null;

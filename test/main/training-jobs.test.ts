@@ -52,6 +52,9 @@ describe('background training jobs', () => {
     expect((await app.ok<ModelSummary[]>('models:list')).map((m) => m.name)).toContain('Alice style');
     const jobs = await app.ok<TrainingJob[]>('training:list');
     expect(jobs.find((j) => j.jobId === job.jobId)?.state).toBe('finished');
+    // the next run's time estimate uses the speed measured here
+    const info = await app.ok<{ trainingSpeed: { S?: number } }>('app:info');
+    expect(info.trainingSpeed.S).toBeGreaterThan(1000);
   });
 
   it('runs one job at a time and cancels within a second, keeping what was learned', async () => {

@@ -106,6 +106,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     workerUrl: options.trainingWorkerUrl,
     crashAfterReports: options.trainingCrashAfterReports,
     progressIntervalMs: options.progressIntervalMs,
+    onSpeedMeasured: async (preset, charsPerSecond) => {
+      await appState.update({ trainingSpeed: { ...appState.current.trainingSpeed, [preset]: charsPerSecond } });
+    },
   });
   await training.init();
   const suggestions = new SuggestionService({
@@ -118,7 +121,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const handlers: HandlerTable = {
     'app:info': async () => {
       const report = backendReport()!;
-      return { version: options.version, backend: report, platform: process.platform, cores: availableParallelism() };
+      return {
+        version: options.version,
+        backend: report,
+        platform: process.platform,
+        cores: availableParallelism(),
+        trainingSpeed: appState.current.trainingSpeed,
+      };
     },
     'app:confirmClose': async ({ discardChanges }) => {
       options.onConfirmClose?.(discardChanges);

@@ -12,6 +12,14 @@ export const appStateSchema = z.object({
     })
     .default({ width: 1100, height: 780, maximized: false }),
   recentFiles: z.array(z.string().max(4096)).max(20).default([]),
+  /** Training characters/s last measured on this computer, by preset: the training panel's time estimates. */
+  trainingSpeed: z
+    .object({
+      S: z.number().positive().optional(),
+      M: z.number().positive().optional(),
+      L: z.number().positive().optional(),
+    })
+    .default({}),
 });
 export type AppState = z.infer<typeof appStateSchema>;
 

@@ -43,6 +43,8 @@ export interface TrainingServiceOptions {
   crashAfterReports?: number;
   /** Progress events at most this often (evaluations and phase changes always go through). */
   progressIntervalMs?: number;
+  /** A finished run's speed, to estimate the next run's time. */
+  onSpeedMeasured?: (preset: 'S' | 'M' | 'L', charsPerSecond: number) => Promise<void> | void;
 }
 
 interface Running {
@@ -259,6 +261,11 @@ export class TrainingService {
         }
         const dir = this.dirOf(job.jobId);
         const model = await this.options.library.adopt(join(dir, 'model'), job.name);
+        const preset = model.preset;
+        const speed = job.progress?.charsPerSecond ?? 0;
+        if ((preset === 'S' || preset === 'M' || preset === 'L') && speed > 0 && (job.progress?.step ?? 0) >= 3) {
+          await this.options.onSpeedMeasured?.(preset, speed);
+        }
         await fs.rm(dir, { recursive: true, force: true });
         job.state = m.stoppedBy === 'cancelled' ? 'cancelled' : 'finished';
         this.running = null;

@@ -26,6 +26,7 @@ export class AppState {
   models = $state.raw<ModelSummary[]>([]);
   backend = $state.raw<BackendInfo | null>(null);
   cores = $state(1);
+  trainingSpeed = $state.raw<Partial<Record<'S' | 'M' | 'L', number>>>({});
   suggestions = $state.raw<GhostSuggestion[]>([]);
   shownSuggestion = $state(0);
   latencyMs = $state<number | null>(null);
@@ -53,6 +54,7 @@ export class AppState {
     const info = await unwrap(api().appInfo());
     this.backend = info.backend;
     this.cores = info.cores;
+    this.trainingSpeed = info.trainingSpeed;
     const { settings, notice } = await unwrap(api().getSettings());
     this.settings = settings;
     if (notice) notices.show('info', notice, 12000);
@@ -66,6 +68,7 @@ export class AppState {
     });
     api().onTrainingFinished((result) => {
       this.lastResult = result;
+      void unwrap(api().appInfo()).then((info) => (this.trainingSpeed = info.trainingSpeed));
       if (this.job?.jobId === result.jobId)
         this.job = { ...this.job, state: result.stoppedBy === 'cancelled' ? 'cancelled' : 'finished' };
       void this.refreshJobs();

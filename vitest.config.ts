@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'e2e/**/*.e2e.test.ts'],
+    reporters: ['default', './test/summary-reporter.ts'],
     // tfjs-wasm is single-threaded per process; forks keep each file's backend separate
     pool: 'forks',
     testTimeout: 60_000,

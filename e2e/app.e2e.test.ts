@@ -4,6 +4,7 @@
  * e2e/artifacts/.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +162,26 @@ describe.skipIf(why !== null)('Penwright in the browser harness', () => {
     await h.page.getByTestId('settings-temperatures').blur();
     await expect.poll(async () => (await h.services.settings.load()).temperatures).toEqual([0.1, 0.9]);
     await h.screenshot('settings');
+  });
+
+  it('passes an accessibility audit (axe-core) on every main screen', async () => {
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const audit = async (screen: string) => {
+      await h.page.evaluate(axe); // through the debugger protocol: the page's CSP forbids inline scripts, rightly
+      const violations = (await h.page.evaluate(
+        `axe.run(document).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes[0].html.slice(0, 100)))`,
+      )) as string[];
+      expect(violations, screen).toEqual([]);
+    };
+    await audit('editor');
+    for (const panel of ['Suggestions', 'Train', 'Models', 'Settings']) {
+      await h.page.getByRole('button', { name: panel, exact: true }).click();
+      await audit(panel);
+    }
+    await h.page.getByTestId('open-compare').click();
+    await h.page.getByTestId('draft-column').first().waitFor();
+    await audit('compare drafts');
+    await h.page.getByRole('button', { name: 'Close', exact: true }).click();
   });
 
   it('offers to recover unsaved text after a crash', async () => {

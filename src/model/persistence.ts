@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { syncDir, writeFileSynced } from './durable-fs';
 import { PenwrightError } from './errors';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelMetaSchema, type ModelMeta } from './metadata';
 import { paramNames, paramShapes, type ParamMap } from './params';
@@ -75,29 +76,6 @@ export interface SaveOptions {
   float16?: boolean;
   /** Include this state so training can resume. */
   trainingState?: TrainingState;
-}
-
-async function writeFileSynced(path: string, data: Uint8Array | string): Promise<void> {
-  const handle = await fs.open(path, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDir(path: string): Promise<void> {
-  try {
-    const handle = await fs.open(path, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Directories cannot be opened for fsync on Windows; rename is still atomic there.
-  }
 }
 
 async function exists(path: string): Promise<boolean> {

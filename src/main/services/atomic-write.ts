@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { syncDir, writeFileSynced } from '../../model/durable-fs';
 
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const dir = dirname(path);
@@ -16,26 +17,12 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   } catch {
     // a new file
   }
-  const handle = await fs.open(tmp, 'w', mode);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } catch (e) {
-    await handle.close();
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await handle.close();
-  try {
+    await writeFileSynced(tmp, data, mode);
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
   }
-  try {
-    const d = await fs.open(dir, 'r');
-    await d.sync().finally(() => d.close());
-  } catch {
-    // folders cannot be fsynced on Windows; the rename is still atomic there
-  }
+  await syncDir(dir);
 }

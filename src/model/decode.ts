@@ -38,7 +38,13 @@ export function detectEncoding(bytes: Uint8Array): TextEncoding {
 /** Text to bytes in `encoding` (the inverse of decodeText, line endings aside). */
 export function encodeText(text: string, encoding: TextEncoding): Uint8Array {
   if (encoding === 'utf-8') return new TextEncoder().encode(text);
-  if (encoding === 'utf-8-bom') return new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
+  if (encoding === 'utf-8-bom') {
+    const body = new TextEncoder().encode(text);
+    const out = new Uint8Array(3 + body.length);
+    out.set([0xef, 0xbb, 0xbf]);
+    out.set(body, 3);
+    return out;
+  }
   const out = new Uint8Array(2 + text.length * 2);
   const view = new DataView(out.buffer);
   const little = encoding === 'utf-16le';

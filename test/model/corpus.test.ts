@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCorpus, readTextFile, requireText } from '../../src/model/corpus';
-import { decodeText } from '../../src/model/decode';
+import { decodeText, detectEncoding, encodeText } from '../../src/model/decode';
 import { isPenwrightError } from '../../src/model/errors';
 import { splitDocuments, validationBatches, sampleBatch } from '../../src/model/batches';
 import { Rng } from '../../src/model/rng';
@@ -33,6 +33,13 @@ describe('decoding text files', () => {
     expect(decodeText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(sample)]), 'a.txt')).toBe(expected);
     expect(decodeText(utf16(sample, false), 'a.txt')).toBe(expected);
     expect(decodeText(utf16(sample, true), 'a.txt')).toBe(expected);
+  });
+
+  it('writes text back in the encoding it came in', () => {
+    for (const encoding of ['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be'] as const) {
+      expect(detectEncoding(encodeText(expected, encoding)), encoding).toBe(encoding);
+      expect(decodeText(encodeText(expected, encoding), 'a.txt'), encoding).toBe(expected);
+    }
   });
 
   it('normalises to NFC', () => {

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSummary, OpenedDocument, Responses } from '../../src/shared/ipc-contract';
@@ -73,6 +74,21 @@ describe('suggestions through the handler table', () => {
       app.call('suggestions:request', { docId: other.docId, requestId: 1, textBefore: 'The Hatter' }),
     ]);
     expect(a.ok && b.ok).toBe(true);
+  });
+
+  it('frees a document’s sessions, its drafts’ too, when it closes', async () => {
+    const other = await app.ok<OpenedDocument>('documents:new');
+    const before = tf.memory().numTensors;
+    await app.ok('suggestions:request', { docId: other.docId, requestId: 1, textBefore: 'Alice' });
+    await app.ok('suggestions:request', {
+      docId: `${other.docId}.draft0`,
+      requestId: 1,
+      textBefore: 'Alice',
+      maxChars: 20,
+    });
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    await app.ok('documents:close', { docId: other.docId });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('follows the active model', async () => {

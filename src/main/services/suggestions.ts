@@ -95,9 +95,13 @@ export class SuggestionService {
     }
   }
 
+  /** Drops a document's session and its drafts' sessions (`<docId>.draft<i>`). */
   closeDocument(docId: string): void {
-    this.inFlight.get(docId)?.abort();
-    this.sessions.get(docId)?.dispose();
-    this.sessions.delete(docId);
+    for (const id of [...this.sessions.keys(), ...this.inFlight.keys()]) {
+      if (id !== docId && !id.startsWith(`${docId}.`)) continue;
+      this.inFlight.get(id)?.abort();
+      this.sessions.get(id)?.dispose();
+      this.sessions.delete(id);
+    }
   }
 }

@@ -17,11 +17,12 @@ import { createApi } from '../src/shared/api';
 import { CONTENT_SECURITY_POLICY } from '../src/main/security';
 import type { EventName } from '../src/shared/ipc-contract';
 import { scriptedDialogs, type ScriptedDialogs } from '../test/main/scripted-dialogs';
+import { ARTIFACTS, watchPage, type AppDriver } from './driver';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+export { ARTIFACTS };
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function cannotRun(): string | null {
@@ -99,21 +100,21 @@ function serveRenderer(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-export interface Harness {
-  page: Page;
+export interface Harness extends AppDriver {
+  readonly kind: 'browser';
   services: AppServices;
   dialogs: ScriptedDialogs;
   /** Console errors and page errors: any makes a test fail. */
   errors: string[];
-  screenshot(name: string): Promise<void>;
-  close(): Promise<void>;
 }
 
-export async function startHarness(options: {
+export interface HarnessOptions {
   userDataDir: string;
   defaultModelDir: string;
   browser?: Browser;
-}): Promise<Harness> {
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const server = await serveRenderer();
   const dialogs = scriptedDialogs();
@@ -129,6 +130,7 @@ export async function startHarness(options: {
       )
       .catch(() => {}); // the page may be closing
   };
+  let closeAgreed = false;
   const services = await createAppServices({
     userDataDir: options.userDataDir,
     defaultModelDir: options.defaultModelDir,
@@ -137,6 +139,7 @@ export async function startHarness(options: {
     version: 'e2e',
     backend: { prefer: ['wasm'] },
     progressIntervalMs: 100,
+    onConfirmClose: (discard) => (closeAgreed ||= discard),
   });
   const browser =
     options.browser ??
@@ -156,9 +159,9 @@ export async function startHarness(options: {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('dialog', (d) => void d.accept());
+  const pageDialogs: string[] = [];
+  const confirmAnswers: boolean[] = [];
+  watchPage(page, errors, pageDialogs, confirmAnswers);
   await page.exposeFunction('__penwrightInvoke', (channel: string, payload: unknown) =>
     services.dispatch(channel, payload),
   );
@@ -167,19 +170,51 @@ export async function startHarness(options: {
   await page.goto(url);
   target.page = page;
   for (const [e, p] of pending.splice(0)) send(e, p);
-  return {
+  let closed = false;
+  const crashed: Harness[] = [];
+  const harness: Harness = {
+    kind: 'browser',
     page,
     services,
     dialogs,
     errors,
+    userDataDir: options.userDataDir,
+    pageDialogs,
+    confirmAnswers,
+    answerFileDialog: async (answer) => void dialogs.answers.push(answer),
+    takeErrors: () => errors.splice(0),
     screenshot: async (name) => {
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     },
+    // the window manager's close button, as main would relay it
+    requestClose: async () => send('app:closeRequested', {}),
+    waitUntilClosed: async () => {
+      for (const start = Date.now(); !closeAgreed; await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() - start > 10_000) throw new Error('the app did not agree to close');
+      }
+    },
+    // The back half lives in this process, so it cannot be killed; the "crash"
+    // leaves it running, unsaved and not shut down, and starts a second
+    // window and back half on the same user data, as a restart would.
+    crashAndRestart: async () => {
+      crashed.push(harness);
+      const next = await startHarness({ ...options, browser: options.browser });
+      const closeNext = next.close;
+      return Object.assign(next, {
+        close: async () => {
+          await closeNext();
+          for (const h of crashed.splice(0)) await h.close();
+        },
+      });
+    },
     close: async () => {
+      if (closed) return;
+      closed = true;
       await context.close();
       if (!options.browser) await browser.close();
       await services.shutdown();
       await new Promise((r) => server.close(r));
     },
   };
+  return harness;
 }

@@ -11,6 +11,7 @@ import { registerIpc } from './ipc';
 import { buildMenuTemplate } from './menu';
 import type { MenuCommand } from '../shared/ipc-contract';
 import { createAppServices, type AppServices } from './services/app-services';
+import { userDataOverride } from './user-data';
 import { createMainWindow, installContentSecurityPolicy } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -88,6 +89,9 @@ async function start(): Promise<void> {
   if (devServerUrl) await win.loadURL(devServerUrl);
   else await win.loadFile(join(here, '..', 'renderer', 'index.html'));
 }
+
+const userDataDir = userDataOverride(app.commandLine.getSwitchValue('user-data-dir'), process.cwd());
+if (userDataDir) app.setPath('userData', userDataDir);
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -27,22 +27,57 @@ const id = z
 const temperature = z.number().min(0).max(5);
 const path = z.string().min(1).max(4096);
 
-export const settingsSchema = z.object({
-  temperatures: z.array(temperature).min(1).max(9).default([0.2, 0.5, 0.8, 1.2]),
-  suggestionChars: z.number().int().min(1).max(400).default(48),
-  stopRule: z.enum(STOP_RULES).default('phrase'),
-  pauseMs: z.number().int().min(0).max(5000).default(150),
-  autoSuggest: z.boolean().default(true),
-  draftTemperatures: z.array(temperature).min(2).max(4).default([0.3, 1.0]),
-  draftChars: z.number().int().min(20).max(2000).default(300),
-  activeModelId: id.default('default'),
-  theme: z.enum(['system', 'light', 'dark']).default('system'),
-  fontSize: z.number().int().min(10).max(32).default(18),
-  lineWidth: z.number().int().min(30).max(200).default(72),
-  trainingThreads: z.number().int().min(0).max(256).default(0),
+/**
+ * Each setting's rule, without its default. Kept apart from the defaults
+ * because zod applies a default even inside .partial(): a patch built from a
+ * schema with defaults would put every setting it does not name back to its
+ * default (it did: changing a temperature switched the model back).
+ */
+const settingFields = {
+  temperatures: z.array(temperature).min(1).max(9),
+  suggestionChars: z.number().int().min(1).max(400),
+  stopRule: z.enum(STOP_RULES),
+  pauseMs: z.number().int().min(0).max(5000),
+  autoSuggest: z.boolean(),
+  draftTemperatures: z.array(temperature).min(2).max(4),
+  draftChars: z.number().int().min(20).max(2000),
+  activeModelId: id,
+  theme: z.enum(['system', 'light', 'dark']),
+  fontSize: z.number().int().min(10).max(32),
+  lineWidth: z.number().int().min(30).max(200),
+  trainingThreads: z.number().int().min(0).max(256),
+};
+type SettingFields = typeof settingFields;
+export type Settings = { [K in keyof SettingFields]: z.output<SettingFields[K]> };
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  temperatures: [0.2, 0.5, 0.8, 1.2],
+  suggestionChars: 48,
+  stopRule: 'phrase',
+  pauseMs: 150,
+  autoSuggest: true,
+  draftTemperatures: [0.3, 1.0],
+  draftChars: 300,
+  activeModelId: 'default',
+  theme: 'system',
+  fontSize: 18,
+  lineWidth: 72,
+  trainingThreads: 0,
 });
-export type Settings = z.infer<typeof settingsSchema>;
-export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** Settings as stored: a setting missing from the file takes its default. */
+export const settingsSchema = z.object(
+  Object.fromEntries(
+    Object.entries(settingFields).map(([key, rule]) => [
+      key,
+      // a fresh copy each time: the stored arrays must not share the defaults'
+      (rule as z.ZodType).default(() => structuredClone(DEFAULT_SETTINGS[key as keyof Settings])),
+    ]),
+  ) as { [K in keyof SettingFields]: z.ZodDefault<SettingFields[K]> },
+);
+
+/** A change to some settings: only the ones named. */
+export const settingsPatchSchema = z.object(settingFields).partial().strict();
 
 export interface DocumentInfo {
   docId: string;
@@ -212,7 +247,7 @@ export const requestSchemas = {
     })
     .strict(),
   'settings:get': empty,
-  'settings:update': settingsSchema.partial().strict(),
+  'settings:update': settingsPatchSchema,
 } as const;
 
 export type Channel = keyof typeof requestSchemas;

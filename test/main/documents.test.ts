@@ -156,4 +156,14 @@ describe('documents, recovery and settings through the handler table', () => {
     const stored = JSON.parse(readFileSync(join(app.userData, 'settings.json'), 'utf8'));
     expect(stored.suggestionChars).toBe(30);
   });
+
+  it('changes only the settings a patch names', async () => {
+    await app.ok('settings:update', { pauseMs: 400, theme: 'dark' });
+    const next = await app.ok<{ pauseMs: number; theme: string; fontSize: number }>('settings:update', {
+      fontSize: 20,
+    });
+    expect(next).toMatchObject({ pauseMs: 400, theme: 'dark', fontSize: 20 });
+    const stored = JSON.parse(readFileSync(join(app.userData, 'settings.json'), 'utf8'));
+    expect(stored).toMatchObject({ pauseMs: 400, theme: 'dark', fontSize: 20 });
+  });
 });

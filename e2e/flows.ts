@@ -1,0 +1,235 @@
+/**
+ * What a writer does, step by step, written once and run twice: in the
+ * browser harness (app.e2e.test.ts) and in the real Electron app where its
+ * binary exists (electron.e2e.test.ts). The flows run in order and share one
+ * app, as a writer's session would: the text typed in the first is saved in
+ * the fifth. Each saves a screenshot of its screen under e2e/artifacts/.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { aliceText } from '../test/helpers';
+import type { AppDriver } from './driver';
+
+export interface FlowState {
+  /** The app under test; the crash flow replaces it with the restarted one. */
+  driver: AppDriver;
+  /** A temporary folder for documents and corpora. */
+  workDir: string;
+}
+
+export interface Flow {
+  name: string;
+  run(state: FlowState): Promise<void>;
+}
+
+const editor = (d: AppDriver) => d.page.locator('.cm-content');
+const ghost = (d: AppDriver) => d.page.getByTestId('ghost-text');
+const editorText = (d: AppDriver) => () => editor(d).evaluate((el) => (el as HTMLElement).innerText);
+const selectedModel = (d: AppDriver) => () =>
+  d.page.getByTestId('model-picker').evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.text);
+
+export const flows: Flow[] = [
+  {
+    name: 'shows ghost text as you pause, and Tab inserts it',
+    async run({ driver: d }) {
+      await d.page.getByTestId('backend').first().waitFor({ timeout: 30_000 });
+      await editor(d).click();
+      await d.page.keyboard.type('It was a dark and stormy night; the rain fell in torrents, except at', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      const suggested = (await ghost(d).textContent())!;
+      expect(suggested.length).toBeGreaterThan(0);
+      await d.screenshot('editor-ghost-text');
+      await d.page.keyboard.press('Tab');
+      await expect.poll(editorText(d)).toContain(`except at${suggested}`);
+      expect(await d.page.getByTestId('latency').textContent()).toMatch(/\d+ ms/);
+      // the title carries the unsaved marker
+      await expect.poll(() => d.page.title()).toMatch(/^● .* — Penwright$/);
+    },
+  },
+  {
+    name: 'cycles through the suggestions with Alt+] and lists them in the panel',
+    async run({ driver: d }) {
+      await d.page.keyboard.type(' The', { delay: 5 });
+      await ghost(d).waitFor();
+      expect(await ghost(d).getAttribute('aria-label')).toMatch(/Suggestion 1 of \d/);
+      await d.page.keyboard.press('Alt+]');
+      await expect.poll(() => ghost(d).getAttribute('aria-label')).toMatch(/Suggestion 2 of \d/);
+      await d.page.getByRole('button', { name: 'Suggestions', exact: true }).click();
+      const items = d.page.getByTestId('suggestion');
+      await expect.poll(() => items.count()).toBeGreaterThanOrEqual(2);
+      expect(await d.page.locator('section[aria-label="Suggestions"]').innerText()).toMatch(
+        /temperature 0\.2[\s\S]*temperature 1\.2/,
+      );
+      await d.screenshot('suggestions-panel');
+      await editor(d).focus();
+      await d.page.keyboard.press('Escape');
+      await expect.poll(() => ghost(d).count()).toBe(0);
+    },
+  },
+  {
+    name: 'accepts one word with Ctrl+Right, and shows Arabic paragraphs right to left',
+    async run({ driver: d }) {
+      await editor(d).click();
+      await d.page.keyboard.press('End');
+      await d.page.keyboard.type(' and', { delay: 5 });
+      await ghost(d).waitFor();
+      const rest = (await ghost(d).textContent())!;
+      const word = /^\s*\S+/u.exec(rest)![0];
+      await d.page.keyboard.press('Control+ArrowRight');
+      await expect.poll(editorText(d)).toContain(` and${word}`);
+      await d.page.keyboard.press('Escape');
+      await d.page.keyboard.press('Enter');
+      await d.page.keyboard.type('في البدء كان الكلمة', { delay: 5 });
+      const line = d.page.locator('.cm-line', { hasText: 'في البدء' });
+      await expect.poll(() => line.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+      const latin = d.page.locator('.cm-line', { hasText: 'dark and stormy' });
+      expect(await latin.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+    },
+  },
+  {
+    name: 'compares drafts side by side at different temperatures',
+    async run({ driver: d }) {
+      await d.page.getByTestId('open-compare').click();
+      const drafts = d.page.getByTestId('draft-text');
+      await expect.poll(() => drafts.count()).toBe(2);
+      await expect
+        .poll(async () => (await drafts.allInnerTexts()).every((t) => t.length > 100 && t !== 'Writing…'), {
+          timeout: 20_000,
+        })
+        .toBe(true);
+      const temps = await drafts.evaluateAll((els) => els.map((e) => e.getAttribute('data-temperature')));
+      expect(temps).toEqual(['0.3', '1']);
+      const texts = await drafts.allInnerTexts();
+      expect(texts[0]).not.toBe(texts[1]);
+      await d.screenshot('compare-drafts');
+      await d.page.getByRole('button', { name: 'Insert' }).first().click();
+      await expect.poll(editorText(d)).toContain(texts[0].slice(0, 40));
+    },
+  },
+  {
+    name: 'saves a document where the writer chooses, and the file is on disk',
+    async run({ driver: d, workDir }) {
+      const path = join(workDir, 'my-story.md');
+      await d.answerFileDialog(path);
+      await editor(d).click();
+      await d.page.keyboard.press('Control+s');
+      await expect.poll(() => existsSync(path)).toBe(true);
+      expect(readFileSync(path, 'utf8')).toContain('It was a dark and stormy night');
+      await expect.poll(() => d.page.title()).toBe('my-story.md — Penwright');
+    },
+  },
+  {
+    name: 'trains a model from the panel: progress, a chart, samples, and a model to switch to',
+    async run({ driver: d, workDir }) {
+      const corpus = join(workDir, 'writing.txt');
+      writeFileSync(corpus, aliceText(40_000));
+      await d.page.getByTestId('open-training').click();
+      await d.answerFileDialog([corpus]);
+      await d.page.getByRole('button', { name: 'Add files…' }).click();
+      await expect.poll(() => d.page.getByTestId('corpus-summary').innerText()).toMatch(/1 file, 40,000 characters/);
+      await d.page.getByLabel(/Quick/).check();
+      await d.page.getByTestId('training-base').selectOption('fresh');
+      await d.page.getByTestId('training-name').fill('Alice voice');
+      await d.page.getByTestId('start-training').click();
+      await d.page.locator('progress').waitFor({ timeout: 30_000 });
+      await d.page.getByTestId('loss-chart').waitFor({ timeout: 30_000 });
+      expect(await d.page.getByTestId('training-job').innerText()).toMatch(/characters\/s/);
+      await d.screenshot('training-progress');
+      await d.page.getByTestId('cancel-training').click();
+      const result = d.page.getByTestId('training-result');
+      await result.waitFor({ timeout: 30_000 });
+      expect(await result.innerText()).toMatch(/Alice voice is ready[\s\S]*nats per character/);
+      expect(await d.page.getByTestId('training-samples').innerText()).toMatch(/0\.3[\s\S]*0\.7[\s\S]*1\.1/);
+      await d.screenshot('training-result');
+      await d.page.getByTestId('use-new-model').click();
+      await expect.poll(selectedModel(d)).toBe('Alice voice');
+      // suggestions now come from the new model
+      await editor(d).click();
+      await d.page.keyboard.type(' Alice', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+    },
+  },
+  {
+    name: 'manages models and settings',
+    async run({ driver: d }) {
+      await d.page.getByRole('button', { name: 'Models', exact: true }).click();
+      await expect.poll(() => d.page.getByTestId('model-row').count()).toBeGreaterThanOrEqual(2);
+      await d.screenshot('models');
+      await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await d.page.getByTestId('settings-temperatures').fill('0.1, 0.9');
+      await d.page.getByTestId('settings-temperatures').press('Enter');
+      await d.page.getByTestId('settings-temperatures').blur();
+      // saved by the main process where a restart will find it
+      const settingsFile = join(d.userDataDir, 'settings.json');
+      await expect
+        .poll(() => (existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')).temperatures : null))
+        .toEqual([0.1, 0.9]);
+      await d.screenshot('settings');
+    },
+  },
+  {
+    name: 'passes an accessibility audit (axe-core) on every main screen',
+    async run({ driver: d }) {
+      const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+      const audit = async (screen: string) => {
+        await d.page.evaluate(axe); // through the debugger protocol: the page's CSP forbids inline scripts, rightly
+        const violations = (await d.page.evaluate(
+          `axe.run(document).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes[0].html.slice(0, 100)))`,
+        )) as string[];
+        expect(violations, screen).toEqual([]);
+      };
+      await audit('editor');
+      for (const panel of ['Suggestions', 'Train', 'Models', 'Settings']) {
+        await d.page.getByRole('button', { name: panel, exact: true }).click();
+        await audit(panel);
+      }
+      await d.page.getByTestId('open-compare').click();
+      await d.page.getByTestId('draft-column').first().waitFor();
+      await audit('compare drafts');
+      await d.page.getByRole('button', { name: 'Close', exact: true }).click();
+    },
+  },
+  {
+    name: 'offers to recover unsaved text after a crash, with the chosen model kept',
+    async run(state) {
+      const d = state.driver;
+      await d.page.keyboard.press('Control+n');
+      await editor(d).click();
+      await d.page.keyboard.type('A paragraph nobody saved, about a fox 🦊.', { delay: 5 });
+      const recoveryDir = join(d.userDataDir, 'recovery');
+      await expect
+        .poll(() => (existsSync(recoveryDir) ? readdirSync(recoveryDir).length : 0), { timeout: 15_000 })
+        .toBeGreaterThan(0);
+      expect(d.takeErrors(), 'console errors before the crash').toEqual([]);
+      const after = await d.crashAndRestart();
+      state.driver = after;
+      const dialog = after.page.getByTestId('recovery-dialog');
+      await dialog.waitFor({ timeout: 30_000 });
+      await after.screenshot('recovery');
+      await dialog.getByTestId('restore').first().click();
+      await expect.poll(editorText(after)).toContain('about a fox 🦊');
+      await expect.poll(selectedModel(after)).toBe('Alice voice');
+    },
+  },
+  {
+    name: 'asks before closing with unsaved changes',
+    async run({ driver: d }) {
+      await editor(d).click();
+      await d.page.keyboard.type(' More.', { delay: 5 });
+      await expect.poll(() => d.page.title()).toMatch(/^● /);
+      // the writer changes their mind: the app stays open with the text
+      d.confirmAnswers.push(false);
+      await d.requestClose();
+      await expect.poll(() => d.pageDialogs.length).toBe(1);
+      expect(d.pageDialogs[0]).toMatch(/unsaved changes\. Close without saving\?/);
+      await expect.poll(editorText(d)).toContain('More.');
+      // and then closes without saving
+      d.confirmAnswers.push(true);
+      await d.requestClose();
+      await d.waitUntilClosed();
+      expect(d.pageDialogs.length).toBe(2);
+    },
+  },
+];

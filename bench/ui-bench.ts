@@ -22,7 +22,7 @@ async function main() {
   const pauseMs = 150;
   await h.services.settings.update({ pauseMs, stopRule: 'phrase', suggestionChars: 48 });
   const page = h.page;
-  await page.locator('.cm-content').click();
+  await page.locator('.cm-content[contenteditable="true"]').click();
   await page.evaluate(() => {
     const w = window as unknown as { __keyAt: number; __ghostAt: number; __longTasks: number[] };
     w.__longTasks = [];

@@ -15,9 +15,6 @@ export interface AppDriver {
   readonly userDataDir: string;
   /** Answers the next native file dialog: a path, several paths, or null to cancel. */
   answerFileDialog(answer: string | string[] | null): Promise<void>;
-  /** Messages of the page's confirm/alert dialogs so far; each is answered from `confirmAnswers`, else accepted. */
-  readonly pageDialogs: string[];
-  readonly confirmAnswers: boolean[];
   /** Console errors and uncaught errors since the last call. Any makes a flow fail. */
   takeErrors(): string[];
   screenshot(name: string): Promise<void>;
@@ -34,12 +31,15 @@ export interface AppDriver {
   close(): Promise<void>;
 }
 
-/** Records console errors and page errors, and answers confirm/alert dialogs. */
-export function watchPage(page: Page, errors: string[], dialogs: string[], answers: boolean[]): void {
+/**
+ * Records console errors and page errors. The app asks its questions in its
+ * own dialog, so a browser dialog (alert, confirm) is an error too.
+ */
+export function watchPage(page: Page, errors: string[]): void {
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void ((answers.shift() ?? true) ? d.accept() : d.dismiss());
+    errors.push(`unexpected ${d.type()} dialog: ${d.message()}`);
+    void d.dismiss();
   });
 }

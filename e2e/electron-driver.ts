@@ -91,8 +91,6 @@ export async function launchElectronApp(options: ElectronDriverOptions): Promise
     timeout: 60_000,
   });
   const errors: string[] = [];
-  const pageDialogs: string[] = [];
-  const confirmAnswers: boolean[] = [];
   // errors logged by the main process count too
   app.on('console', (m) => m.type() === 'error' && errors.push(`main process: ${m.text()}`));
   let exited = false;
@@ -123,15 +121,13 @@ export async function launchElectronApp(options: ElectronDriverOptions): Promise
   });
 
   const page = await app.firstWindow();
-  watchPage(page, errors, pageDialogs, confirmAnswers);
+  watchPage(page, errors);
   await page.waitForLoadState('domcontentloaded');
 
   const driver: AppDriver = {
     kind: 'electron',
     page,
     userDataDir: options.userDataDir,
-    pageDialogs,
-    confirmAnswers,
     answerFileDialog: async (answer) => {
       await app.evaluate((_electron, a) => {
         (globalThis as unknown as { __penwrightDialogAnswers: unknown[] }).__penwrightDialogAnswers.push(a);

@@ -35,6 +35,8 @@ export const flows: Flow[] = [
     name: 'shows ghost text as you pause, and Tab inserts it',
     async run({ driver: d }) {
       await d.page.getByTestId('backend').first().waitFor({ timeout: 30_000 });
+      // editable once the first document is open
+      await d.page.locator('.cm-content[contenteditable="true"]').waitFor({ timeout: 30_000 });
       await editor(d).click();
       await d.page.keyboard.type('It was a dark and stormy night; the rain fell in torrents, except at', { delay: 5 });
       await ghost(d).waitFor({ timeout: 10_000 });
@@ -195,7 +197,13 @@ export const flows: Flow[] = [
     name: 'offers to recover unsaved text after a crash, with the chosen model kept',
     async run(state) {
       const d = state.driver;
+      // my-story.md has changed since it was saved: a new document asks first
       await d.page.keyboard.press('Control+n');
+      const question = d.page.getByTestId('question-dialog');
+      await expect.poll(() => question.innerText()).toMatch(/Save changes to my-story\.md\?/);
+      await d.screenshot('save-changes-question');
+      await question.getByRole('button', { name: 'Don’t Save' }).click();
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
       await editor(d).click();
       await d.page.keyboard.type('A paragraph nobody saved, about a fox 🦊.', { delay: 5 });
       const recoveryDir = join(d.userDataDir, 'recovery');
@@ -214,22 +222,26 @@ export const flows: Flow[] = [
     },
   },
   {
-    name: 'asks before closing with unsaved changes',
-    async run({ driver: d }) {
+    name: 'asks before closing with unsaved changes: cancel keeps it open, save then closes',
+    async run({ driver: d, workDir }) {
       await editor(d).click();
       await d.page.keyboard.type(' More.', { delay: 5 });
       await expect.poll(() => d.page.title()).toMatch(/^● /);
       // the writer changes their mind: the app stays open with the text
-      d.confirmAnswers.push(false);
       await d.requestClose();
-      await expect.poll(() => d.pageDialogs.length).toBe(1);
-      expect(d.pageDialogs[0]).toMatch(/unsaved changes\. Close without saving\?/);
-      await expect.poll(editorText(d)).toContain('More.');
-      // and then closes without saving
-      d.confirmAnswers.push(true);
+      const question = d.page.getByTestId('question-dialog');
+      await expect.poll(() => question.innerText()).toMatch(/Save changes to Untitled( \d+)?\?/);
+      await d.page.keyboard.press('Escape'); // as Cancel
+      await expect.poll(() => question.isVisible()).toBe(false);
+      await d.page.keyboard.type(' Still here.', { delay: 5 }); // focus went back to the text
+      await expect.poll(editorText(d)).toContain('More. Still here.');
+      // then saves, and the app closes
+      const path = join(workDir, 'fox.md');
+      await d.answerFileDialog(path);
       await d.requestClose();
+      await question.getByRole('button', { name: 'Save', exact: true }).click();
       await d.waitUntilClosed();
-      expect(d.pageDialogs.length).toBe(2);
+      expect(readFileSync(path, 'utf8')).toMatch(/about a fox 🦊\.[\s\S]*More\. Still here\./);
     },
   },
 ];

@@ -159,9 +159,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const errors: string[] = [];
-  const pageDialogs: string[] = [];
-  const confirmAnswers: boolean[] = [];
-  watchPage(page, errors, pageDialogs, confirmAnswers);
+  watchPage(page, errors);
   await page.exposeFunction('__penwrightInvoke', (channel: string, payload: unknown) =>
     services.dispatch(channel, payload),
   );
@@ -179,8 +177,6 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     dialogs,
     errors,
     userDataDir: options.userDataDir,
-    pageDialogs,
-    confirmAnswers,
     answerFileDialog: async (answer) => void dialogs.answers.push(answer),
     takeErrors: () => errors.splice(0),
     screenshot: async (name) => {

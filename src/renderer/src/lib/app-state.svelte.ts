@@ -16,6 +16,7 @@ import type {
 import type { GhostSuggestion } from '../editor/ghost-text';
 import { api, unwrap } from './api';
 import { notices } from './notices.svelte';
+import { questions } from './questions.svelte';
 
 export type Panel = 'none' | 'suggestions' | 'training' | 'models' | 'settings';
 
@@ -95,12 +96,12 @@ export class AppState {
   }
 
   async newDocument(): Promise<void> {
-    if (!(await this.confirmDiscard())) return;
+    if (!(await this.settleUnsaved())) return;
     this.load(await unwrap(api().newDocument()));
   }
 
   async open(): Promise<void> {
-    if (!(await this.confirmDiscard())) return;
+    if (!(await this.settleUnsaved())) return;
     try {
       const doc = await unwrap(api().openDocument());
       if (doc) this.load(doc);
@@ -110,7 +111,7 @@ export class AppState {
   }
 
   async openRecent(path: string): Promise<void> {
-    if (!(await this.confirmDiscard())) return;
+    if (!(await this.settleUnsaved())) return;
     try {
       this.load(await unwrap(api().openRecentDocument({ path })));
     } catch (e) {
@@ -141,8 +142,21 @@ export class AppState {
       ? await api().saveDocumentAs({ docId: this.doc.docId, text })
       : await api().saveDocument({ docId: this.doc.docId, text, overwrite });
     if (!r.ok) {
-      if (r.error.code === 'CONFLICT' && confirm(`${r.error.message}\n\nOverwrite the file on disk?`))
-        return this.save(false, true);
+      if (r.error.code === 'CONFLICT') {
+        const choice = await questions.ask({
+          title: 'The file changed on disk',
+          message: `${r.error.message}\n\nReplace it with the text in Penwright, or save this text as a new file?`,
+          choices: [
+            { id: 'overwrite', label: 'Replace the file', destructive: true },
+            { id: 'saveAs', label: 'Save As…', primary: true },
+            { id: 'cancel', label: 'Cancel' },
+          ],
+          cancel: 'cancel',
+        });
+        if (choice === 'overwrite') return this.save(false, true);
+        if (choice === 'saveAs') return this.save(true);
+        return false;
+      }
       notices.show('error', r.error.message);
       return false;
     }
@@ -153,10 +167,26 @@ export class AppState {
     return true;
   }
 
-  /** Asks before throwing away unsaved changes. */
-  async confirmDiscard(): Promise<boolean> {
+  /**
+   * Before the document is replaced or the window closes: nothing to do if it
+   * is saved, else Save / Don't save / Cancel, as other editors ask. True when
+   * the caller may go on (saved, or the writer chose to drop the changes).
+   */
+  async settleUnsaved(): Promise<boolean> {
     if (!this.dirty || !this.doc) return true;
-    return confirm(`${this.doc.title} has unsaved changes. Discard them?`);
+    const choice = await questions.ask({
+      title: `Save changes to ${this.doc.title}?`,
+      message: 'Your changes will be lost if you don’t save them.',
+      choices: [
+        { id: 'discard', label: 'Don’t Save', destructive: true },
+        { id: 'cancel', label: 'Cancel' },
+        { id: 'save', label: 'Save', primary: true },
+      ],
+      cancel: 'cancel',
+    });
+    if (choice === 'cancel') return false;
+    if (choice === 'discard') return true;
+    return this.save();
   }
 
   async updateSettings(patch: Partial<Settings>): Promise<void> {

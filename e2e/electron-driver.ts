@@ -67,6 +67,36 @@ export async function startVirtualDisplay(): Promise<{ display: string; stop(): 
   throw new Error('could not start Xvfb on any display :90–:199');
 }
 
+/**
+ * Runs in the app's main process (through app.evaluate, so it must not
+ * reference anything outside itself): replaces the native open and save
+ * dialogs with a queue of answers the test fills. Our dialogs module calls
+ * `dialog.showOpenDialog/showSaveDialog` on the shared `dialog` object, so
+ * replacing its methods reaches it.
+ */
+export function installDialogAnswers({ dialog }: { dialog: object }): void {
+  const answers: (string | string[] | null)[] = [];
+  (globalThis as unknown as { __penwrightDialogAnswers: typeof answers }).__penwrightDialogAnswers = answers;
+  const next = () => {
+    if (!answers.length) throw new Error('test did not script this dialog');
+    return answers.shift()!;
+  };
+  const fake = dialog as Record<string, unknown>;
+  fake.showOpenDialog = async () => {
+    const a = next();
+    return a === null ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: Array.isArray(a) ? a : [a] };
+  };
+  fake.showSaveDialog = async () => {
+    const a = next();
+    return a === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: Array.isArray(a) ? a[0] : a };
+  };
+}
+
+/** Queues the answer to the next native dialog (main process side of answerFileDialog). */
+export function pushDialogAnswer(_electron: unknown, answer: string | string[] | null): void {
+  (globalThis as unknown as { __penwrightDialogAnswers: unknown[] }).__penwrightDialogAnswers.push(answer);
+}
+
 export interface ElectronDriverOptions {
   userDataDir: string;
   /** An X display for the app (from startVirtualDisplay), else the environment's. */
@@ -97,28 +127,7 @@ export async function launchElectronApp(options: ElectronDriverOptions): Promise
   const exit = new Promise<void>((resolve) => app.process().once('exit', () => resolve()));
   void exit.then(() => (exited = true));
 
-  // The native dialogs, answered from a queue in the main process. Our
-  // dialogs module calls dialog.showOpenDialog/showSaveDialog on the shared
-  // `dialog` object, so replacing its methods here reaches it.
-  await app.evaluate(({ dialog }) => {
-    const answers: (string | string[] | null)[] = [];
-    (globalThis as unknown as { __penwrightDialogAnswers: typeof answers }).__penwrightDialogAnswers = answers;
-    const next = () => {
-      if (!answers.length) throw new Error('test did not script this dialog');
-      return answers.shift()!;
-    };
-    const fake = dialog as unknown as Record<string, unknown>;
-    fake.showOpenDialog = async () => {
-      const a = next();
-      return a === null
-        ? { canceled: true, filePaths: [] }
-        : { canceled: false, filePaths: Array.isArray(a) ? a : [a] };
-    };
-    fake.showSaveDialog = async () => {
-      const a = next();
-      return a === null ? { canceled: true, filePath: '' } : { canceled: false, filePath: Array.isArray(a) ? a[0] : a };
-    };
-  });
+  await app.evaluate(installDialogAnswers);
 
   const page = await app.firstWindow();
   watchPage(page, errors);
@@ -129,9 +138,7 @@ export async function launchElectronApp(options: ElectronDriverOptions): Promise
     page,
     userDataDir: options.userDataDir,
     answerFileDialog: async (answer) => {
-      await app.evaluate((_electron, a) => {
-        (globalThis as unknown as { __penwrightDialogAnswers: unknown[] }).__penwrightDialogAnswers.push(a);
-      }, answer);
+      await app.evaluate(pushDialogAnswer, answer);
     },
     takeErrors: () => errors.splice(0),
     screenshot: async (name) => {

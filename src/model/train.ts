@@ -13,6 +13,7 @@ import { backendReport, type BackendOptions } from './backend';
 import { GradientWorkerPool } from './parallel/worker-pool';
 import { DOCUMENT_SEPARATOR, sampleBatch, splitDocuments, validationBatches, type SplitText } from './batches';
 import { PRESETS, trainFlopsPerChar, type NetworkConfig, type PresetName } from './config';
+import { summaryForModel } from './corpus-summary';
 import { PenwrightError, isPenwrightError } from './errors';
 import {
   MODEL_FORMAT,
@@ -178,7 +179,7 @@ function freshMeta(
       history: [],
     },
     metrics: { valLoss: null, valBitsPerChar: null, valChars: 0 },
-    corpus: options.corpusSummary ?? null,
+    corpus: options.corpusSummary ? summaryForModel(options.corpusSummary) : null,
     baseModel: options.base ? { name: options.base.meta.name, valLoss: null } : null,
     comparison: null,
     weights: { dtype: 'float32' },

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events, ModelSummary, OpenedDocument, TrainingJob } from '../../src/shared/ipc-contract';
@@ -50,6 +50,9 @@ describe('background training jobs', () => {
     expect(last.history.length).toBeGreaterThanOrEqual(1);
     expect(last.samples.map((s) => s.temperature)).toEqual([0.3, 0.7, 1.1]);
     expect((await app.ok<ModelSummary[]>('models:list')).map((m) => m.name)).toContain('Alice style');
+    // the model keeps file names, not the folders of the computer it was trained on
+    const meta = JSON.parse(readFileSync(join(app.userData, 'models', done.model.modelId, 'penwright.json'), 'utf8'));
+    expect(meta.corpus.files).toEqual([{ path: 'my-writing.txt', characters: 30_000 }]);
     const jobs = await app.ok<TrainingJob[]>('training:list');
     expect(jobs.find((j) => j.jobId === job.jobId)?.state).toBe('finished');
     // the next run's time estimate uses the speed measured here

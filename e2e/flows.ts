@@ -139,6 +139,12 @@ export const flows: Flow[] = [
       await d.page.getByTestId('loss-chart').waitFor({ timeout: 30_000 });
       expect(await d.page.getByTestId('training-job').innerText()).toMatch(/characters\/s/);
       await d.screenshot('training-progress');
+      // suggestions keep coming while it trains
+      await editor(d).click();
+      await d.page.keyboard.press('Control+End');
+      await d.page.keyboard.type(' She', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      expect(await d.page.getByTestId('training-job').innerText()).toMatch(/characters\/s/); // still running
       await d.page.getByTestId('cancel-training').click();
       const result = d.page.getByTestId('training-result');
       await result.waitFor({ timeout: 30_000 });
@@ -169,6 +175,41 @@ export const flows: Flow[] = [
         .poll(() => (existsSync(settingsFile) ? JSON.parse(readFileSync(settingsFile, 'utf8')).temperatures : null))
         .toEqual([0.1, 0.9]);
       await d.screenshot('settings');
+    },
+  },
+  {
+    name: 'works from the keyboard alone: panels, compare drafts and back to the text',
+    async run({ driver: d }) {
+      const focusedIn = (selector: string) => () =>
+        d.page.evaluate((sel) => document.activeElement?.closest(sel) !== null, selector);
+      await editor(d).focus();
+      // a side panel takes the keyboard; Escape gives it back to the text
+      await d.page.keyboard.press('Control+Shift+T');
+      await expect.poll(focusedIn('section[aria-label="Train a model"]')).toBe(true);
+      await d.page.keyboard.press('Escape');
+      await expect.poll(focusedIn('.cm-content')).toBe(true);
+      await d.page.keyboard.press('Control+Shift+T'); // closes the panel
+      await expect.poll(() => d.page.locator('section[aria-label="Train a model"]').count()).toBe(0);
+      // settings: change the pause before suggesting without the mouse
+      await d.page.keyboard.press('Control+,');
+      await expect.poll(focusedIn('section[aria-label="Settings"]')).toBe(true);
+      const pause = d.page.getByLabel('Pause before suggesting (ms)');
+      await pause.focus();
+      await d.page.keyboard.press('Control+a');
+      await d.page.keyboard.type('200');
+      await d.page.keyboard.press('Tab');
+      const settingsFile = join(d.userDataDir, 'settings.json');
+      await expect.poll(() => JSON.parse(readFileSync(settingsFile, 'utf8')).pauseMs).toBe(200);
+      await d.page.keyboard.press('Control+,');
+      // compare drafts is modal: focus inside, Escape closes it, focus back in the text
+      await editor(d).focus();
+      await d.page.keyboard.press('Control+Shift+D');
+      await expect.poll(focusedIn('[data-testid="compare-dialog"]')).toBe(true);
+      await d.page.keyboard.press('Tab');
+      await expect.poll(focusedIn('[data-testid="compare-dialog"]')).toBe(true);
+      await d.page.keyboard.press('Escape');
+      await expect.poll(() => d.page.getByTestId('compare-dialog').count()).toBe(0);
+      await expect.poll(focusedIn('.cm-content')).toBe(true);
     },
   },
   {

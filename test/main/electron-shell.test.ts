@@ -104,6 +104,13 @@ describe('packaging configuration', () => {
     );
   });
 
+  it('fetches Electron’s binary before starting it (npm 11 runs no install script of electron)', () => {
+    const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    for (const name of ['start', 'dev']) {
+      expect(scripts[name], name).toMatch(/^node bin\/ensure-electron\.js && electron-vite /);
+    }
+  });
+
   it('passes electron-builder’s own schema validation', async () => {
     const require = createRequire(import.meta.url);
     const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js');

@@ -5,24 +5,25 @@
  * 60 ms p95; no long task (> 50 ms) on the renderer's main thread while typing
  * with suggestions on.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { cannotRun, startHarness } from '../e2e/harness';
 import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
 import { median, percentile, round } from './stats';
 
+const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+
 const log = (m: string) => process.stderr.write(`[bench:ui] ${m}\n`);
 
-async function main() {
-  const why = cannotRun();
-  if (why) throw new Error(`cannot run: ${why}`);
-  const root = mkdtempSync(join(tmpdir(), 'penwright-ui-bench-'));
-  const h = await startHarness({ userDataDir: join(root, 'user-data'), defaultModelDir: DEFAULT_MODEL_DIR });
-  const pauseMs = 150;
-  await h.services.settings.update({ pauseMs, stopRule: 'phrase', suggestionChars: 48 });
-  const page = h.page;
-  await page.locator('.cm-content[contenteditable="true"]').click();
+interface Measurement {
+  latencies: number[];
+  longTasks: number[];
+}
+
+/** Keystroke → ghost text 40 times, then 300 characters typed at 15/s watching for long tasks. */
+async function measure(page: Page, pauseMs: number, screenshot: (name: string) => Promise<void>, errors: string[]) {
   await page.evaluate(() => {
     const w = window as unknown as { __keyAt: number; __ghostAt: number; __longTasks: number[] };
     w.__longTasks = [];
@@ -52,8 +53,8 @@ async function main() {
     await page
       .waitForFunction(() => (window as unknown as { __ghostAt: number }).__ghostAt > 0, null, { timeout: 10_000 })
       .catch(async (e: unknown) => {
-        await h.screenshot('ui-bench-timeout');
-        throw new Error(`no ghost text after typing "${key}" (errors: ${h.errors.join('; ') || 'none'})`, { cause: e });
+        await screenshot('ui-bench-timeout');
+        throw new Error(`no ghost text after typing "${key}" (errors: ${errors.join('; ') || 'none'})`, { cause: e });
       });
     const { keyAt, ghostAt } = await page.evaluate(() => {
       const w = window as unknown as { __keyAt: number; __ghostAt: number };
@@ -71,20 +72,56 @@ async function main() {
     { delay: 66 },
   );
   const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+  return { latencies, longTasks };
+}
+
+function summary({ latencies, longTasks }: Measurement, pauseMs: number) {
+  return {
+    keystroke_to_ghost_ms: {
+      p50: round(median(latencies)),
+      p95: round(percentile(latencies, 95)),
+      max: round(Math.max(...latencies)),
+      samples: latencies.length,
+      pause_ms_excluded: pauseMs,
+    },
+    long_tasks_while_typing: { count: longTasks.length, max_ms: round(Math.max(0, ...longTasks)) },
+  };
+}
+
+async function main() {
+  const why = cannotRun();
+  if (why) throw new Error(`cannot run: ${why}`);
+  const root = mkdtempSync(join(tmpdir(), 'penwright-ui-bench-'));
+  const h = await startHarness({ userDataDir: join(root, 'user-data'), defaultModelDir: DEFAULT_MODEL_DIR });
+  const pauseMs = 150;
+  await h.services.settings.update({ pauseMs, stopRule: 'phrase', suggestionChars: 48 });
+  const page = h.page;
+  await page.locator('.cm-content[contenteditable="true"]').click();
+  log('a new document');
+  const fresh = await measure(page, pauseMs, h.screenshot, h.errors);
+
+  // a whole novel open: the writer is at the end of a long manuscript
+  const novel = join(root, 'novel.md');
+  writeFileSync(novel, readFileSync(join(CORPORA, 'moby-dick.txt'), 'utf8'));
+  const novelChars = [...readFileSync(novel, 'utf8')].length;
+  h.dialogs.answers.push(join(root, 'first.md'), novel);
+  await page.keyboard.press('Control+s'); // the first document is saved, so opening asks nothing
+  await page.waitForFunction(() => document.title.startsWith('first.md'));
+  await page.keyboard.press('Control+o');
+  await page.waitForFunction(() => document.title.startsWith('novel.md'), null, { timeout: 30_000 });
+  log(`a novel of ${novelChars.toLocaleString('en')} characters`);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+  const long = await measure(page, pauseMs, h.screenshot, h.errors);
+
   const errors = [...h.errors];
   await h.close();
   rmSync(root, { recursive: true, force: true });
   process.stdout.write(
     `${JSON.stringify(
       {
-        keystroke_to_ghost_ms: {
-          p50: round(median(latencies)),
-          p95: round(percentile(latencies, 95)),
-          max: round(Math.max(...latencies)),
-          samples: latencies.length,
-          pause_ms_excluded: pauseMs,
-        },
-        long_tasks_while_typing: { count: longTasks.length, max_ms: round(Math.max(0, ...longTasks)) },
+        new_document: summary(fresh, pauseMs),
+        novel: { characters: novelChars, ...summary(long, pauseMs) },
         console_errors: errors.length,
       },
       null,

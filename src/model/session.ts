@@ -54,6 +54,10 @@ interface Snapshot {
 }
 
 const MAX_CHARS_LIMIT = 2000;
+/** New characters after a moved window that are read rather than starting over. */
+const MAX_APPENDED = 256;
+/** Characters of the old window that must still be in view to keep the state. */
+const MIN_OVERLAP = 200;
 
 export class SuggestionSession {
   readonly vocab: Vocabulary;
@@ -163,13 +167,19 @@ export class SuggestionSession {
       common++;
     }
     const coldOrigin = Math.max(0, length - this.contextChars);
-    if (common <= this.origin && this.origin > 0) {
-      // The edit is before our window: if the window's text merely moved, keep the state.
-      const shifted = length - this.absorbed.length;
-      if (shifted >= 0 && this.matches(chars, shifted)) {
-        this.origin = shifted;
+    if (common - this.origin < this.absorbed.length) {
+      // The text before our window changed, or the caller's window slid
+      // forward (it sends a fixed number of characters before the cursor): if
+      // what we absorbed is still there, followed only by newly typed text,
+      // keep the state and read just the new text.
+      const moved = this.findMoved(chars);
+      if (moved !== null) {
+        this.moveOrigin(moved);
+        this.absorb(chars.slice(this.origin + this.absorbed.length));
         return;
       }
+    }
+    if (common <= this.origin && this.origin > 0) {
       this.resetTo(coldOrigin);
     } else if (length - common > this.contextChars) {
       this.resetTo(coldOrigin);
@@ -177,6 +187,42 @@ export class SuggestionSession {
       this.rewindTo(common - this.origin);
     }
     this.absorb(chars.slice(this.origin + this.absorbed.length));
+  }
+
+  /**
+   * Where the absorbed text now sits in `chars`, if it is followed by at most
+   * MAX_APPENDED new characters. Negative when the window now starts inside
+   * it; at least MIN_OVERLAP characters (or all of it) must still be there.
+   */
+  private findMoved(chars: string[]): number | null {
+    const n = this.absorbed.length;
+    for (let appended = 0; appended <= MAX_APPENDED; appended++) {
+      const at = chars.length - appended - n;
+      if (n + Math.min(at, 0) < Math.min(n, MIN_OVERLAP)) return null;
+      let i = n - 1; // from the end: a mismatch shows up at once
+      while (i >= 0 && at + i >= 0 && chars[at + i] === this.absorbed[i]) i--;
+      if (i < 0 || at + i < 0) return at;
+    }
+    return null;
+  }
+
+  /** The absorbed text now starts at `at`; before 0, its head fell out of the window. */
+  private moveOrigin(at: number): void {
+    if (at >= 0) {
+      this.origin = at;
+      return;
+    }
+    // The state still stands for the whole text read; only the record of it
+    // (and the snapshots one could rewind to) lose what is no longer in view.
+    const cut = -at;
+    this.absorbed = this.absorbed.slice(cut);
+    this.snapshots = this.snapshots.filter((snap) => {
+      snap.length -= cut;
+      if (snap.length > 0) return true;
+      disposeState(snap.state);
+      return false;
+    });
+    this.origin = 0;
   }
 
   private matches(chars: string[], at: number): boolean {

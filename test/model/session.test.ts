@@ -114,6 +114,36 @@ describe('suggestion session', () => {
     session.dispose();
   });
 
+  it('follows a context window that slides as the writer types at the end of a long document', async () => {
+    // the editor sends the last N characters before the cursor, so the window's start moves with every key
+    const session = new SuggestionSession(model, { contextChars: 300 });
+    const windowChars = 1000;
+    let text = aliceText(5000);
+    session.setText(text.slice(-windowChars));
+    expect(session.lastStepCount).toBe(300);
+    const typed = ' and then she said nothing more for a long while, listening to the rain. '.repeat(20);
+    let steps = 0;
+    for (let i = 0; i < typed.length; i += 1 + (i % 3)) {
+      const chunk = typed.slice(i, i + 1 + (i % 3)); // one to three characters between requests
+      text += chunk;
+      session.setText(text.slice(-windowChars));
+      expect(session.lastStepCount, `at ${i}`).toBe(chunk.length);
+      steps += session.lastStepCount;
+    }
+    expect(steps).toBe(typed.length);
+    // what it suggests is what a session that read it all suggests
+    const whole = new SuggestionSession(model, { contextChars: 300 });
+    whole.setText(text.slice(-windowChars));
+    expect(await greedy(session)).toBe(await greedy(whole));
+    // an edit inside the window still rewinds, and a jump elsewhere starts over
+    session.setText(text.slice(-windowChars, -50) + 'X' + text.slice(-49));
+    expect(session.lastStepCount).toBeLessThanOrEqual(150);
+    session.setText(aliceText(3000));
+    expect(session.lastStepCount).toBe(300);
+    session.dispose();
+    whole.dispose();
+  });
+
   it('never returns a stale answer and can be cancelled', async () => {
     const session = new SuggestionSession(model);
     session.setText('Alice');

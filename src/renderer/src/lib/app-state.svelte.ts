@@ -45,6 +45,8 @@ export class AppState {
   /** The editor registers how to read and replace its text. */
   editor: {
     getText(): string;
+    /** Up to maxChars before the cursor: what a continuation follows. */
+    textBeforeCursor(maxChars: number): string;
     setText(text: string): void;
     insert(text: string): void;
     focus(): void;

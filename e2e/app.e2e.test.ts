@@ -30,7 +30,7 @@ describe.skipIf(why !== null)('Penwright in the browser harness', () => {
     state.driver = await startHarness({ userDataDir: join(root, 'user-data'), defaultModelDir });
   });
   afterEach(() => {
-    expect(state.driver.takeErrors(), 'console errors').toEqual([]);
+    expect(state.driver?.takeErrors() ?? [], 'console errors').toEqual([]);
   });
   afterAll(async () => {
     await state.driver?.close();

@@ -25,7 +25,7 @@ describe.skipIf(why !== null)('Penwright in Electron', () => {
     state.driver = await launchElectronApp({ userDataDir: join(root, 'user-data'), display: display?.display });
   }, 120_000);
   afterEach(() => {
-    expect(state.driver.takeErrors(), 'console errors').toEqual([]);
+    expect(state.driver?.takeErrors() ?? [], 'console errors').toEqual([]);
   });
   afterAll(async () => {
     await state.driver?.close();

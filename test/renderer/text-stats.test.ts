@@ -7,9 +7,9 @@ const slow = (doc: Text) => ({ words: countWords(doc.toString()), characters: [.
 
 const PIECES = ['word', ' ', '\n', 'don’t', 'mother-in-law', '🦊', 'في', 'البدء', '12', ',', '.', '\n\n', 'é', '—'];
 
-function randomText(rand: () => number, n: number): string {
+function randomText(rand: () => number, n: number, pieces = PIECES): string {
   let s = '';
-  for (let i = 0; i < n; i++) s += PIECES[Math.floor(rand() * PIECES.length)];
+  for (let i = 0; i < n; i++) s += pieces[Math.floor(rand() * pieces.length)];
   return s;
 }
 
@@ -25,15 +25,38 @@ function mulberry32(seed: number) {
 }
 
 describe('word and character counts', () => {
+  it('recount only around an edit in a line longer than the recount window, and get it right', () => {
+    const line = 'word '.repeat(1000) + 'hello world';
+    const cases: [string, { from: number; to?: number; insert?: string }][] = [
+      ['delete the end of the last word', { from: line.length - 3 }],
+      ['join two words', { from: line.length - 6, to: line.length - 5 }],
+      ['split a word', { from: line.length - 8, insert: ' ' }],
+      ['add an emoji', { from: line.length, insert: ' 🦊' }],
+      ['type inside the line', { from: 2500, insert: 'x y' }],
+    ];
+    for (const [what, change] of cases) {
+      const doc = Text.of([line]);
+      const changes = ChangeSet.of(
+        [{ to: change.to ?? (change.insert ? change.from : line.length), ...change }],
+        doc.length,
+      );
+      const next = changes.apply(doc);
+      expect(updateStats(statsOf(doc), doc, next, changes), what).toEqual(slow(next));
+    }
+  });
+
   it('count words with apostrophes and hyphens, in any script, and emoji as one character', () => {
     expect(countWords('Don’t stop, mother-in-law — في البدء 42 times.')).toBe(7);
     expect(countCodePoints('a🦊b')).toBe(3);
     expect(statsOf(Text.of(['two words', '', 'and 🦊']))).toEqual({ words: 3, characters: 16 });
   });
 
-  it('follow any sequence of edits exactly as a full recount would', () => {
+  it.each([
+    ['short lines', 200, PIECES],
+    ['one very long line', 8000, PIECES.filter((p) => !p.includes('\n'))],
+  ])('follow any sequence of edits exactly as a full recount would: %s', (_name, size, pieces) => {
     const rand = mulberry32(7);
-    let doc = Text.of(randomText(rand, 200).split('\n'));
+    let doc = Text.of(randomText(rand, size, pieces).split('\n'));
     let stats = statsOf(doc);
     expect(stats).toEqual(slow(doc));
     for (let step = 0; step < 500; step++) {

@@ -4,9 +4,9 @@
  * (a million characters) a full recount on every keystroke took tens of
  * milliseconds and made typing stutter.
  *
- * Words never cross a line break, so only the lines an edit touched are
- * recounted: everything before the first changed line and after the last is
- * the same text in the old and the new document.
+ * Words never cross a line break (or any whitespace), so only the lines an
+ * edit touched are recounted: everything before the first changed line and
+ * after the last is the same text in the old and the new document.
  */
 import type { ChangeSet, Text } from '@codemirror/state';
 
@@ -53,6 +53,32 @@ export function statsOf(doc: Text): TextStats {
   return { words, characters: characters + doc.lines - 1 };
 }
 
+/** How far around an edit to recount in a very long line: enough to reach a space. */
+const LONG_LINE_WINDOW = 1000;
+
+/**
+ * The stretch around [from, to) that holds every word an edit can touch: the
+ * whole lines, or in a very long line (a file without line breaks) the
+ * stretch out to the nearest whitespace, which no word crosses either.
+ * Returned as distances, so the same stretch can be found in the new text.
+ */
+function reach(doc: Text, from: number, to: number): { back: number; forward: number } {
+  const lineStart = doc.lineAt(from).from;
+  const lineEnd = doc.lineAt(to).to;
+  let back = from - lineStart;
+  let forward = lineEnd - to;
+  if (back > LONG_LINE_WINDOW) {
+    const head = doc.sliceString(from - LONG_LINE_WINDOW, from);
+    const space = head.search(/\s\S*$/u);
+    if (space >= 0) back = LONG_LINE_WINDOW - space;
+  }
+  if (forward > LONG_LINE_WINDOW) {
+    const space = doc.sliceString(to, to + LONG_LINE_WINDOW).search(/\s/u);
+    if (space >= 0) forward = space;
+  }
+  return { back, forward };
+}
+
 /** The counts of `after`, from the counts of `before` and the changes between them. */
 export function updateStats(stats: TextStats, before: Text, after: Text, changes: ChangeSet): TextStats {
   if (changes.empty) return stats;
@@ -66,10 +92,11 @@ export function updateStats(stats: TextStats, before: Text, after: Text, changes
     fromB = Math.min(fromB, fb);
     toB = Math.max(toB, tb);
   });
-  const oldSpan = before.sliceString(before.lineAt(fromA).from, before.lineAt(toA).to);
-  const newSpan = after.sliceString(after.lineAt(fromB).from, after.lineAt(toB).to);
-  const removed = statsOfString(oldSpan);
-  const added = statsOfString(newSpan);
+  // The text before fromA and after toA is the same text as before fromB and
+  // after toB, so the same distances reach the same boundaries in both.
+  const { back, forward } = reach(before, fromA, toA);
+  const removed = statsOfString(before.sliceString(fromA - back, toA + forward));
+  const added = statsOfString(after.sliceString(fromB - back, toB + forward));
   return {
     words: stats.words - removed.words + added.words,
     characters: stats.characters - removed.characters + added.characters,

@@ -51,7 +51,7 @@ function refreshMenu(): void {
 }
 
 async function start(): Promise<void> {
-  installContentSecurityPolicy();
+  installContentSecurityPolicy(devServerUrl);
   services = await createAppServices({
     userDataDir: app.getPath('userData'),
     defaultModelDir: resourcePath('models', 'default'),

@@ -25,8 +25,30 @@ export const SECURE_WEB_PREFERENCES = {
   webSecurity: true,
   allowRunningInsecureContent: false,
   webviewTag: false,
-  spellcheck: true,
+  // on where the platform allows it: see spellcheckAllowed
+  spellcheck: false,
 } as const;
+
+/**
+ * Spell checking as you type: macOS uses the system's own checker; on Windows
+ * and Linux Chromium's Hunspell checker downloads its dictionaries from
+ * Google's servers on first use, and nothing may leave the writer's machine,
+ * so there it stays off.
+ */
+export function spellcheckAllowed(platform: NodeJS.Platform): boolean {
+  return platform === 'darwin';
+}
+
+/**
+ * What the app's web session may load: its own files and in-memory data, and
+ * the dev server during `electron-vite dev`. Anything else (a stray http
+ * request from any part of Chromium that goes through the session) is refused,
+ * a second wall behind the CSP.
+ */
+export function isLocalUrl(url: string, devServerUrl?: string): boolean {
+  if (devServerUrl && url.startsWith(devServerUrl)) return true;
+  return /^(file|data|blob|devtools):/i.test(url);
+}
 
 /** Our renderer: the built files, or the dev server on loopback during `electron-vite dev`. */
 export function isOwnRendererUrl(url: string | undefined, devServerUrl?: string): boolean {

@@ -4,7 +4,7 @@
  */
 import { BrowserWindow, screen, session } from 'electron';
 import type { AppState } from './services/app-state';
-import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES } from './security';
+import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, isLocalUrl, spellcheckAllowed } from './security';
 
 export interface WindowOptions {
   preload: string;
@@ -25,7 +25,12 @@ function visible(state: AppState['window']): boolean {
   });
 }
 
-export function installContentSecurityPolicy(): void {
+export function installContentSecurityPolicy(devServerUrl?: string): void {
+  // nothing from the network, whatever asks for it
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    callback({ cancel: !isLocalUrl(details.url, devServerUrl) });
+  });
+  session.defaultSession.setSpellCheckerEnabled(spellcheckAllowed(process.platform));
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
@@ -44,7 +49,11 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     show: false,
     title: 'Penwright',
     backgroundColor: '#1e1e1e',
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: options.preload },
+    webPreferences: {
+      ...SECURE_WEB_PREFERENCES,
+      spellcheck: spellcheckAllowed(process.platform),
+      preload: options.preload,
+    },
   });
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());

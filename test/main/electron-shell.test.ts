@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildMenuTemplate } from '../../src/main/menu';
-import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, isOwnRendererUrl } from '../../src/main/security';
+import {
+  CONTENT_SECURITY_POLICY,
+  SECURE_WEB_PREFERENCES,
+  isLocalUrl,
+  isOwnRendererUrl,
+  spellcheckAllowed,
+} from '../../src/main/security';
 import type { MenuCommand } from '../../src/shared/ipc-contract';
 import { killMidSave, tempDir } from '../helpers';
 
@@ -71,6 +77,20 @@ describe('window security', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(meta).toBeDefined();
     expect(meta).toMatch(/default-src 'none'; script-src 'self';/);
+  });
+
+  it('loads nothing from the network: local URLs only, and no spell-check dictionary downloads', () => {
+    expect(isLocalUrl('file:///opt/Penwright/resources/app.asar/out/renderer/index.html')).toBe(true);
+    expect(isLocalUrl('data:image/svg+xml,<svg/>')).toBe(true);
+    expect(isLocalUrl('https://redirector.gvt1.com/edgedl/chrome/dict/en-us-10-1.bdic')).toBe(false);
+    expect(isLocalUrl('http://localhost:5173/src/main.ts')).toBe(false);
+    expect(isLocalUrl('http://localhost:5173/src/main.ts', 'http://localhost:5173')).toBe(true);
+    expect(isLocalUrl('wss://evil.example/')).toBe(false);
+    // Hunspell (Windows, Linux) downloads its dictionaries; macOS checks spelling itself
+    expect(spellcheckAllowed('linux')).toBe(false);
+    expect(spellcheckAllowed('win32')).toBe(false);
+    expect(spellcheckAllowed('darwin')).toBe(true);
+    expect(SECURE_WEB_PREFERENCES.spellcheck).toBe(false);
   });
 
   it('trusts only its own renderer', () => {

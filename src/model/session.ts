@@ -54,10 +54,12 @@ interface Snapshot {
 }
 
 const MAX_CHARS_LIMIT = 2000;
-/** New characters after a moved window that are read rather than starting over. */
-const MAX_APPENDED = 256;
-/** Characters of the old window that must still be in view to keep the state. */
+/** How far the caller's window may have moved for the state to be kept. */
+const MAX_SHIFT = 512;
+/** A moved window must keep this many characters intact (or all it still holds)... */
 const MIN_OVERLAP = 200;
+/** ...and hold at least this many, so a chance match of a few characters cannot count. */
+const MIN_LEFT = 32;
 
 export class SuggestionSession {
   readonly vocab: Vocabulary;
@@ -157,53 +159,49 @@ export class SuggestionSession {
     const same = length === this.absorbedLength && this.matches(chars, this.origin);
     if (same) return;
     this.version++;
-    // Common prefix between the new text and what was absorbed (in document positions).
-    let common = this.origin;
-    while (
-      common < length &&
-      common - this.origin < this.absorbed.length &&
-      chars[common] === this.absorbed[common - this.origin]
-    ) {
-      common++;
-    }
     const coldOrigin = Math.max(0, length - this.contextChars);
-    if (common - this.origin < this.absorbed.length) {
-      // The text before our window changed, or the caller's window slid
-      // forward (it sends a fixed number of characters before the cursor): if
-      // what we absorbed is still there, followed only by newly typed text,
-      // keep the state and read just the new text.
-      const moved = this.findMoved(chars);
-      if (moved !== null) {
-        this.moveOrigin(moved);
-        this.absorb(chars.slice(this.origin + this.absorbed.length));
-        return;
-      }
-    }
-    if (common <= this.origin && this.origin > 0) {
+    // How much of what we absorbed is still there, and where: in place, or
+    // moved because text before the window changed or because the caller's
+    // window follows the cursor (typing moves its start forward, deleting
+    // moves it back).
+    const { at, kept } = this.realign(chars);
+    const inPlace = at === this.origin;
+    this.moveOrigin(at);
+    if (inPlace && kept === 0 && this.origin > 0) {
+      this.resetTo(coldOrigin); // changed at the very start of our window: nothing to keep
+    } else if (length - (this.origin + kept) > this.contextChars) {
       this.resetTo(coldOrigin);
-    } else if (length - common > this.contextChars) {
-      this.resetTo(coldOrigin);
-    } else if (common - this.origin < this.absorbed.length) {
-      this.rewindTo(common - this.origin);
+    } else if (kept < this.absorbed.length) {
+      this.rewindTo(kept);
     }
     this.absorb(chars.slice(this.origin + this.absorbed.length));
   }
 
   /**
-   * Where the absorbed text now sits in `chars`, if it is followed by at most
-   * MAX_APPENDED new characters. Negative when the window now starts inside
-   * it; at least MIN_OVERLAP characters (or all of it) must still be there.
+   * Where the absorbed text sits in `chars` and how much of it (from its start,
+   * after any head that fell out of the window) is still intact. In place is
+   * tried first; another position must keep more, and a good stretch of text
+   * (MIN_OVERLAP, or all that is left), so a chance match cannot win.
    */
-  private findMoved(chars: string[]): number | null {
+  private realign(chars: string[]): { at: number; kept: number } {
     const n = this.absorbed.length;
-    for (let appended = 0; appended <= MAX_APPENDED; appended++) {
-      const at = chars.length - appended - n;
-      if (n + Math.min(at, 0) < Math.min(n, MIN_OVERLAP)) return null;
-      let i = n - 1; // from the end: a mismatch shows up at once
-      while (i >= 0 && at + i >= 0 && chars[at + i] === this.absorbed[i]) i--;
-      if (i < 0 || at + i < 0) return at;
+    const run = (at: number) => {
+      let i = Math.max(0, -at);
+      const from = i;
+      while (i < n && at + i < chars.length && chars[at + i] === this.absorbed[i]) i++;
+      return i - from;
+    };
+    const inPlace = run(this.origin);
+    if (inPlace === n) return { at: this.origin, kept: n };
+    for (let shift = 1; shift <= MAX_SHIFT; shift++) {
+      for (const at of [this.origin - shift, this.origin + shift]) {
+        const left = n - Math.max(0, -at); // absorbed characters still inside the window
+        if (left < MIN_LEFT || Math.max(at, 0) >= chars.length) continue;
+        const kept = run(at);
+        if (kept > inPlace && kept >= Math.min(MIN_OVERLAP, left)) return { at, kept };
+      }
     }
-    return null;
+    return { at: this.origin, kept: inPlace };
   }
 
   /** The absorbed text now starts at `at`; before 0, its head fell out of the window. */

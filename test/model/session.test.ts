@@ -135,6 +135,14 @@ describe('suggestion session', () => {
     const whole = new SuggestionSession(model, { contextChars: 300 });
     whole.setText(text.slice(-windowChars));
     expect(await greedy(session)).toBe(await greedy(whole));
+    // deleting moves the window back: a rewind to the last snapshot, never a cold start
+    for (let k = 1; k <= 3; k++) {
+      text = text.slice(0, -k);
+      session.setText(text.slice(-windowChars));
+      expect(session.lastStepCount, `backspace ${k}`).toBeLessThanOrEqual(100);
+    }
+    whole.setText(text.slice(-windowChars));
+    expect(await greedy(session)).toBe(await greedy(whole));
     // an edit inside the window still rewinds, and a jump elsewhere starts over
     session.setText(text.slice(-windowChars, -50) + 'X' + text.slice(-49));
     expect(session.lastStepCount).toBeLessThanOrEqual(150);

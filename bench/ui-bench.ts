@@ -105,13 +105,13 @@ async function main() {
   writeFileSync(novel, readFileSync(join(CORPORA, 'moby-dick.txt'), 'utf8'));
   const novelChars = [...readFileSync(novel, 'utf8')].length;
   h.dialogs.answers.push(join(root, 'first.md'), novel);
-  await page.keyboard.press('Control+s'); // the first document is saved, so opening asks nothing
+  await page.keyboard.press('ControlOrMeta+s'); // the first document is saved, so opening asks nothing
   await page.waitForFunction(() => document.title.startsWith('first.md'));
-  await page.keyboard.press('Control+o');
+  await page.keyboard.press('ControlOrMeta+o');
   await page.waitForFunction(() => document.title.startsWith('novel.md'), null, { timeout: 30_000 });
   log(`a novel of ${novelChars.toLocaleString('en')} characters`);
   await page.locator('.cm-content').click();
-  await page.keyboard.press('Control+End');
+  await page.keyboard.press('ControlOrMeta+End');
   const long = await measure(page, pauseMs, h.screenshot, h.errors);
 
   const errors = [...h.errors];

@@ -24,6 +24,9 @@ export interface Flow {
   run(state: FlowState): Promise<void>;
 }
 
+// The app's shortcuts are Cmd on macOS, Ctrl elsewhere (Playwright's ControlOrMeta picks)
+const ACCEPT_WORD = process.platform === 'darwin' ? 'Alt+ArrowRight' : 'Control+ArrowRight';
+
 const editor = (d: AppDriver) => d.page.locator('.cm-content');
 const ghost = (d: AppDriver) => d.page.getByTestId('ghost-text');
 const editorText = (d: AppDriver) => () => editor(d).evaluate((el) => (el as HTMLElement).innerText);
@@ -79,7 +82,7 @@ export const flows: Flow[] = [
       await ghost(d).waitFor();
       const rest = (await ghost(d).textContent())!;
       const word = /^\s*\S+/u.exec(rest)![0];
-      await d.page.keyboard.press('Control+ArrowRight');
+      await d.page.keyboard.press(ACCEPT_WORD);
       await expect.poll(editorText(d)).toContain(` and${word}`);
       await d.page.keyboard.press('Escape');
       await d.page.keyboard.press('Enter');
@@ -116,7 +119,7 @@ export const flows: Flow[] = [
       const path = join(workDir, 'my-story.md');
       await d.answerFileDialog(path);
       await editor(d).click();
-      await d.page.keyboard.press('Control+s');
+      await d.page.keyboard.press('ControlOrMeta+s');
       await expect.poll(() => existsSync(path)).toBe(true);
       expect(readFileSync(path, 'utf8')).toContain('It was a dark and stormy night');
       await expect.poll(() => d.page.title()).toBe('my-story.md — Penwright');
@@ -141,7 +144,7 @@ export const flows: Flow[] = [
       await d.screenshot('training-progress');
       // suggestions keep coming while it trains
       await editor(d).click();
-      await d.page.keyboard.press('Control+End');
+      await d.page.keyboard.press('ControlOrMeta+End');
       await d.page.keyboard.type(' She', { delay: 5 });
       await ghost(d).waitFor({ timeout: 10_000 });
       expect(await d.page.getByTestId('training-job').innerText()).toMatch(/characters\/s/); // still running
@@ -184,26 +187,26 @@ export const flows: Flow[] = [
         d.page.evaluate((sel) => document.activeElement?.closest(sel) !== null, selector);
       await editor(d).focus();
       // a side panel takes the keyboard; Escape gives it back to the text
-      await d.page.keyboard.press('Control+Shift+T');
+      await d.page.keyboard.press('ControlOrMeta+Shift+T');
       await expect.poll(focusedIn('section[aria-label="Train a model"]')).toBe(true);
       await d.page.keyboard.press('Escape');
       await expect.poll(focusedIn('.cm-content')).toBe(true);
-      await d.page.keyboard.press('Control+Shift+T'); // closes the panel
+      await d.page.keyboard.press('ControlOrMeta+Shift+T'); // closes the panel
       await expect.poll(() => d.page.locator('section[aria-label="Train a model"]').count()).toBe(0);
       // settings: change the pause before suggesting without the mouse
-      await d.page.keyboard.press('Control+,');
+      await d.page.keyboard.press('ControlOrMeta+,');
       await expect.poll(focusedIn('section[aria-label="Settings"]')).toBe(true);
       const pause = d.page.getByLabel('Pause before suggesting (ms)');
       await pause.focus();
-      await d.page.keyboard.press('Control+a');
+      await d.page.keyboard.press('ControlOrMeta+a');
       await d.page.keyboard.type('200');
       await d.page.keyboard.press('Tab');
       const settingsFile = join(d.userDataDir, 'settings.json');
       await expect.poll(() => JSON.parse(readFileSync(settingsFile, 'utf8')).pauseMs).toBe(200);
-      await d.page.keyboard.press('Control+,');
+      await d.page.keyboard.press('ControlOrMeta+,');
       // compare drafts is modal: focus inside, Escape closes it, focus back in the text
       await editor(d).focus();
-      await d.page.keyboard.press('Control+Shift+D');
+      await d.page.keyboard.press('ControlOrMeta+Shift+D');
       await expect.poll(focusedIn('[data-testid="compare-dialog"]')).toBe(true);
       await d.page.keyboard.press('Tab');
       await expect.poll(focusedIn('[data-testid="compare-dialog"]')).toBe(true);
@@ -239,7 +242,7 @@ export const flows: Flow[] = [
     async run(state) {
       const d = state.driver;
       // my-story.md has changed since it was saved: a new document asks first
-      await d.page.keyboard.press('Control+n');
+      await d.page.keyboard.press('ControlOrMeta+n');
       const question = d.page.getByTestId('question-dialog');
       await expect.poll(() => question.innerText()).toMatch(/Save changes to my-story\.md\?/);
       await d.screenshot('save-changes-question');

@@ -28,5 +28,6 @@ export function comparisonLine(newLoss: number | null, baseLoss: number | null, 
   if (gain === null) return '';
   if (gain > 1) return `predicts its writer’s text ${gain.toFixed(0)}% better than ${baseName}`;
   if (gain > -1) return `predicts its writer’s text about as well as ${baseName}`;
-  return `predicts its writer’s text ${(-gain).toFixed(0)}% less well than ${baseName}`;
+  // no figure here: "1092% worse" reads as nonsense; the gain above is bounded by 100
+  return `predicts its writer’s text less well than ${baseName} so far`;
 }

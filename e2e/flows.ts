@@ -94,6 +94,29 @@ export const flows: Flow[] = [
     },
   },
   {
+    name: 'composes Japanese through an input method with no ghost text in the way',
+    async run({ driver: d }) {
+      await editor(d).click();
+      await d.page.keyboard.press('ControlOrMeta+End');
+      await d.page.keyboard.type(' The', { delay: 5 });
+      await ghost(d).waitFor();
+      // what an IME does, through the debugger protocol: a provisional text, then the committed one
+      const ime = await d.page.context().newCDPSession(d.page);
+      for (const text of ['k', 'か', 'かん', 'かんじ']) {
+        await ime.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length });
+        await expect.poll(editorText(d)).toContain(` The${text}`);
+        await d.page.waitForTimeout(250); // longer than the pause: no suggestion may come
+        expect(await ghost(d).count(), `while composing ${text}`).toBe(0);
+      }
+      await ime.send('Input.insertText', { text: '漢字' });
+      await expect.poll(editorText(d)).toContain(' The漢字');
+      expect(await editorText(d)()).not.toContain('かんじ');
+      // once committed, suggestions come back
+      await ghost(d).waitFor({ timeout: 10_000 });
+      await ime.detach();
+    },
+  },
+  {
     name: 'compares drafts side by side at different temperatures',
     async run({ driver: d }) {
       await d.page.getByTestId('open-compare').click();

@@ -34,13 +34,13 @@ class Harness {
   offer(suggestions = SUGGESTIONS, doc = this.state.doc, pos = this.state.selection.main.head) {
     this.dispatch(this.state.update({ effects: setSuggestions.of({ suggestions, pos, doc }) }));
   }
-  type(text: string) {
+  type(text: string, userEvent = 'input.type') {
     const pos = this.state.selection.main.head;
     this.dispatch(
       this.state.update({
         changes: { from: pos, insert: text },
         selection: { anchor: pos + text.length },
-        userEvent: 'input.type',
+        userEvent,
       }),
     );
   }
@@ -107,6 +107,13 @@ describe('ghost-text state', () => {
     expect(remainingText(h.ghost!)).toBe('og ran');
     acceptSuggestion(h);
     expect(h.doc).toBe('Once the dog ran');
+  });
+
+  it('clears it while an input method composes, even text that agrees with it', () => {
+    const h = new Harness('Once');
+    h.offer([S(' the', 0.2)]);
+    h.type(' ', 'input.type.compose');
+    expect(h.ghost).toBeNull();
   });
 
   it('any other edit clears it', () => {

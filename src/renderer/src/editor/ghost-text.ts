@@ -86,6 +86,9 @@ function update(value: GhostState | null, tr: Transaction): GhostState | null {
   if (!value) return null;
   const at = value.from + value.typed;
   if (tr.docChanged) {
+    // text being composed by an input method (Chinese, Japanese, Korean...) is
+    // provisional: no ghost text beside it
+    if (tr.isUserEvent('input.type.compose')) return null;
     const typed = insertionAt(tr, at);
     if (typed === null || typed === '') return null;
     const prefix = value.suggestions[value.index].text.slice(0, value.typed) + typed;

@@ -31,6 +31,8 @@ export function suggestionFetcher(source: SuggestionSource) {
       constructor(readonly view: EditorView) {}
 
       update(u: ViewUpdate) {
+        // while an input method composes, the text is provisional: ask when it is committed
+        if (u.view.composing) return this.cancel();
         const now = u.transactions.some((tr) => tr.effects.some((e) => e.is(requestSuggestionsNow)));
         if (now) return this.schedule(0);
         if (!u.docChanged && !u.selectionSet) return;
@@ -52,7 +54,13 @@ export function suggestionFetcher(source: SuggestionSource) {
         this.timer = setTimeout(() => void this.fetch(), delay);
       }
 
+      /** The composition was committed: ask for the text as it now stands. */
+      compositionEnded() {
+        if (source.auto()) this.schedule(source.pauseMs());
+      }
+
       private async fetch() {
+        if (this.view.composing) return;
         const { state } = this.view;
         const sel = state.selection.main;
         if (!sel.empty || state.selection.ranges.length > 1) return;
@@ -73,6 +81,14 @@ export function suggestionFetcher(source: SuggestionSource) {
       destroy() {
         this.cancel();
       }
+    },
+    {
+      eventHandlers: {
+        compositionend() {
+          // after CodeMirror has applied the committed text
+          setTimeout(() => this.compositionEnded(), 0);
+        },
+      },
     },
   );
 }

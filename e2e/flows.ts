@@ -30,6 +30,9 @@ const ACCEPT_WORD = process.platform === 'darwin' ? 'Alt+ArrowRight' : 'Control+
 const editor = (d: AppDriver) => d.page.locator('.cm-content');
 const ghost = (d: AppDriver) => d.page.getByTestId('ghost-text');
 const editorText = (d: AppDriver) => () => editor(d).evaluate((el) => (el as HTMLElement).innerText);
+/** Whether the keyboard is inside the element matching `selector`. */
+const focusedIn = (d: AppDriver, selector: string) => () =>
+  d.page.evaluate((sel) => document.activeElement?.closest(sel) !== null, selector);
 const selectedModel = (d: AppDriver) => () =>
   d.page.getByTestId('model-picker').evaluate((s) => (s as HTMLSelectElement).selectedOptions[0]?.text);
 
@@ -134,6 +137,8 @@ export const flows: Flow[] = [
       await d.screenshot('compare-drafts');
       await d.page.getByRole('button', { name: 'Insert' }).first().click();
       await expect.poll(editorText(d)).toContain(texts[0].slice(0, 40));
+      // and the keyboard is back in the text, after the inserted draft
+      await expect.poll(focusedIn(d, '.cm-content')).toBe(true);
     },
   },
   {
@@ -206,19 +211,17 @@ export const flows: Flow[] = [
   {
     name: 'works from the keyboard alone: panels, compare drafts and back to the text',
     async run({ driver: d }) {
-      const focusedIn = (selector: string) => () =>
-        d.page.evaluate((sel) => document.activeElement?.closest(sel) !== null, selector);
       await editor(d).focus();
       // a side panel takes the keyboard; Escape gives it back to the text
       await d.page.keyboard.press('ControlOrMeta+Shift+T');
-      await expect.poll(focusedIn('section[aria-label="Train a model"]')).toBe(true);
+      await expect.poll(focusedIn(d, 'section[aria-label="Train a model"]')).toBe(true);
       await d.page.keyboard.press('Escape');
-      await expect.poll(focusedIn('.cm-content')).toBe(true);
+      await expect.poll(focusedIn(d, '.cm-content')).toBe(true);
       await d.page.keyboard.press('ControlOrMeta+Shift+T'); // closes the panel
       await expect.poll(() => d.page.locator('section[aria-label="Train a model"]').count()).toBe(0);
       // settings: change the pause before suggesting without the mouse
       await d.page.keyboard.press('ControlOrMeta+,');
-      await expect.poll(focusedIn('section[aria-label="Settings"]')).toBe(true);
+      await expect.poll(focusedIn(d, 'section[aria-label="Settings"]')).toBe(true);
       const pause = d.page.getByLabel('Pause before suggesting (ms)');
       await pause.focus();
       await d.page.keyboard.press('ControlOrMeta+a');
@@ -230,12 +233,12 @@ export const flows: Flow[] = [
       // compare drafts is modal: focus inside, Escape closes it, focus back in the text
       await editor(d).focus();
       await d.page.keyboard.press('ControlOrMeta+Shift+D');
-      await expect.poll(focusedIn('[data-testid="compare-dialog"]')).toBe(true);
+      await expect.poll(focusedIn(d, '[data-testid="compare-dialog"]')).toBe(true);
       await d.page.keyboard.press('Tab');
-      await expect.poll(focusedIn('[data-testid="compare-dialog"]')).toBe(true);
+      await expect.poll(focusedIn(d, '[data-testid="compare-dialog"]')).toBe(true);
       await d.page.keyboard.press('Escape');
       await expect.poll(() => d.page.getByTestId('compare-dialog').count()).toBe(0);
-      await expect.poll(focusedIn('.cm-content')).toBe(true);
+      await expect.poll(focusedIn(d, '.cm-content')).toBe(true);
     },
   },
   {
@@ -285,6 +288,7 @@ export const flows: Flow[] = [
       await after.screenshot('recovery');
       await dialog.getByTestId('restore').first().click();
       await expect.poll(editorText(after)).toContain('about a fox 🦊');
+      await expect.poll(focusedIn(after, '.cm-content')).toBe(true); // ready to write on
       await expect.poll(selectedModel(after)).toBe('Alice voice');
     },
   },

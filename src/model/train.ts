@@ -67,6 +67,14 @@ export interface TrainOptions {
   evalAtSteps?: number[];
   /** Cap on validation windows per evaluation (speed on large corpora). */
   maxValidationWindows?: number;
+  /**
+   * Early stopping: end the run when this many evaluations in a row have not
+   * lowered the best validation loss by at least `minImprovement` nats (the
+   * best weights are kept either way). Off by default.
+   */
+  patience?: number;
+  /** Default 0.002 nats per character. */
+  minImprovement?: number;
   checkpointEverySeconds?: number;
   /**
    * Threads to train on (data-parallel; wasm and cpu backends). tfjs-node
@@ -100,10 +108,13 @@ export interface TrainOptions {
   }) => void | Promise<void>;
 }
 
+export type StopReason = 'budget' | 'cancelled' | 'converged';
+
 export interface TrainResult {
   /** The model with the best validation loss; the caller disposes it. */
   model: CharModel;
-  stoppedBy: 'budget' | 'cancelled';
+  /** The budget ran out, the run was cancelled, or it stopped improving (see `patience`). */
+  stoppedBy: StopReason;
   steps: number;
   charsSeen: number;
   /** Training characters per second in this run (excluding evaluation). */
@@ -400,7 +411,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     lastCheckpointAt = performance.now();
   };
 
-  let stoppedBy: TrainResult['stoppedBy'] = 'budget';
+  let stoppedBy: StopReason = 'budget';
+  let evalsWithoutGain = 0;
   try {
     if (options.base && !options.resume) {
       // The base model's loss on this text: what the new model must beat.
@@ -442,7 +454,16 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         evalAt.has(s.step) ||
         (options.evalEverySteps && s.step % options.evalEverySteps === 0) ||
         (options.evalEverySeconds && now - lastEvalAt >= options.evalEverySeconds * 1000);
-      if (due) await evaluate(options.signal);
+      if (due) {
+        const bestBefore = s.bestValLoss;
+        const loss = await evaluate(options.signal);
+        const improved = bestBefore === null || loss < bestBefore - (options.minImprovement ?? 0.002);
+        evalsWithoutGain = improved ? 0 : evalsWithoutGain + 1;
+        if (options.patience && evalsWithoutGain >= options.patience) {
+          stoppedBy = 'converged';
+          break;
+        }
+      }
       report('training');
       if (
         options.checkpointEverySeconds !== 0 &&

@@ -153,7 +153,8 @@ export interface TrainingJob {
 export interface TrainingResult {
   jobId: string;
   model: ModelSummary;
-  stoppedBy: 'budget' | 'cancelled';
+  /** converged: it stopped early because it had stopped improving on the held-out text. */
+  stoppedBy: 'budget' | 'cancelled' | 'converged';
   /** The new model's validation loss beside the base (or default) model's, on the same text. */
   comparison: { newLoss: number | null; baseName: string; baseLoss: number | null };
 }

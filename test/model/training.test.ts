@@ -30,6 +30,26 @@ describe('training', () => {
     disposeModel(result.model);
   });
 
+  it('stops early once validation stops improving, keeping the best weights', async () => {
+    // an improvement threshold no run can meet: every evaluation after the first counts as no gain
+    const result = await trainTiny({
+      documents: [aliceText(8000)],
+      maxSteps: 200,
+      evalEverySteps: 5,
+      patience: 3,
+      minImprovement: 100,
+    });
+    expect(result.stoppedBy).toBe('converged');
+    expect(result.steps).toBe(20); // evaluations at 5 (the first best), then 10, 15, 20 without gain
+    const evals = result.model.meta.training.history.map((h) => h.valLoss!);
+    expect(result.model.meta.metrics.valLoss).toBe(Math.min(...evals));
+    disposeModel(result.model);
+    // with a threshold it can meet, the budget runs out first
+    const normal = await trainTiny({ documents: [aliceText(8000)], maxSteps: 20, evalEverySteps: 5, patience: 3 });
+    expect(normal.stoppedBy).toBe('budget');
+    disposeModel(normal.model);
+  });
+
   it('trains a two-layer network with dropout', async () => {
     const result = await trainTiny({ documents: [aliceText(8000)], network: TINY_TWO_LAYER, maxSteps: 30 });
     expect(result.model.meta.metrics.valLoss).toBeLessThan(Math.log(result.model.vocab.size));

@@ -33,7 +33,7 @@ export type FromTrainingWorker =
     }
   | {
       type: 'done';
-      stoppedBy: 'budget' | 'cancelled';
+      stoppedBy: 'budget' | 'cancelled' | 'converged';
       valLoss: number | null;
       base: { name: string; valLoss: number | null } | null;
     }

@@ -62,6 +62,9 @@ async function run(): Promise<void> {
       maxSteps: data.budget.steps,
       maxSeconds: data.budget.minutes ? data.budget.minutes * 60 : undefined,
       evalEverySeconds: 30,
+      // three minutes without getting better at the writer's held-out text: done
+      // (small corpora stop learning long before the larger presets' time is up)
+      patience: 6,
       maxValidationWindows: 256,
       checkpointEverySeconds: 120,
       threads: data.threads,

@@ -25,7 +25,7 @@ export const USAGE = `Penwright: a char-LSTM that learns your style and suggests
 Usage:
   penwright train <files|folders...> --out DIR [--size S|M|L] [--minutes N | --steps N]
                   [--from MODEL] [--resume] [--name NAME] [--seed N] [--threads N]
-                  [--eval-every STEPS] [--release] [--json]
+                  [--eval-every STEPS] [--patience EVALS] [--release] [--json]
   penwright suggest [--model DIR] [--temps 0.2,0.5,0.8,1.2] [--chars N]
                     [--stop word|phrase|sentence|line|none] [--top-k N] [--top-p P]
                     [--seed N] [--json] "prompt"
@@ -36,5 +36,6 @@ Usage:
 Without --model, suggest and info use the bundled default model.
 train: --from fine-tunes an existing model; --resume continues the run saved in --out;
        --threads trains data-parallel on N threads (default: all cores; tfjs-node uses 1);
-       --release saves float16 weights without the resume state.
+       --release saves float16 weights without the resume state;
+       --patience stops once that many evaluations in a row found no better validation loss.
 `;

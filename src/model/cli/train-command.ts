@@ -17,6 +17,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     name: { type: 'string' },
     seed: { type: 'string' },
     'eval-every': { type: 'string' },
+    patience: { type: 'string' },
     threads: { type: 'string' },
     release: { type: 'boolean' },
     json: { type: 'boolean' },
@@ -63,6 +64,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       maxSteps: steps,
       maxSeconds: minutes ? minutes * 60 : undefined,
       evalEverySteps: positiveNumber(values['eval-every'], '--eval-every', true) ?? 200,
+      patience: positiveNumber(values.patience, '--patience', true),
       release: values.release,
       threads,
       seed,
@@ -86,7 +88,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (values.json) log(JSON.stringify(summary));
     else {
       log(
-        `${result.stoppedBy === 'cancelled' ? 'Stopped' : 'Finished'} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s on ${result.threads} thread(s)).`,
+        `${{ cancelled: 'Stopped', converged: 'Stopped improving, finished', budget: 'Finished' }[result.stoppedBy]} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s on ${result.threads} thread(s)).`,
       );
       if (m.metrics.valLoss !== null) {
         log(

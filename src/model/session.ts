@@ -156,16 +156,15 @@ export class SuggestionSession {
     this.lastStepCount = 0;
     const chars = [...text];
     const length = chars.length;
-    const same = length === this.absorbedLength && this.matches(chars, this.origin);
-    if (same) return;
-    this.version++;
-    const coldOrigin = Math.max(0, length - this.contextChars);
     // How much of what we absorbed is still there, and where: in place, or
     // moved because text before the window changed or because the caller's
     // window follows the cursor (typing moves its start forward, deleting
     // moves it back).
     const { at, kept } = this.realign(chars);
     const inPlace = at === this.origin;
+    if (inPlace && kept === this.absorbed.length && length === this.absorbedLength) return; // unchanged
+    this.version++;
+    const coldOrigin = Math.max(0, length - this.contextChars);
     this.moveOrigin(at);
     if (inPlace && kept === 0 && this.origin > 0) {
       this.resetTo(coldOrigin); // changed at the very start of our window: nothing to keep
@@ -221,12 +220,6 @@ export class SuggestionSession {
       return false;
     });
     this.origin = 0;
-  }
-
-  private matches(chars: string[], at: number): boolean {
-    if (at < 0 || at + this.absorbed.length > chars.length) return false;
-    for (let i = 0; i < this.absorbed.length; i++) if (chars[at + i] !== this.absorbed[i]) return false;
-    return true;
   }
 
   /**

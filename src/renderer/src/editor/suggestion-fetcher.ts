@@ -4,7 +4,7 @@
  * aborted when the editor goes away. Answers go through `setSuggestions` with
  * the document they were computed for, so a late answer drops itself.
  */
-import { StateEffect } from '@codemirror/state';
+import { StateEffect, type EditorState } from '@codemirror/state';
 import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view';
 import { ghostField, setSuggestions, type GhostSuggestion } from './ghost-text';
 
@@ -21,6 +21,12 @@ export interface SuggestionSource {
 export const CONTEXT_CHARS = 4000;
 
 export const requestSuggestionsNow = StateEffect.define<null>();
+
+/** What a continuation follows: up to `maxChars` before the (main) cursor. */
+export function textBeforeCursor(state: EditorState, maxChars = CONTEXT_CHARS): string {
+  const head = state.selection.main.head;
+  return state.doc.sliceString(Math.max(0, head - maxChars), head);
+}
 
 export function suggestionFetcher(source: SuggestionSource) {
   return ViewPlugin.fromClass(
@@ -70,7 +76,7 @@ export function suggestionFetcher(source: SuggestionSource) {
         this.controller = controller;
         let suggestions: GhostSuggestion[] | null;
         try {
-          suggestions = await source.request(doc.sliceString(Math.max(0, pos - CONTEXT_CHARS), pos), controller.signal);
+          suggestions = await source.request(textBeforeCursor(state), controller.signal);
         } catch {
           suggestions = null; // superseded or failed: the source reports real errors itself
         }

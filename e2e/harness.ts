@@ -194,7 +194,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     // window and back half on the same user data, as a restart would.
     crashAndRestart: async () => {
       crashed.push(harness);
-      const next = await startHarness({ ...options, browser: options.browser });
+      const next = await startHarness(options);
       const closeNext = next.close;
       return Object.assign(next, {
         close: async () => {

@@ -23,14 +23,21 @@ export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
   };
   return {
     openDocument: async () => (await open({ properties: ['openFile'], filters: TEXT_FILTERS }))?.[0] ?? null,
-    saveDocument: (defaultName) => save({ defaultPath: defaultName, filters: TEXT_FILTERS }),
+    // Linux's dialog asks before replacing a file only when told to (macOS and Windows always ask)
+    saveDocument: (defaultName) =>
+      save({
+        defaultPath: defaultName,
+        filters: TEXT_FILTERS,
+        properties: ['showOverwriteConfirmation', 'createDirectory'],
+      }),
     pickCorpus: (folders) =>
       open({
         title: 'Choose your writing',
         properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'],
         filters: folders ? undefined : TEXT_FILTERS,
       }),
-    exportModel: (defaultName) => save({ defaultPath: defaultName, filters: MODEL_FILTERS }),
+    exportModel: (defaultName) =>
+      save({ defaultPath: defaultName, filters: MODEL_FILTERS, properties: ['showOverwriteConfirmation'] }),
     importModel: async () => (await open({ properties: ['openFile'], filters: MODEL_FILTERS }))?.[0] ?? null,
   };
 }

@@ -4,20 +4,24 @@ import type { Dialogs } from '../../src/main/services/app-services';
 export interface ScriptedDialogs extends Dialogs {
   /** Answers for the next dialogs, in order (null = cancel). */
   answers: (string | string[] | null)[];
+  /** The dialogs shown so far: which one, and the name or folder it suggested. */
+  asked: { dialog: keyof Dialogs; suggested?: string | boolean }[];
 }
 
 export function scriptedDialogs(): ScriptedDialogs {
-  const next = <T>() => {
+  const next = <T>(dialog: keyof Dialogs, suggested?: string | boolean) => {
+    d.asked.push({ dialog, suggested });
     if (!d.answers.length) throw new Error('test did not script this dialog');
     return d.answers.shift() as T;
   };
   const d: ScriptedDialogs = {
     answers: [],
-    openDocument: async () => next<string | null>(),
-    saveDocument: async () => next<string | null>(),
-    pickCorpus: async () => next<string[] | null>(),
-    exportModel: async () => next<string | null>(),
-    importModel: async () => next<string | null>(),
+    asked: [],
+    openDocument: async () => next<string | null>('openDocument'),
+    saveDocument: async (name) => next<string | null>('saveDocument', name),
+    pickCorpus: async (folders) => next<string[] | null>('pickCorpus', folders),
+    exportModel: async (name) => next<string | null>('exportModel', name),
+    importModel: async () => next<string | null>('importModel'),
   };
   return d;
 }

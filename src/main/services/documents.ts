@@ -28,6 +28,14 @@ interface OpenDocument {
   disk: DiskFingerprint | null;
 }
 
+/** Whether anything (a file, a folder, a dangling link) has this name. */
+async function nameTaken(path: string): Promise<boolean> {
+  return fs.lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
 /** CRLF files are written back with CRLF (the editor works in LF). */
@@ -140,10 +148,18 @@ export class DocumentService {
   async saveAs(docId: string, text: string, target: SaveTarget): Promise<DocumentInfo | null> {
     const doc = this.docs.get(docId);
     if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer open.');
-    let path = await target.chooseSavePath(doc.info.path ? basename(doc.info.path) : `${doc.info.title}.md`);
-    if (!path) return null;
-    if (!DOCUMENT_EXTENSIONS.includes(extname(path).toLowerCase())) path += '.md';
-    return this.write(doc, path, text);
+    let suggested = doc.info.path ? basename(doc.info.path) : `${doc.info.title}.md`;
+    for (;;) {
+      const chosen = await target.chooseSavePath(suggested);
+      if (!chosen) return null;
+      if (DOCUMENT_EXTENSIONS.includes(extname(chosen).toLowerCase())) return this.write(doc, chosen, text);
+      const path = `${chosen}.md`;
+      if (!(await nameTaken(path))) return this.write(doc, path, text);
+      // The dialog asked about "chapter1", not about the "chapter1.md" that is
+      // there: ask again with the real name, so the system dialog itself asks
+      // whether to replace it.
+      suggested = path;
+    }
   }
 
   close(docId: string): void {

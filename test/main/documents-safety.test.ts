@@ -4,7 +4,7 @@
  * overlapping saves and autosaves, overlapping settings updates), through the
  * real handler table.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentInfo, OpenedDocument } from '../../src/shared/ipc-contract';
@@ -50,5 +50,27 @@ describe('the writer’s text is never lost or silently replaced', () => {
     expect((await app.ok<DocumentInfo>('documents:saveAs', { docId: doc.docId, text: 'x' })).path).toBe(
       join(files, 'fresh.md'),
     );
+  });
+
+  it('saves through a symlink into the real file, and the link stays a link (2)', async () => {
+    const real = join(files, 'real', 'novel.md');
+    mkdirSync(join(files, 'real'), { recursive: true });
+    mkdirSync(join(files, 'links'), { recursive: true });
+    writeFileSync(real, 'First version.');
+    const link = join(files, 'links', 'novel.md');
+    symlinkSync(join('..', 'real', 'novel.md'), link); // relative, as `ln -s` makes them
+    const chained = join(files, 'links', 'alias.md');
+    symlinkSync('novel.md', chained); // a link to the link
+    app.dialogs.answers.push(chained);
+    const doc = await app.ok<OpenedDocument>('documents:open');
+    expect(doc.text).toBe('First version.');
+    await app.ok('documents:save', { docId: doc.docId, text: 'Second version.' });
+    expect(readFileSync(real, 'utf8')).toBe('Second version.');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(lstatSync(chained).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(chained)).toBe('novel.md');
+    // and the next save is no conflict: what is on disk is what was saved
+    await app.ok('documents:save', { docId: doc.docId, text: 'Third version.' });
+    expect(readFileSync(real, 'utf8')).toBe('Third version.');
   });
 });

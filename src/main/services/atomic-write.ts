@@ -1,25 +1,47 @@
 /**
  * Writes a file so that a crash at any moment leaves either the old or the new
  * content, never a mix: write a temporary sibling, fsync it, rename it over
- * the target, fsync the folder.
+ * the target, fsync the folder. A symlink is followed first, so the file it
+ * points to is replaced and the link stays a link (renaming over the link
+ * would replace the link and never update the real file).
  */
 import { promises as fs } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { syncDir, writeFileSynced } from '../../model/durable-fs';
 
+/** Links followed before giving up, as the kernel does (ELOOP). */
+const MAX_LINK_HOPS = 40;
+
+/** The file a write to `path` must replace: `path` itself, or what its chain of symlinks ends at. */
+export async function writeTarget(path: string): Promise<string> {
+  let target = resolve(path);
+  for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+    let isLink: boolean;
+    try {
+      isLink = (await fs.lstat(target)).isSymbolicLink();
+    } catch {
+      return target; // not there yet (or a dangling link's target): write it
+    }
+    if (!isLink) return target;
+    target = resolve(dirname(target), await fs.readlink(target));
+  }
+  throw Object.assign(new Error(`${path}: too many levels of symbolic links`), { code: 'ELOOP', path });
+}
+
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
-  const dir = dirname(path);
+  const target = await writeTarget(path);
+  const dir = dirname(target);
   await fs.mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let mode: number | undefined;
   try {
-    mode = (await fs.stat(path)).mode;
+    mode = (await fs.stat(target)).mode;
   } catch {
     // a new file
   }
   try {
     await writeFileSynced(tmp, data, mode);
-    await fs.rename(tmp, path);
+    await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;

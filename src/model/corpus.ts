@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { decodeText } from './decode';
 import { PenwrightError, isPenwrightError } from './errors';
+import { readRegularFile } from './safe-read';
 import type { CorpusSummary } from './corpus-summary';
 import { countCodePoints } from './vocab';
 
@@ -60,19 +61,8 @@ async function collectFiles(
 
 /** Reads one text file with the same checks as a corpus (size, binary, encoding). */
 export async function readTextFile(path: string, maxFileBytes = DEFAULT_MAX_FILE_BYTES): Promise<string> {
-  let stat;
-  try {
-    stat = await fs.stat(path);
-  } catch {
-    throw new PenwrightError('FILE_NOT_FOUND', `${path} does not exist.`);
-  }
-  if (stat.size > maxFileBytes) {
-    throw new PenwrightError(
-      'FILE_TOO_LARGE',
-      `${basename(path)} is ${(stat.size / 1048576).toFixed(1)} MB; the limit is ${(maxFileBytes / 1048576).toFixed(0)} MB.`,
-    );
-  }
-  return decodeText(await fs.readFile(path), basename(path));
+  const { bytes } = await readRegularFile(path, { maxBytes: maxFileBytes });
+  return decodeText(bytes, basename(path));
 }
 
 export async function readCorpus(paths: string[], options: ReadCorpusOptions = {}): Promise<Corpus> {

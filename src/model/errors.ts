@@ -7,6 +7,7 @@ export type PenwrightErrorCode =
   | 'UNDECODABLE_FILE'
   | 'FILE_TOO_LARGE'
   | 'FILE_NOT_FOUND'
+  | 'NOT_A_FILE'
   | 'EMPTY_CORPUS'
   | 'CORRUPT_MODEL'
   | 'FOREIGN_MODEL'

@@ -4,12 +4,44 @@
  * overlapping saves and autosaves, overlapping settings updates), through the
  * real handler table.
  */
-import { lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentInfo, OpenedDocument } from '../../src/shared/ipc-contract';
 import { tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+
+/** The promise, or a rejection after `ms`: a hang fails the test instead of stalling the run. */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/** Lets a reader blocked on a FIFO go (a writer opens and closes it), so a failing run can end. */
+function releaseFifo(path: string): void {
+  try {
+    closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+  } catch {
+    // nobody was reading it
+  }
+}
 
 describe('the writer’s text is never lost or silently replaced', () => {
   const tmp = tempDir();
@@ -72,5 +104,52 @@ describe('the writer’s text is never lost or silently replaced', () => {
     // and the next save is no conflict: what is on disk is what was saved
     await app.ok('documents:save', { docId: doc.docId, text: 'Third version.' });
     expect(readFileSync(real, 'utf8')).toBe('Third version.');
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'refuses pipes, devices and folders by name, at once, instead of hanging or filling memory (6)',
+    async () => {
+      const fifo = join(files, 'pipe.txt');
+      execFileSync('mkfifo', [fifo]);
+      const zero = join(files, 'zero.txt');
+      symlinkSync('/dev/zero', zero);
+      const folder = join(files, 'folder.md');
+      mkdirSync(folder);
+      const archive = join(files, 'pipe.penwright');
+      execFileSync('mkfifo', [archive]);
+      try {
+        for (const [path, message] of [
+          [fifo, /pipe\.txt is a named pipe, not a file/],
+          [zero, /zero\.txt is a device, not a file/],
+          [folder, /folder\.md is a folder, not a file/],
+        ] as const) {
+          app.dialogs.answers.push(path);
+          const r = await within(3000, app.call('documents:open'), path);
+          expect(r, path).toMatchObject({ ok: false, error: { code: 'FILE_ERROR', message } });
+        }
+        app.dialogs.answers.push(archive);
+        const r = await within(3000, app.call('models:import'), 'importing a pipe');
+        expect(r).toMatchObject({ ok: false, error: { code: 'FILE_ERROR', message: /named pipe/ } });
+      } finally {
+        releaseFifo(fifo);
+        releaseFifo(archive);
+      }
+    },
+  );
+
+  it.skipIf(process.platform === 'win32')('saving never hangs on a pipe put where the file was (6)', async () => {
+    const path = join(files, 'swapped.md');
+    writeFileSync(path, 'Mine.');
+    app.dialogs.answers.push(path);
+    const doc = await app.ok<OpenedDocument>('documents:open');
+    rmSync(path);
+    execFileSync('mkfifo', [path]);
+    try {
+      const r = await within(3000, app.call('documents:save', { docId: doc.docId, text: 'Mine, longer.' }), 'save');
+      // something else is there now: ask before replacing it
+      expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    } finally {
+      releaseFifo(path);
+    }
   });
 });

@@ -23,6 +23,7 @@ const FILE_CODES: PenwrightErrorCode[] = [
   'UNDECODABLE_FILE',
   'FILE_TOO_LARGE',
   'FILE_NOT_FOUND',
+  'NOT_A_FILE',
   'EMPTY_CORPUS',
 ];
 
@@ -43,6 +44,10 @@ export function toIpcError(e: unknown, log: (message: string, error: unknown) =>
       message: `Penwright is not allowed to use ${err.path ?? 'that file'}. Check its permissions.`,
     };
   }
+  if (err?.code === 'ELOOP') {
+    return { code: 'FILE_ERROR', message: `${err.path ?? 'That file'} is a symbolic link that leads in a circle.` };
+  }
+  if (err?.code === 'EISDIR') return { code: 'FILE_ERROR', message: `${err.path ?? 'That'} is a folder, not a file.` };
   if (err?.code === 'ENOSPC')
     return { code: 'FILE_ERROR', message: 'The disk is full. Free some space and try again.' };
   log('unexpected error in a handler', e);

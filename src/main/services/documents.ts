@@ -8,7 +8,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { decodeText, detectEncoding, encodeText, type TextEncoding } from '../../model/decode';
-import { PenwrightError } from '../../model/errors';
+import { readRegularFile, statOrNull } from '../../model/safe-read';
 import type { DocumentInfo, OpenedDocument } from '../../shared/ipc-contract';
 import { AppError } from './app-error';
 import { writeFileAtomic } from './atomic-write';
@@ -85,16 +85,11 @@ export class DocumentService {
     if (!DOCUMENT_EXTENSIONS.includes(extname(path).toLowerCase())) {
       throw new AppError('FILE_ERROR', `${name} is not a .txt or .md file. Penwright opens plain text and Markdown.`);
     }
-    const stat = await fs.stat(path).catch(() => {
-      throw new PenwrightError('FILE_NOT_FOUND', `${path} does not exist.`);
+    const { bytes, stat } = await readRegularFile(path, {
+      maxBytes: MAX_DOCUMENT_BYTES,
+      tooLarge: (file, size) =>
+        `${file} is ${(size / 1048576).toFixed(1)} MB; Penwright opens documents up to ${MAX_DOCUMENT_BYTES / 1048576} MB.`,
     });
-    if (stat.size > MAX_DOCUMENT_BYTES) {
-      throw new PenwrightError(
-        'FILE_TOO_LARGE',
-        `${name} is ${(stat.size / 1048576).toFixed(1)} MB; Penwright opens documents up to ${MAX_DOCUMENT_BYTES / 1048576} MB.`,
-      );
-    }
-    const bytes = await fs.readFile(path);
     const text = decodeText(bytes, name);
     const encoding = detectEncoding(bytes);
     return this.create(text, {
@@ -110,14 +105,16 @@ export class DocumentService {
   /** Whether the file on disk is still what we last read or wrote. */
   private async unchangedOnDisk(doc: OpenDocument): Promise<boolean> {
     if (!doc.info.path || !doc.disk) return true;
-    let stat;
-    try {
-      stat = await fs.stat(doc.info.path);
-    } catch {
-      return true; // deleted meanwhile: saving recreates it
-    }
+    const stat = await statOrNull(doc.info.path);
+    if (!stat) return true; // deleted meanwhile: saving recreates it
+    if (!stat.isFile()) return false; // a folder, a pipe...: never replaced without asking
     if (stat.mtimeMs === doc.disk.mtimeMs && stat.size === doc.disk.size) return true;
-    return sha256(await fs.readFile(doc.info.path)) === doc.disk.sha256;
+    try {
+      const { bytes } = await readRegularFile(doc.info.path, { maxBytes: Math.max(doc.disk.size, MAX_DOCUMENT_BYTES) });
+      return sha256(bytes) === doc.disk.sha256;
+    } catch {
+      return false; // swapped for something unreadable, or grown past any document: ask
+    }
   }
 
   private async write(doc: OpenDocument, path: string, text: string): Promise<DocumentInfo> {

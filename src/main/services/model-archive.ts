@@ -9,6 +9,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
 import { META_JSON, MODEL_JSON, WEIGHTS_BIN } from '../../model/persistence';
+import { readRegularFile } from '../../model/safe-read';
 import { AppError } from './app-error';
 import { writeFileAtomic } from './atomic-write';
 
@@ -34,9 +35,10 @@ function refuse(file: string, why: string): AppError {
 
 /** Checks and unpacks an archive into `folder` (which must not exist yet). */
 export async function importModelArchive(archive: string, folder: string, displayName: string): Promise<void> {
-  const stat = await fs.stat(archive);
-  if (stat.size > MAX_ARCHIVE_BYTES) throw refuse(displayName, 'it is larger than any model');
-  const data = await fs.readFile(archive);
+  const { bytes: data } = await readRegularFile(archive, {
+    maxBytes: MAX_ARCHIVE_BYTES,
+    tooLarge: () => refuse(displayName, 'it is larger than any model').message,
+  });
   if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw refuse(displayName, 'it is not a zip archive');
   const problems: string[] = [];
   let unzipped: Unzipped;

@@ -271,7 +271,8 @@ export interface Responses {
   'documents:recent': string[];
   'documents:save': DocumentInfo | null;
   'documents:saveAs': DocumentInfo | null;
-  'documents:autosave': { savedAt: string };
+  /** savedAt null: nothing was written (older than a finished save, or what the file holds already). */
+  'documents:autosave': { savedAt: string | null };
   'documents:close': null;
   'recovery:list': RecoveredDocument[];
   'recovery:restore': OpenedDocument;

@@ -8,18 +8,21 @@ import { execFileSync } from 'node:child_process';
 import {
   closeSync,
   constants,
+  existsSync,
   lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readdirSync,
   readlinkSync,
   rmSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DocumentInfo, OpenedDocument } from '../../src/shared/ipc-contract';
+import type { DocumentInfo, OpenedDocument, RecoveredDocument } from '../../src/shared/ipc-contract';
 import { tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
 
@@ -151,5 +154,102 @@ describe('the writer’s text is never lost or silently replaced', () => {
     } finally {
       releaseFifo(path);
     }
+  });
+
+  it('a restored document keeps the conflict check: a file changed meanwhile is not overwritten (3)', async () => {
+    const root = join(tmp.path, 'restore-conflict');
+    const path = join(files, 'restored.md');
+    writeFileSync(path, 'What the writer opened.');
+    const first = await startApp(root, defaultModel);
+    first.dialogs.answers.push(path, path);
+    const doc = await first.ok<OpenedDocument>('documents:open');
+    await first.ok('documents:autosave', { docId: doc.docId, text: 'What the writer opened, and more.' });
+    const other = await first.ok<OpenedDocument>('documents:open'); // the same file, untouched: a clean restore below
+    await first.ok('documents:autosave', { docId: other.docId, text: 'Untouched, and more.' });
+    // the app crashes; another program changes the file; the app starts again
+    writeFileSync(path, 'What another program wrote.');
+    utimesSync(path, new Date(), new Date(Date.now() + 5000));
+    const again = await startApp(root, defaultModel);
+    const list = await again.ok<RecoveredDocument[]>('recovery:list');
+    const entry = list.find((r) => r.preview.startsWith('What the writer opened'))!;
+    const restored = await again.ok<OpenedDocument>('recovery:restore', { recoveryId: entry.recoveryId });
+    const r = await again.call('documents:save', { docId: restored.docId, text: restored.text });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(readFileSync(path, 'utf8')).toBe('What another program wrote.');
+    // told to, it replaces the file
+    await again.ok('documents:save', { docId: restored.docId, text: restored.text, overwrite: true });
+    expect(readFileSync(path, 'utf8')).toBe('What the writer opened, and more.');
+    await again.services.shutdown();
+    await first.services.shutdown();
+  });
+
+  it('a restored document whose file did not change saves without a question (3)', async () => {
+    const root = join(tmp.path, 'restore-clean');
+    const path = join(files, 'clean.md');
+    writeFileSync(path, 'Opened.');
+    const first = await startApp(root, defaultModel);
+    first.dialogs.answers.push(path);
+    const doc = await first.ok<OpenedDocument>('documents:open');
+    await first.ok('documents:autosave', { docId: doc.docId, text: 'Opened, and more.' });
+    const again = await startApp(root, defaultModel);
+    const [entry] = await again.ok<RecoveredDocument[]>('recovery:list');
+    const restored = await again.ok<OpenedDocument>('recovery:restore', { recoveryId: entry.recoveryId });
+    await again.ok('documents:save', { docId: restored.docId, text: restored.text });
+    expect(readFileSync(path, 'utf8')).toBe('Opened, and more.');
+    await again.services.shutdown();
+    await first.services.shutdown();
+  });
+
+  it('an autosave overlapping a save never leaves a stale recovery record (4)', async () => {
+    const root = join(tmp.path, 'overlap');
+    const overlapping = await startApp(root, defaultModel);
+    const recoveryDir = join(overlapping.userData, 'recovery');
+    const records = (docId: string) =>
+      existsSync(recoveryDir) ? readdirSync(recoveryDir).filter((n) => n.startsWith(docId)) : [];
+    const open = async (name: string) => {
+      const path = join(files, name);
+      writeFileSync(path, 'Start.');
+      overlapping.dialogs.answers.push(path);
+      return overlapping.ok<OpenedDocument>('documents:open');
+    };
+    // how long a save takes here, to spread the autosaves over it
+    const probe = await open('overlap-probe.md');
+    const t0 = performance.now();
+    await overlapping.ok('documents:save', { docId: probe.docId, text: 'Start. Probe. '.repeat(2000) });
+    const saveMs = performance.now() - t0;
+    let stale = 0;
+    for (let run = 0; run < 24; run++) {
+      const doc = await open(`overlap-${run}.md`);
+      const text = `Start. Run ${run}. `.repeat(2000);
+      // the autosave timer fires around the moment the writer presses Save,
+      // with the same text: just before it, or at some point while it runs
+      const autosave = () => overlapping.call('documents:autosave', { docId: doc.docId, text });
+      const save = overlapping.call('documents:save', { docId: doc.docId, text });
+      const delay = run === 0 ? -1 : ((run - 1) / 23) * saveMs * 1.2;
+      const answers = await Promise.all([
+        save,
+        delay < 0 ? autosave() : new Promise((r) => setTimeout(r, delay)).then(autosave),
+      ]);
+      expect(answers.every((a) => a.ok)).toBe(true);
+      if (records(doc.docId).length) stale++;
+    }
+    console.log(`save ${saveMs.toFixed(1)} ms; ${stale} of 24 overlapping autosaves left a record behind`);
+    expect(stale, 'runs that left a recovery record behind a clean save').toBe(0);
+    // and text typed after the save began is kept until it is saved
+    const path = join(files, 'overlap-newer.md');
+    writeFileSync(path, 'Start.');
+    overlapping.dialogs.answers.push(path);
+    const doc = await overlapping.ok<OpenedDocument>('documents:open');
+    const [saved, autosaved] = await Promise.all([
+      overlapping.call('documents:save', { docId: doc.docId, text: 'Saved.' }),
+      overlapping.call('documents:autosave', { docId: doc.docId, text: 'Saved. Typed during the save.' }),
+    ]);
+    expect(saved.ok && autosaved.ok).toBe(true);
+    expect(records(doc.docId)).toEqual([`${doc.docId}.json`]);
+    const after = await startApp(root, defaultModel);
+    const offered = await after.ok<RecoveredDocument[]>('recovery:list');
+    expect(offered.map((r) => r.preview)).toEqual(['Saved. Typed during the save.']);
+    await after.services.shutdown();
+    await overlapping.services.shutdown();
   });
 });

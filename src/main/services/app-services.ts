@@ -19,13 +19,13 @@ import {
   type Responses,
   type Settings,
 } from '../../shared/ipc-contract';
-import { AppError, toIpcError } from './app-error';
+import { toIpcError } from './app-error';
 import { appStateSchema, withRecent } from './app-state';
-import { DocumentService } from './documents';
+import { createDocumentHandlers } from './document-handlers';
+import type { DocumentService } from './documents';
 import { JsonStore } from './json-store';
 import { ARCHIVE_EXTENSION } from './model-archive';
 import { ModelLibrary } from './model-library';
-import { RecoveryService } from './recovery';
 import { SuggestionService } from './suggestions';
 import { TrainingService } from './training-jobs';
 
@@ -77,14 +77,22 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   await settings.load();
   await appState.load();
 
-  const rememberRecent = async (path: string | null) => {
-    if (path) await appState.update({ recentFiles: withRecent(appState.current.recentFiles, path) });
-  };
-  const recovery = new RecoveryService(join(userDataDir, 'recovery'));
-  const documents = new DocumentService(async (info) => {
-    await recovery.discard(info.docId); // saved: nothing left to recover
-    await rememberRecent(info.path);
+  const writersText = createDocumentHandlers({
+    recoveryDir: join(userDataDir, 'recovery'),
+    dialogs,
+    recent: {
+      list: () => appState.current.recentFiles,
+      remember: async (path) => {
+        await appState.update({ recentFiles: withRecent(appState.current.recentFiles, path) });
+      },
+      forget: async (path) => {
+        await appState.update({ recentFiles: appState.current.recentFiles.filter((p) => p !== path) });
+      },
+    },
+    // called only after `suggestions` below exists
+    onClose: (docId) => suggestions.closeDocument(docId),
   });
+  const { documents } = writersText;
   const library = new ModelLibrary({
     modelsDir: join(userDataDir, 'models'),
     defaultModelDir: options.defaultModelDir,
@@ -115,7 +123,6 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     modelDir: (id) => library.dirOf(id),
     settings: () => settings.current,
   });
-  const saveTarget = { chooseSavePath: (name: string) => dialogs.saveDocument(name) };
   const modelsChanged = async () => emit('models:changed', { models: await library.list() });
 
   const handlers: HandlerTable = {
@@ -133,57 +140,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       options.onConfirmClose?.(discardChanges);
       return null;
     },
-    'documents:new': async () => documents.create(),
-    'documents:open': async () => {
-      const path = await dialogs.openDocument();
-      if (!path) return null;
-      const doc = await documents.open(path);
-      await rememberRecent(path);
-      return doc;
-    },
-    'documents:openRecent': async ({ path }) => {
-      // only paths the user opened before: the renderer cannot name arbitrary files
-      if (!appState.current.recentFiles.includes(path)) {
-        throw new AppError('FORBIDDEN', 'That file is not in the list of recent documents.');
-      }
-      const doc = await documents.open(path).catch(async (e: unknown) => {
-        await appState.update({ recentFiles: appState.current.recentFiles.filter((p) => p !== path) });
-        throw e;
-      });
-      await rememberRecent(path);
-      return doc;
-    },
-    'documents:recent': async () => appState.current.recentFiles,
-    'documents:save': async ({ docId, text, overwrite }) => documents.save(docId, text, saveTarget, overwrite),
-    'documents:saveAs': async ({ docId, text }) => documents.saveAs(docId, text, saveTarget),
-    'documents:autosave': async ({ docId, text }) => ({ savedAt: await recovery.save(documents.info(docId), text) }),
-    'documents:close': async ({ docId }) => {
-      documents.close(docId);
-      suggestions.closeDocument(docId);
-      await recovery.discard(docId);
-      return null;
-    },
-    'recovery:list': async () => {
-      const open = new Set(documents.openDocuments().map((d) => d.docId));
-      return (await recovery.list()).filter((r) => !open.has(r.recoveryId));
-    },
-    'recovery:restore': async ({ recoveryId }) => {
-      const record = await recovery.read(recoveryId);
-      const doc = documents.create(record.text, {
-        path: record.path,
-        title: record.title,
-        encoding: record.encoding,
-        lineEnding: record.lineEnding,
-      });
-      // move the record to the new document, so a second crash recovers it once
-      await recovery.save(doc, record.text);
-      await recovery.discard(recoveryId);
-      return doc;
-    },
-    'recovery:discard': async ({ recoveryId }) => {
-      await recovery.discard(recoveryId);
-      return null;
-    },
+    ...writersText.handlers,
     'models:list': async () => library.list(),
     'models:select': async ({ modelId }) => {
       const summary = await library.select(modelId);

@@ -12,16 +12,22 @@ import { readRegularFile, statOrNull } from '../../model/safe-read';
 import type { DocumentInfo, OpenedDocument } from '../../shared/ipc-contract';
 import { AppError } from './app-error';
 import { writeFileAtomic } from './atomic-write';
+import { KeyedQueue } from './keyed-queue';
+import type { SaveJournal } from './recovery';
 
 /** Documents over this size are refused: the editor is for prose, not data dumps. */
 export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 export const DOCUMENT_EXTENSIONS = ['.txt', '.md', '.markdown'];
 
-interface DiskFingerprint {
+/** The file as the document last read or wrote it: what a later save checks for changes. */
+export interface DiskFingerprint {
   mtimeMs: number;
   size: number;
   sha256: string;
 }
+
+/** For a document whose file's state is not known (restored from an old recovery record): any file there is a change. */
+export const UNKNOWN_DISK: Readonly<DiskFingerprint> = Object.freeze({ mtimeMs: -1, size: -1, sha256: '' });
 
 interface OpenDocument {
   info: DocumentInfo;
@@ -38,6 +44,11 @@ async function nameTaken(path: string): Promise<boolean> {
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
+/** The bytes a document's text is saved as: its encoding and line endings. */
+export function savedBytes(text: string, info: Pick<DocumentInfo, 'encoding' | 'lineEnding'>): Uint8Array {
+  return encodeText(info.lineEnding === 'crlf' ? text.replace(/\r?\n/g, '\r\n') : text, info.encoding);
+}
+
 /** CRLF files are written back with CRLF (the editor works in LF). */
 function detectLineEnding(bytes: Uint8Array, encoding: TextEncoding): 'lf' | 'crlf' {
   const crlf =
@@ -53,6 +64,8 @@ export interface SaveTarget {
 export class DocumentService {
   private readonly docs = new Map<string, OpenDocument>();
   private untitledCount = 0;
+  /** One save of a document at a time: two overlapping saves could land in either order. */
+  private readonly saves = new KeyedQueue();
 
   constructor(private readonly onSaved: (info: DocumentInfo) => Promise<void> | void = () => {}) {}
 
@@ -60,6 +73,15 @@ export class DocumentService {
     const doc = this.docs.get(docId);
     if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer open.');
     return doc.info;
+  }
+
+  /** The file as this document last read or wrote it (null: never saved). */
+  fingerprint(docId: string): DiskFingerprint | null {
+    return this.docs.get(docId)?.disk ?? null;
+  }
+
+  isOpen(docId: string): boolean {
+    return this.docs.has(docId);
   }
 
   openDocuments(): DocumentInfo[] {
@@ -117,41 +139,74 @@ export class DocumentService {
     }
   }
 
-  private async write(doc: OpenDocument, path: string, text: string): Promise<DocumentInfo> {
-    const withEndings = doc.info.lineEnding === 'crlf' ? text.replace(/\r?\n/g, '\r\n') : text;
-    const bytes = encodeText(withEndings, doc.info.encoding);
-    await writeFileAtomic(path, bytes);
+  private async write(doc: OpenDocument, path: string, text: string, journal?: SaveJournal): Promise<DocumentInfo> {
+    const bytes = savedBytes(text, doc.info);
+    const digest = sha256(bytes);
+    await journal?.before(path, digest);
+    try {
+      await writeFileAtomic(path, bytes);
+    } catch (e) {
+      await journal?.failed().catch(() => {});
+      throw e;
+    }
     const stat = await fs.stat(path);
-    doc.disk = { mtimeMs: stat.mtimeMs, size: stat.size, sha256: sha256(bytes) };
+    doc.disk = { mtimeMs: stat.mtimeMs, size: stat.size, sha256: digest };
     doc.info = { ...doc.info, path, title: basename(path), savedAt: new Date().toISOString() };
+    await journal?.saved(text);
     await this.onSaved(doc.info);
     return doc.info;
   }
 
-  /** Saves to the document's file; a never-saved document asks for a path (null if cancelled). */
-  async save(docId: string, text: string, target: SaveTarget, overwrite = false): Promise<DocumentInfo | null> {
+  private doc(docId: string): OpenDocument {
     const doc = this.docs.get(docId);
     if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer open.');
-    if (!doc.info.path) return this.saveAs(docId, text, target);
-    if (!overwrite && !(await this.unchangedOnDisk(doc))) {
-      throw new AppError(
-        'CONFLICT',
-        `${doc.info.title} was changed by another program since Penwright opened it. Save again to overwrite those changes, or use Save As to keep both.`,
-      );
-    }
-    return this.write(doc, doc.info.path, text);
+    return doc;
   }
 
-  async saveAs(docId: string, text: string, target: SaveTarget): Promise<DocumentInfo | null> {
-    const doc = this.docs.get(docId);
-    if (!doc) throw new AppError('NOT_FOUND', 'That document is no longer open.');
+  /**
+   * Saves to the document's file; a never-saved document asks for a path
+   * (null if cancelled). `journal` hears when the file is about to change and
+   * when it has (crash recovery).
+   */
+  async save(
+    docId: string,
+    text: string,
+    target: SaveTarget,
+    overwrite = false,
+    journal?: SaveJournal,
+  ): Promise<DocumentInfo | null> {
+    this.doc(docId);
+    return this.saves.run(docId, async () => {
+      const doc = this.doc(docId);
+      if (!doc.info.path) return this.chooseAndWrite(doc, text, target, journal);
+      if (!overwrite && !(await this.unchangedOnDisk(doc))) {
+        throw new AppError(
+          'CONFLICT',
+          `${doc.info.title} was changed by another program since Penwright opened it. Save again to overwrite those changes, or use Save As to keep both.`,
+        );
+      }
+      return this.write(doc, doc.info.path, text, journal);
+    });
+  }
+
+  async saveAs(docId: string, text: string, target: SaveTarget, journal?: SaveJournal): Promise<DocumentInfo | null> {
+    this.doc(docId);
+    return this.saves.run(docId, async () => this.chooseAndWrite(this.doc(docId), text, target, journal));
+  }
+
+  private async chooseAndWrite(
+    doc: OpenDocument,
+    text: string,
+    target: SaveTarget,
+    journal?: SaveJournal,
+  ): Promise<DocumentInfo | null> {
     let suggested = doc.info.path ? basename(doc.info.path) : `${doc.info.title}.md`;
     for (;;) {
       const chosen = await target.chooseSavePath(suggested);
       if (!chosen) return null;
-      if (DOCUMENT_EXTENSIONS.includes(extname(chosen).toLowerCase())) return this.write(doc, chosen, text);
+      if (DOCUMENT_EXTENSIONS.includes(extname(chosen).toLowerCase())) return this.write(doc, chosen, text, journal);
       const path = `${chosen}.md`;
-      if (!(await nameTaken(path))) return this.write(doc, path, text);
+      if (!(await nameTaken(path))) return this.write(doc, path, text, journal);
       // The dialog asked about "chapter1", not about the "chapter1.md" that is
       // there: ask again with the real name, so the system dialog itself asks
       // whether to replace it.

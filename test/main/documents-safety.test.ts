@@ -252,4 +252,63 @@ describe('the writer’s text is never lost or silently replaced', () => {
     await after.services.shutdown();
     await overlapping.services.shutdown();
   });
+
+  it('overlapping settings and window-state updates all land, in order, in memory and on disk (5)', async () => {
+    const root = join(tmp.path, 'overlapping-settings');
+    const busy = await startApp(root, defaultModel);
+    const answers = await Promise.all([
+      busy.call('settings:update', { fontSize: 19 }),
+      busy.call('settings:update', { fontSize: 20 }),
+      busy.call('settings:update', { fontSize: 21 }),
+      busy.call('settings:update', { theme: 'dark' }),
+    ]);
+    expect(answers.every((a) => a.ok)).toBe(true);
+    const { settings } = await busy.ok<{ settings: { fontSize: number; theme: string } }>('settings:get');
+    expect(settings).toMatchObject({ fontSize: 21, theme: 'dark' });
+    const stored = JSON.parse(readFileSync(join(busy.userData, 'settings.json'), 'utf8'));
+    expect(stored).toMatchObject({ fontSize: 21, theme: 'dark' });
+    // the window moves while a document is opened (recent files)
+    const path = join(files, 'state.md');
+    writeFileSync(path, 'x');
+    busy.dialogs.answers.push(path);
+    await Promise.all([
+      busy.services.appState.update({ window: { width: 900, height: 700, maximized: false } }),
+      busy.call('documents:open'),
+      busy.services.appState.update({ window: { width: 901, height: 701, maximized: true } }),
+    ]);
+    const onDisk = JSON.parse(readFileSync(join(busy.userData, 'state.json'), 'utf8'));
+    expect(onDisk).toEqual(JSON.parse(JSON.stringify(busy.services.appState.current)));
+    expect(onDisk.window).toMatchObject({ width: 901, maximized: true });
+    expect(onDisk.recentFiles).toContain(path);
+    await busy.services.shutdown();
+  });
+
+  it('one bad setting in settings.json resets that setting only (5)', async () => {
+    const root = join(tmp.path, 'one-bad-setting');
+    const userData = join(root, 'user-data');
+    mkdirSync(userData, { recursive: true });
+    writeFileSync(
+      join(userData, 'settings.json'),
+      JSON.stringify({ pauseMs: 300, theme: 'dark', fontSize: 99, temperatures: [0.4, 0.9], stopRule: 'bogus' }),
+    );
+    const again = await startApp(root, defaultModel);
+    const { settings, notice } = await again.ok<{ settings: Record<string, unknown>; notice: string }>('settings:get');
+    expect(settings).toMatchObject({
+      pauseMs: 300,
+      theme: 'dark',
+      temperatures: [0.4, 0.9],
+      fontSize: 18,
+      stopRule: 'phrase',
+    });
+    expect(notice).toMatch(/fontSize.*stopRule|stopRule.*fontSize/);
+    expect(notice).toMatch(/kept as settings\.json\.damaged-/);
+    expect(readdirSync(userData).some((n) => n.startsWith('settings.json.damaged-'))).toBe(true);
+    // and what was kept is on disk, so the next start has it too
+    await again.services.shutdown();
+    const third = await startApp(root, defaultModel);
+    const next = await third.ok<{ settings: Record<string, unknown>; notice: string | null }>('settings:get');
+    expect(next.settings).toMatchObject({ pauseMs: 300, theme: 'dark' });
+    expect(next.notice).toBeNull();
+    await third.services.shutdown();
+  });
 });

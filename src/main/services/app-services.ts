@@ -83,10 +83,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     recent: {
       list: () => appState.current.recentFiles,
       remember: async (path) => {
-        await appState.update({ recentFiles: withRecent(appState.current.recentFiles, path) });
+        await appState.update((state) => ({ recentFiles: withRecent(state.recentFiles, path) }));
       },
       forget: async (path) => {
-        await appState.update({ recentFiles: appState.current.recentFiles.filter((p) => p !== path) });
+        await appState.update((state) => ({ recentFiles: state.recentFiles.filter((p) => p !== path) }));
       },
     },
     // called only after `suggestions` below exists
@@ -115,7 +115,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     crashAfterReports: options.trainingCrashAfterReports,
     progressIntervalMs: options.progressIntervalMs,
     onSpeedMeasured: async (preset, charsPerSecond) => {
-      await appState.update({ trainingSpeed: { ...appState.current.trainingSpeed, [preset]: charsPerSecond } });
+      await appState.update((state) => ({ trainingSpeed: { ...state.trainingSpeed, [preset]: charsPerSecond } }));
     },
   });
   await training.init();

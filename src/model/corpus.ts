@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { decodeText } from './decode';
-import { PenwrightError, isPenwrightError } from './errors';
+import { PenwrightError, isPenwrightError, throwIfAborted } from './errors';
 import { readRegularFile } from './safe-read';
 import type { CorpusSummary } from './corpus-summary';
 import { countCodePoints } from './vocab';
@@ -31,31 +31,84 @@ export interface ReadCorpusOptions {
   maxFileBytes?: number;
   /** Stop after this many files, so a mistaken drop of a whole disk ends quickly. */
   maxFiles?: number;
+  /** Stop after looking at this many folder entries (a disk of folders with no text in them). */
+  maxEntries?: number;
+  /** Cancels the walk and the reading (a PenwrightError CANCELLED). */
+  signal?: AbortSignal;
 }
 
-async function collectFiles(
-  path: string,
-  out: string[],
-  skipped: CorpusSummary['skipped'],
-  explicit: boolean,
-): Promise<void> {
+/** What a walk has found so far. */
+interface Walk {
+  files: string[];
+  skipped: CorpusSummary['skipped'];
+  /** Folders and files already met, by device and inode: links are followed once, loops end. */
+  folders: Set<string>;
+  fileNames: Map<string, string>;
+  entries: number;
+  /** A cap was reached: nothing more is collected. */
+  full: boolean;
+  maxFiles: number;
+  maxEntries: number;
+  signal?: AbortSignal;
+}
+
+const WHAT = 'Reading your writing';
+
+async function collectFiles(path: string, walk: Walk, explicit: boolean): Promise<void> {
+  throwIfAborted(walk.signal, WHAT);
+  if (walk.full) return;
   let stat;
   try {
-    stat = await fs.stat(path);
+    stat = await fs.stat(path, { bigint: true });
   } catch {
     if (explicit) throw new PenwrightError('FILE_NOT_FOUND', `${path} does not exist.`);
     return;
   }
+  const id = `${stat.dev}:${stat.ino}`;
   if (stat.isDirectory()) {
-    const entries = await fs.readdir(path, { withFileTypes: true });
+    if (walk.folders.has(id)) return; // a link back to a folder already read
+    walk.folders.add(id);
+    let entries;
+    try {
+      entries = await fs.readdir(path, { withFileTypes: true });
+    } catch (e) {
+      if (explicit) throw e;
+      walk.skipped.push({ path, reason: 'the folder could not be read' });
+      return;
+    }
     entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      await collectFiles(join(path, entry.name), out, skipped, false);
+      if (++walk.entries > walk.maxEntries) {
+        walk.full = true;
+        walk.skipped.push({
+          path: join(path, entry.name),
+          reason: `more than ${walk.maxEntries} files and folders; the rest were not looked at`,
+        });
+        return;
+      }
+      await collectFiles(join(path, entry.name), walk, false);
+      if (walk.full) return;
     }
   } else if (stat.isFile()) {
-    if (TEXT_EXTENSIONS.includes(extname(path).toLowerCase())) out.push(path);
-    else skipped.push({ path, reason: `not a .txt or .md file` });
+    if (!TEXT_EXTENSIONS.includes(extname(path).toLowerCase())) {
+      walk.skipped.push({ path, reason: `not a .txt or .md file` });
+      return;
+    }
+    const first = walk.fileNames.get(id);
+    if (first !== undefined) {
+      if (first !== path) walk.skipped.push({ path, reason: `the same file as ${basename(first)}` });
+      return;
+    }
+    if (walk.files.length >= walk.maxFiles) {
+      walk.full = true;
+      walk.skipped.push({ path, reason: `more than ${walk.maxFiles} files; the rest were not read` });
+      return;
+    }
+    walk.fileNames.set(id, path);
+    walk.files.push(path);
+  } else if (explicit) {
+    walk.skipped.push({ path, reason: 'not a file or a folder' });
   }
 }
 
@@ -67,19 +120,25 @@ export async function readTextFile(path: string, maxFileBytes = DEFAULT_MAX_FILE
 
 export async function readCorpus(paths: string[], options: ReadCorpusOptions = {}): Promise<Corpus> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const maxFiles = options.maxFiles ?? 10_000;
-  const files: string[] = [];
-  const skipped: CorpusSummary['skipped'] = [];
-  for (const p of paths) await collectFiles(resolve(p), files, skipped, true);
+  const walk: Walk = {
+    files: [],
+    skipped: [],
+    folders: new Set(),
+    fileNames: new Map(),
+    entries: 0,
+    full: false,
+    maxFiles: options.maxFiles ?? 10_000,
+    maxEntries: options.maxEntries ?? 200_000,
+    signal: options.signal,
+  };
+  for (const p of paths) await collectFiles(resolve(p), walk, true);
+  const { skipped } = walk;
   const documents: CorpusDocument[] = [];
   const used: CorpusSummary['files'] = [];
   const seen = new Set<number>();
   let characters = 0;
-  for (const path of [...new Set(files)]) {
-    if (documents.length >= maxFiles) {
-      skipped.push({ path, reason: `more than ${maxFiles} files; the rest were not read` });
-      continue;
-    }
+  for (const path of walk.files) {
+    throwIfAborted(options.signal, WHAT);
     try {
       const text = await readTextFile(path, maxFileBytes);
       if (text.trim().length === 0) {

@@ -50,6 +50,7 @@ export interface AppServicesOptions {
   onConfirmClose?: (discardChanges: boolean) => void;
   /** Tests only. */
   trainingCrashAfterReports?: number;
+  trainingCancelGraceMs?: number;
   progressIntervalMs?: number;
 }
 
@@ -113,6 +114,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     backend: options.backend,
     workerUrl: options.trainingWorkerUrl,
     crashAfterReports: options.trainingCrashAfterReports,
+    cancelGraceMs: options.trainingCancelGraceMs,
     progressIntervalMs: options.progressIntervalMs,
     onSpeedMeasured: async (preset, charsPerSecond) => {
       await appState.update((state) => ({ trainingSpeed: { ...state.trainingSpeed, [preset]: charsPerSecond } }));

@@ -43,6 +43,8 @@ export interface TrainingServiceOptions {
   crashAfterReports?: number;
   /** Progress events at most this often (evaluations and phase changes always go through). */
   progressIntervalMs?: number;
+  /** How long a cancelled job may take to stop before its thread is ended (default 10 s). */
+  cancelGraceMs?: number;
   /** A finished run's speed, to estimate the next run's time. */
   onSpeedMeasured?: (preset: 'S' | 'M' | 'L', charsPerSecond: number) => Promise<void> | void;
 }
@@ -55,6 +57,8 @@ interface Running {
   settled: Promise<void>;
   lastEmit: number;
   finished: boolean;
+  /** The writer cancelled the job. */
+  cancelled: boolean;
   /** Messages are handled one after another (finishing awaits the library). */
   queue: Promise<void>;
 }
@@ -189,6 +193,7 @@ export class TrainingService {
       settled: new Promise((r) => (settle = r)),
       lastEmit: 0,
       finished: false,
+      cancelled: false,
       queue: Promise.resolve(),
     };
     this.running = running;
@@ -204,7 +209,7 @@ export class TrainingService {
       running.queue = running.queue.then(() => {
         this.fail(
           running,
-          running.shuttingDown
+          running.shuttingDown || running.cancelled
             ? null
             : `The training process stopped unexpectedly (exit code ${code}). What it learned up to its last checkpoint is kept; you can resume the job.`,
         );
@@ -240,6 +245,11 @@ export class TrainingService {
         this.emitProgress(running, true);
         return;
       case 'error':
+        if (m.code === 'CANCELLED') {
+          // cancelled before it learned anything (while reading the text): nothing to keep
+          this.fail(running, null);
+          return;
+        }
         running.finished = true;
         job.state = 'failed';
         job.error = m.message;
@@ -284,23 +294,45 @@ export class TrainingService {
     }
   }
 
+  /** The job ended without a model: failed (a message), cancelled, or interrupted by quitting (null). */
   private fail(running: Running, message: string | null): void {
     if (running.finished) return;
     running.finished = true;
     if (this.running === running) this.running = null;
-    running.job.state = message === null ? 'interrupted' : 'failed';
+    const cancelled = message === null && running.cancelled && !running.shuttingDown;
+    running.job.state = message !== null ? 'failed' : cancelled ? 'cancelled' : 'interrupted';
     running.job.error = message;
     if (message !== null) {
       this.options.emit('training:failed', { jobId: running.job.jobId, error: { code: 'INTERNAL', message } });
+    } else if (cancelled) {
+      this.options.emit('training:progress', { job: running.job });
     }
   }
 
-  /** Stops the job within a second; what it learned joins the library (state 'cancelled'). */
+  /**
+   * Stops the job within a second; what it learned joins the library (state
+   * 'cancelled'). A thread that does not stop within the grace period is ended.
+   */
   async cancel(jobId: string): Promise<void> {
     const running = this.running;
     if (!running || running.job.jobId !== jobId) throw new AppError('NOT_FOUND', 'That training job is not running.');
+    running.cancelled = true;
     running.worker.postMessage({ type: 'cancel' } satisfies ToTrainingWorker);
-    await running.settled;
+    await this.settleOrEnd(running, this.options.cancelGraceMs ?? 10_000);
+  }
+
+  /** Waits for the worker to finish, ending it after `graceMs`. */
+  private async settleOrEnd(running: Running, graceMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const settled = await Promise.race([
+      running.settled.then(() => true),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!settled) {
+      await running.worker.terminate();
+      await running.settled;
+    }
   }
 
   /** On quit: stop and checkpoint the running job, leaving it resumable. */
@@ -309,8 +341,6 @@ export class TrainingService {
     if (!running) return;
     running.shuttingDown = true;
     running.worker.postMessage({ type: 'cancel' } satisfies ToTrainingWorker);
-    const timeout = new Promise((r) => setTimeout(r, 10_000));
-    await Promise.race([running.settled, timeout]);
-    await running.worker.terminate();
+    await this.settleOrEnd(running, 10_000);
   }
 }

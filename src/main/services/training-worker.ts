@@ -36,7 +36,8 @@ async function samples(model: CharModel, prompt: string) {
 
 async function run(): Promise<void> {
   await initBackend(data.backend);
-  const corpus = await readCorpus(data.paths);
+  // the walk and the reading stop when the job is cancelled, as training does
+  const corpus = await readCorpus(data.paths, { signal: controller.signal });
   post({ type: 'corpus', summary: corpus.summary });
   requireText(corpus);
   const documents = corpus.documents.map((d) => d.text);

@@ -1,0 +1,147 @@
+/**
+ * Issue 11, training text: walking folders a writer (or a compromised
+ * renderer) points at: links that loop, cancelling while the walk runs, and
+ * workers that do not stop.
+ */
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCorpus } from '../../src/model/corpus';
+import { isPenwrightError } from '../../src/model/errors';
+import type { TrainingJob } from '../../src/shared/ipc-contract';
+import { aliceText, tempDir, useTestBackend } from '../helpers';
+import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+
+/** The promise, or a rejection after `ms`: a hang fails the test instead of stalling the run. */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise,
+    new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)),
+    ),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const posix = process.platform !== 'win32';
+
+describe('reading training text from folders', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it.skipIf(!posix)('counts each file once, whatever links lead to it (7)', async () => {
+    const folder = join(tmp.path, 'looped');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'chapter.txt'), 'It was a dark and stormy night.');
+    symlinkSync('.', join(folder, 'again')); // a link to its own folder
+    symlinkSync('chapter.txt', join(folder, 'same.txt')); // a second name for the file
+    const corpus = await within(5000, readCorpus([folder]), 'one self-link');
+    expect(corpus.summary.files.map((f) => f.path)).toEqual([join(folder, 'chapter.txt')]);
+    expect(corpus.summary.skipped).toEqual([
+      { path: join(folder, 'same.txt'), reason: 'the same file as chapter.txt' },
+    ]);
+  });
+
+  it.skipIf(!posix)('finishes when two links loop (a walk that grew exponentially) (7)', async () => {
+    const folder = join(tmp.path, 'two-loops');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.txt'), 'Some text.');
+    symlinkSync('.', join(folder, 'one'));
+    symlinkSync('.', join(folder, 'two'));
+    const corpus = await within(5000, readCorpus([folder]), 'two self-links');
+    expect(corpus.summary.files).toHaveLength(1);
+  });
+
+  it('stops walking at the file cap instead of listing everything first (7)', async () => {
+    const folder = join(tmp.path, 'many');
+    mkdirSync(folder);
+    for (let i = 0; i < 30; i++) writeFileSync(join(folder, `${String(i).padStart(2, '0')}.txt`), `Text ${i}.`);
+    const corpus = await readCorpus([folder], { maxFiles: 10 });
+    expect(corpus.summary.files).toHaveLength(10);
+    expect(corpus.summary.skipped).toEqual([
+      { path: join(folder, '10.txt'), reason: 'more than 10 files; the rest were not read' },
+    ]);
+  });
+
+  it('stops when its signal is aborted, during the walk as well as the reading (8)', async () => {
+    const folder = join(tmp.path, 'cancelled');
+    mkdirSync(join(folder, 'deep', 'deeper'), { recursive: true });
+    writeFileSync(join(folder, 'deep', 'deeper', 'a.txt'), 'Words.');
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'finished',
+        (e: unknown) => (isPenwrightError(e) ? e.code : String(e)),
+      );
+    expect(await code(readCorpus([folder], { signal: AbortSignal.abort() }))).toBe('CANCELLED');
+    const controller = new AbortController();
+    const reading = readCorpus([folder], { signal: controller.signal });
+    controller.abort(); // the walk has begun: it is between two awaits
+    expect(await code(reading)).toBe('CANCELLED');
+  });
+});
+
+describe('cancelling a training job that is still reading its text', () => {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let app: TestApp;
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel);
+    await app.ok('settings:update', { trainingThreads: 1 });
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  it.skipIf(!posix)('answers at once, and the job ends cancelled (8)', async () => {
+    const folder = join(tmp.path, 'endless');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'mine.txt'), aliceText(5000));
+    // today's walk of this folder never ends: cancel must reach it
+    symlinkSync('.', join(folder, 'one'));
+    symlinkSync('.', join(folder, 'two'));
+    app.dialogs.answers.push([folder]);
+    await app.ok('corpus:pick', { folders: true });
+    const job = await app.ok<TrainingJob>('training:start', {
+      name: 'Endless',
+      paths: [folder],
+      preset: 'S',
+      baseModelId: null,
+      budget: { steps: 2 },
+    });
+    const t0 = performance.now();
+    await within(8000, app.ok('training:cancel', { jobId: job.jobId }), 'training:cancel');
+    console.log(`cancel answered in ${(performance.now() - t0).toFixed(0)} ms`);
+    const listed = (await app.ok<TrainingJob[]>('training:list')).find((j) => j.jobId === job.jobId)!;
+    expect(listed.state).not.toBe('running');
+    expect(app.services.training.isRunning()).toBe(false);
+  });
+
+  it('ends a worker that does not stop when asked, after a grace period (8)', async () => {
+    const root = join(tmp.path, 'stuck');
+    const stuck = await startApp(root, defaultModel, {
+      trainingWorkerUrl: new URL('./fixtures/stuck-training-worker.ts', import.meta.url),
+      trainingCancelGraceMs: 1000,
+    });
+    const corpus = join(tmp.path, 'stuck.txt');
+    writeFileSync(corpus, aliceText(2000));
+    stuck.dialogs.answers.push([corpus]);
+    await stuck.ok('corpus:pick', { folders: false });
+    const job = await stuck.ok<TrainingJob>('training:start', {
+      name: 'Stuck',
+      paths: [corpus],
+      preset: 'S',
+      baseModelId: null,
+      budget: { steps: 2 },
+    });
+    const t0 = performance.now();
+    await within(6000, stuck.ok('training:cancel', { jobId: job.jobId }), 'training:cancel');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(900);
+    const listed = (await stuck.ok<TrainingJob[]>('training:list')).find((j) => j.jobId === job.jobId)!;
+    expect(listed.state).toBe('cancelled');
+    expect(stuck.events.some((e) => e.event === 'training:failed')).toBe(false);
+    await within(3000, stuck.services.shutdown(), 'shutdown');
+  });
+});

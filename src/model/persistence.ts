@@ -16,17 +16,28 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { syncDir, writeFileSynced } from './durable-fs';
 import { PenwrightError } from './errors';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, modelMetaSchema, type ModelMeta } from './metadata';
+import type { ModelMeta } from './metadata';
+import {
+  META_JSON,
+  MODEL_JSON,
+  MODEL_JSON_FORMAT,
+  WEIGHTS_BIN,
+  checkWeightSpecs,
+  corrupt,
+  describeIssues,
+  expectedBytes,
+  parseModelJson,
+  parseModelMeta,
+  specSchema,
+  type WeightSpec,
+} from './model-files';
 import { paramNames, paramShapes, type ParamMap } from './params';
 import { Vocabulary } from './vocab';
-import { decodeTensors, encodeTensors, expectedBytes, type WeightSpec } from './weights-file';
+import { decodeTensors, encodeTensors } from './weights-file';
 
-export const MODEL_JSON = 'model.json';
-export const WEIGHTS_BIN = 'weights.bin';
-export const META_JSON = 'penwright.json';
+export { MODEL_JSON, WEIGHTS_BIN, META_JSON };
 export const STATE_JSON = 'training-state.json';
 export const STATE_BIN = 'training-state.bin';
-const MODEL_JSON_FORMAT = 'penwright-char-lstm';
 
 /** A loaded model: network, vocabulary, weights and metadata. */
 export interface CharModel {
@@ -49,18 +60,6 @@ export interface TrainingState {
   adam: Map<string, tf.Tensor>;
 }
 
-const specSchema = z.object({
-  name: z.string(),
-  shape: z.array(z.number().int().min(0)),
-  dtype: z.literal('float32'),
-  quantization: z.object({ dtype: z.literal('float16') }).optional(),
-});
-const modelJsonSchema = z.object({
-  format: z.literal(MODEL_JSON_FORMAT),
-  generatedBy: z.string(),
-  modelTopology: z.object({ network: z.unknown() }),
-  weightsManifest: z.array(z.object({ paths: z.array(z.string()), weights: z.array(specSchema) })).length(1),
-});
 const stateJsonSchema = z.object({
   step: z.number().int().min(0),
   charsSeen: z.number().min(0),
@@ -146,10 +145,6 @@ async function recoverInterruptedSave(dir: string): Promise<void> {
   if (!(await exists(dir)) && (await exists(previous))) await fs.rename(previous, dir);
 }
 
-function corrupt(dir: string, what: string, cause?: unknown): PenwrightError {
-  return new PenwrightError('CORRUPT_MODEL', `The model in ${dir} is damaged: ${what}.`, { cause });
-}
-
 async function readJson(dir: string, file: string): Promise<unknown> {
   let text: string;
   try {
@@ -162,13 +157,6 @@ async function readJson(dir: string, file: string): Promise<unknown> {
   } catch (e) {
     throw corrupt(dir, `${file} is not valid JSON`, e);
   }
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || 'file'}: ${i.message}`)
-    .join('; ');
 }
 
 async function readWeights(dir: string, file: string, specs: WeightSpec[]): Promise<Map<string, tf.Tensor>> {
@@ -192,17 +180,6 @@ async function readWeights(dir: string, file: string, specs: WeightSpec[]): Prom
   return tensors;
 }
 
-function checkShapes(dir: string, meta: ModelMeta, specs: WeightSpec[], prefix = ''): void {
-  const shapes = paramShapes(meta.network, meta.vocabulary.length + 1);
-  for (const [name, shape] of shapes) {
-    const spec = specs.find((s) => s.name === prefix + name);
-    if (!spec) throw corrupt(dir, `the weights lack ${name}`);
-    if (spec.shape.join() !== shape.join()) {
-      throw corrupt(dir, `${name} has shape [${spec.shape}] where the configuration needs [${shape}]`);
-    }
-  }
-}
-
 /** Reads and validates penwright.json only (cheap: for listings). */
 export async function readModelMeta(dir: string): Promise<ModelMeta> {
   await recoverInterruptedSave(dir);
@@ -210,36 +187,14 @@ export async function readModelMeta(dir: string): Promise<ModelMeta> {
   if (!(await exists(join(dir, META_JSON)))) {
     throw new PenwrightError('FOREIGN_MODEL', `${dir} is not a Penwright model (it has no ${META_JSON}).`);
   }
-  const raw = await readJson(dir, META_JSON);
-  if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== MODEL_FORMAT) {
-    throw new PenwrightError('FOREIGN_MODEL', `${dir} is not a Penwright model.`);
-  }
-  const version = (raw as { formatVersion?: unknown }).formatVersion;
-  if (typeof version === 'number' && version > MODEL_FORMAT_VERSION) {
-    throw new PenwrightError(
-      'INCOMPATIBLE_MODEL',
-      `The model in ${dir} was saved by a newer Penwright (format ${version}); update Penwright to use it.`,
-    );
-  }
-  const parsed = modelMetaSchema.safeParse(raw);
-  if (!parsed.success) throw corrupt(dir, `${META_JSON} is invalid (${describeIssues(parsed.error)})`);
-  if (new Set(parsed.data.vocabulary).size !== parsed.data.vocabulary.length) {
-    throw corrupt(dir, 'the vocabulary lists a character twice');
-  }
-  return parsed.data;
+  return parseModelMeta(await readJson(dir, META_JSON), dir);
 }
 
 /** Loads and validates a model folder; damaged or foreign folders throw a PenwrightError. */
 export async function loadModel(dir: string): Promise<CharModel> {
   const meta = await readModelMeta(dir);
-  const parsedJson = modelJsonSchema.safeParse(await readJson(dir, MODEL_JSON));
-  if (!parsedJson.success) throw corrupt(dir, `${MODEL_JSON} is invalid (${describeIssues(parsedJson.error)})`);
-  const manifest = parsedJson.data.weightsManifest[0];
-  if (manifest.paths.length !== 1 || manifest.paths[0] !== WEIGHTS_BIN) {
-    throw corrupt(dir, `${MODEL_JSON} must name ${WEIGHTS_BIN} as its only weights file`);
-  }
-  checkShapes(dir, meta, manifest.weights);
-  const params = await readWeights(dir, WEIGHTS_BIN, manifest.weights);
+  const specs = parseModelJson(await readJson(dir, MODEL_JSON), dir, meta);
+  const params = await readWeights(dir, WEIGHTS_BIN, specs);
   return { meta, vocab: new Vocabulary(meta.vocabulary), params };
 }
 
@@ -249,7 +204,9 @@ export async function loadTrainingState(dir: string, meta: ModelMeta): Promise<T
   const parsed = stateJsonSchema.safeParse(await readJson(dir, STATE_JSON));
   if (!parsed.success) throw corrupt(dir, `${STATE_JSON} is invalid (${describeIssues(parsed.error)})`);
   const { weights, ...counters } = parsed.data;
-  checkShapes(dir, meta, weights, 'param/');
+  const shapes = paramShapes(meta.network, meta.vocabulary.length + 1);
+  const moment = (name: string) => /^adam\/[mv]\//.test(name) && shapes.has(name.slice('adam/m/'.length));
+  checkWeightSpecs(dir, meta, weights, 'param/', moment);
   const tensors = await readWeights(dir, STATE_BIN, weights);
   const params: ParamMap = new Map();
   const adam = new Map<string, tf.Tensor>();

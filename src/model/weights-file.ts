@@ -4,13 +4,10 @@
  * tfjs's own loaders read (tf.io.decodeWeights handles the float16 entries).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { expectedBytes, type WeightSpec } from './model-files';
 
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: 'float32';
-  quantization?: { dtype: 'float16' };
-}
+export type { WeightSpec };
+export { expectedBytes };
 
 /** IEEE 754 half precision, round to nearest even. */
 export function float32ToFloat16(values: Float32Array): Uint16Array {
@@ -79,10 +76,6 @@ export async function encodeTensors(
     o += c.length;
   }
   return { data, specs };
-}
-
-export function expectedBytes(specs: WeightSpec[]): number {
-  return specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.quantization ? 2 : 4), 0);
 }
 
 export function decodeTensors(data: Uint8Array, specs: WeightSpec[]): Map<string, tf.Tensor> {

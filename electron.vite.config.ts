@@ -12,6 +12,7 @@ export default defineConfig({
           // worker threads load these as siblings of index.js
           'training-worker': resolve('src/main/services/training-worker.ts'),
           'gradient-worker': resolve('src/model/parallel/gradient-worker.ts'),
+          'archive-worker': resolve('src/main/services/archive-worker.ts'),
         },
       },
     },

@@ -3,13 +3,71 @@
  * manifests that name a weight twice, an import that must not stall the
  * app, and what an exported model tells about the folder it was trained on.
  */
-import { strToU8, unzipSync, zipSync } from 'fflate';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { strToU8, zipSync } from 'fflate';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { paramShapes } from '../../src/model/param-shapes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelSummary, OpenedDocument } from '../../src/shared/ipc-contract';
 import { tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+
+interface ZipItem {
+  name: string;
+  data: Uint8Array;
+  /** 0 stored, 8 deflated (the default). */
+  method?: 0 | 8;
+  /** What the archive says the entry inflates to (default: the truth). */
+  declaredSize?: number;
+  /** The CRC-32 the archive states (default: the right one). */
+  crc?: number;
+}
+
+/** A zip written field by field, so a test can make it lie. */
+function makeZip(items: ZipItem[]): Buffer {
+  const parts: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const item of items) {
+    const method = item.method ?? 8;
+    const body = method === 8 ? deflateRawSync(item.data) : Buffer.from(item.data);
+    const crc = (item.crc ?? crc32(item.data)) >>> 0;
+    const size = item.declaredSize ?? item.data.length;
+    const name = Buffer.from(item.name);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(method, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(size, 22);
+    local.writeUInt16LE(name.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(method, 10);
+    entry.writeUInt32LE(crc, 16);
+    entry.writeUInt32LE(body.length, 20);
+    entry.writeUInt32LE(size, 24);
+    entry.writeUInt16LE(name.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    parts.push(local, name, body);
+    central.push(entry, name);
+    offset += local.length + name.length + body.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(items.length, 8);
+  end.writeUInt16LE(items.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, directory, end]);
+}
 
 describe('importing models', () => {
   const tmp = tempDir();
@@ -70,4 +128,110 @@ describe('importing models', () => {
     }
     expect(libraryFolders()).toEqual(before);
   });
+
+  it('refuses an entry that inflates to more than it declares, instead of cutting it short (9)', async () => {
+    const before = libraryFolders();
+    const f = files();
+    const weights = f['weights.bin'];
+    const padded = Buffer.concat([weights, Buffer.alloc(32 * 1024 * 1024)]); // 32 MB more than it says
+    const archive = makeZip([
+      { name: 'model.json', data: f['model.json'] },
+      { name: 'penwright.json', data: f['penwright.json'] },
+      // the size and checksum of the real weights: cut at the declared size, it looks whole
+      { name: 'weights.bin', data: padded, declaredSize: weights.length, crc: crc32(weights) },
+    ]);
+    const r = await importArchive('inflates-more', archive);
+    expect(r).toMatchObject({ ok: false, error: { code: 'FILE_ERROR', message: /weights\.bin holds more than/ } });
+    expect(libraryFolders()).toEqual(before);
+  });
+
+  it('refuses an entry whose checksum does not match (a flipped bit) (9)', async () => {
+    const before = libraryFolders();
+    const f = files();
+    const flipped = Buffer.from(f['weights.bin']);
+    flipped[1001] ^= 0x04;
+    for (const method of [0, 8] as const) {
+      const archive = makeZip([
+        { name: 'model.json', data: f['model.json'], method },
+        { name: 'penwright.json', data: f['penwright.json'], method },
+        { name: 'weights.bin', data: flipped, method, crc: crc32(f['weights.bin']) },
+      ]);
+      const r = await importArchive(`flipped-${method}`, archive);
+      expect(r, `method ${method}`).toMatchObject({
+        ok: false,
+        error: { code: 'FILE_ERROR', message: /weights\.bin is damaged \(its checksum does not match\)/ },
+      });
+    }
+    // the honest archive of the same files imports
+    const honest = await importArchive('honest', makeZip(Object.entries(f).map(([name, data]) => ({ name, data }))));
+    expect(honest.ok).toBe(true);
+    expect(libraryFolders().length).toBe(before.length + 1);
+  });
+
+  it('imports a large model without stalling main’s event loop (9)', { timeout: 120_000 }, async () => {
+    // a 78 MB model (2 x 1280 units) of zeros: a small archive that inflates a lot
+    const meta = JSON.parse(readFileSync(join(defaultModel, 'penwright.json'), 'utf8'));
+    meta.name = 'Large';
+    meta.network = { embedDim: 64, hidden: [1280, 1280], dropout: 0 };
+    const specs = [...paramShapes(meta.network, meta.vocabulary.length + 1)].map(([name, shape]) => ({
+      name,
+      shape,
+      dtype: 'float32',
+    }));
+    const bytes = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+    const modelJson = {
+      format: 'penwright-char-lstm',
+      generatedBy: 'test',
+      modelTopology: { network: meta.network },
+      weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
+    };
+    const archive = zipSync({
+      'model.json': strToU8(JSON.stringify(modelJson)),
+      'penwright.json': strToU8(JSON.stringify(meta)),
+      'weights.bin': new Uint8Array(bytes),
+    });
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    let worstGap = 0;
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 5);
+    const elu = performance.eventLoopUtilization();
+    delay.enable();
+    const t0 = performance.now();
+    const r = await importArchive('large', archive);
+    const took = performance.now() - t0;
+    delay.disable();
+    clearInterval(probe);
+    const busy = performance.eventLoopUtilization(elu);
+    console.log(
+      `importing a ${(archive.length / 1024).toFixed(0)} KB archive of a ${(bytes / 1048576).toFixed(0)} MB model took ${took.toFixed(0)} ms; main's event loop: longest gap ${worstGap.toFixed(0)} ms, max delay ${(delay.max / 1e6).toFixed(0)} ms, busy ${busy.active.toFixed(0)} ms`,
+    );
+    expect(r).toMatchObject({ ok: true, value: { name: 'Large' } });
+    // the work is in a thread: main stays free (generous bounds for a loaded 2-core machine)
+    expect(busy.active).toBeLessThan(500);
+    expect(worstGap).toBeLessThan(250);
+  });
+
+  const built = join(import.meta.dirname, '..', '..', 'out', 'main');
+  it.skipIf(!existsSync(join(built, 'archive-worker.js')))(
+    'the built app runs the archive thread from beside index.js, in plain Node (9)',
+    async () => {
+      expect(readFileSync(join(built, 'index.js'), 'utf8')).toMatch(/archive-worker/);
+      const path = join(tmp.path, 'for-the-built-worker.penwright');
+      writeFileSync(path, zipSync(files()));
+      const folder = join(mkdtempSync(join(tmp.path, 'built-')), 'model');
+      const worker = new Worker(join(built, 'archive-worker.js'), {
+        workerData: { op: 'import', archive: path, folder, displayName: 'x.penwright' },
+      });
+      const answer = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(answer).toEqual({ ok: true, name: 'Test default' });
+      expect(readdirSync(folder).sort()).toEqual(['model.json', 'penwright.json', 'weights.bin']);
+    },
+  );
 });

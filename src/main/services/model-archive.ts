@@ -1,79 +1,38 @@
 /**
- * A model exported as one file: a zip holding the model folder's three files
- * (not the resume state). Importing checks the archive before anything is
- * written: only those files, no paths that climb out of the folder, sizes
- * within limits (a zip bomb cannot fill the disk), then the model itself is
- * validated by the model core's loader.
+ * Exporting and importing model archives, from main: the work runs in a
+ * worker thread (archive-worker.ts, see archive-files.ts for what it checks),
+ * so a large model never stalls the app's event loop. This module must stay
+ * out of the worker's imports: in the built app it lives in index.js, and the
+ * worker is emitted beside it.
  */
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
-import { unzipSync, zipSync, type Unzipped } from 'fflate';
-import { META_JSON, MODEL_JSON, WEIGHTS_BIN } from '../../model/persistence';
-import { readRegularFile } from '../../model/safe-read';
+import { PenwrightError, type PenwrightErrorCode } from '../../model/errors';
+import { siblingModule, startWorker } from '../../model/parallel/start-worker';
+import type { IpcErrorCode } from '../../shared/ipc-contract';
 import { AppError } from './app-error';
-import { writeFileAtomic } from './atomic-write';
+import type { ArchiveAnswer, ArchiveRequest } from './archive-worker';
 
-export const ARCHIVE_EXTENSION = '.penwright';
-const MODEL_FILES = [MODEL_JSON, WEIGHTS_BIN, META_JSON];
-const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
-const MAX_FILE_BYTES: Record<string, number> = {
-  [MODEL_JSON]: 16 * 1024 * 1024,
-  [META_JSON]: 64 * 1024 * 1024,
-  [WEIGHTS_BIN]: 900 * 1024 * 1024,
-};
+export { ARCHIVE_EXTENSION } from './archive-files';
+
+/** Runs one request in a fresh archive thread; its error comes back as the same kind of error. */
+async function inWorker(request: ArchiveRequest): Promise<ArchiveAnswer & { ok: true }> {
+  const worker = startWorker(siblingModule(import.meta.url, 'archive-worker'), request);
+  const answer = await new Promise<ArchiveAnswer>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the model archive thread stopped (exit code ${code})`)));
+  }).finally(() => void worker.terminate());
+  if (answer.ok) return answer;
+  const { kind, code, message, path } = answer.error;
+  if (kind === 'app') throw new AppError(code as IpcErrorCode, message);
+  if (kind === 'penwright') throw new PenwrightError(code as PenwrightErrorCode, message);
+  throw Object.assign(new Error(message), { code, path });
+}
 
 export async function exportModelArchive(modelDir: string, destination: string): Promise<void> {
-  const files: Record<string, Uint8Array> = {};
-  for (const name of MODEL_FILES) files[name] = await fs.readFile(join(modelDir, name));
-  // weights barely compress; level 1 keeps export fast
-  await writeFileAtomic(destination, zipSync(files, { level: 1 }));
+  await inWorker({ op: 'export', modelDir, destination });
 }
 
-function refuse(file: string, why: string): AppError {
-  return new AppError('FILE_ERROR', `${file} is not a Penwright model that can be imported: ${why}.`);
-}
-
-/** Checks and unpacks an archive into `folder` (which must not exist yet). */
-export async function importModelArchive(archive: string, folder: string, displayName: string): Promise<void> {
-  const { bytes: data } = await readRegularFile(archive, {
-    maxBytes: MAX_ARCHIVE_BYTES,
-    tooLarge: () => refuse(displayName, 'it is larger than any model').message,
-  });
-  if (data.length < 4 || data.readUInt32LE(0) !== 0x04034b50) throw refuse(displayName, 'it is not a zip archive');
-  const problems: string[] = [];
-  let unzipped: Unzipped;
-  try {
-    unzipped = unzipSync(data, {
-      filter: (entry) => {
-        const name = entry.name;
-        if (name.endsWith('/')) return false; // folder entries carry nothing
-        if (name.includes('..') || name.startsWith('/') || name.includes('\\') || /^[A-Za-z]:/.test(name)) {
-          problems.push(`it contains an unsafe path (${name.slice(0, 80)})`);
-          return false;
-        }
-        const base = name.includes('/') ? name.slice(name.lastIndexOf('/') + 1) : name;
-        if (name.split('/').length > 2 || !MODEL_FILES.includes(base)) {
-          problems.push(`it contains a file a model does not have (${name.slice(0, 80)})`);
-          return false;
-        }
-        if (entry.originalSize > MAX_FILE_BYTES[base]) {
-          problems.push(`${base} is too large`);
-          return false;
-        }
-        return true;
-      },
-    });
-  } catch {
-    throw refuse(displayName, 'the archive is damaged');
-  }
-  if (problems.length) throw refuse(displayName, problems[0]);
-  const byBase = new Map(
-    Object.entries(unzipped).map(([name, bytes]) => [name.slice(name.lastIndexOf('/') + 1), bytes]),
-  );
-  for (const name of MODEL_FILES) {
-    if (!byBase.has(name)) throw refuse(displayName, `${name} is missing`);
-    if (byBase.get(name)!.length > MAX_FILE_BYTES[name]) throw refuse(displayName, `${name} is too large`);
-  }
-  await fs.mkdir(folder, { recursive: false });
-  for (const [name, bytes] of byBase) await fs.writeFile(join(folder, name), bytes);
+/** Checks and unpacks an archive into `folder` (which must not exist yet); answers the model's name. */
+export async function importModelArchive(archive: string, folder: string, displayName: string): Promise<string> {
+  return (await inWorker({ op: 'import', archive, folder, displayName })).name!;
 }

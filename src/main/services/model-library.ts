@@ -154,10 +154,8 @@ export class ModelLibrary {
     await fs.mkdir(this.options.modelsDir, { recursive: true });
     const staging = join(this.options.modelsDir, `.importing-${randomBytes(4).toString('hex')}`);
     try {
-      await importModelArchive(archive, staging, basename(archive));
-      const model = await loadModel(staging); // validates weights, shapes, vocabulary
-      const name = model.meta.name;
-      disposeModel(model);
+      // unpacked and validated (weights, shapes, vocabulary) off main's thread
+      const name = await importModelArchive(archive, staging, basename(archive));
       const id = slug(name);
       await fs.rename(staging, join(this.options.modelsDir, id));
       return this.summary(id);

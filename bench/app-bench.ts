@@ -24,13 +24,15 @@ const seconds = Number(process.env.BENCH_TRAIN_SECONDS ?? 40);
 async function main() {
   if (!existsSync(join(DEFAULT_MODEL_DIR, 'penwright.json'))) throw new Error('the default model is missing');
   const root = mkdtempSync(join(tmpdir(), 'penwright-bench-'));
+  // training reads only what the writer chose: the dialog answers with the bench's corpus
+  let chosen: string[] | null = null;
   const services = await createAppServices({
     userDataDir: join(root, 'user-data'),
     defaultModelDir: DEFAULT_MODEL_DIR,
     dialogs: {
       openDocument: async () => null,
       saveDocument: async () => null,
-      pickCorpus: async () => null,
+      pickCorpus: async () => chosen,
       exportModel: async () => null,
       importModel: async () => null,
     },
@@ -76,6 +78,8 @@ async function main() {
   const corpus = join(root, 'writing.txt');
   writeFileSync(corpus, readFileSync(join(CORPORA, 'frankenstein.txt'), 'utf8').slice(0, 300_000));
   const histogram = monitorEventLoopDelay({ resolution: 5 });
+  chosen = [corpus];
+  await call('corpus:pick', { folders: false });
   const job = await call<{ jobId: string }>('training:start', {
     name: 'bench',
     paths: [corpus],

@@ -62,7 +62,8 @@ function apiShape(): Record<string, ['invoke' | 'subscribe', string]> {
 const BRIDGE_SCRIPT = `function (shape) {
   const listeners = new Map();
   window.__penwrightEmit = (event, payload) => listeners.get(event)?.forEach((l) => l(payload));
-  const api = { pathForFile: (file) => file.name };
+  // the preload reads a dropped file's path; here its name stands in for it
+  const api = { addDroppedFile: (file) => window.__penwrightInvoke('corpus:dropped', { paths: [file.name] }) };
   for (const [name, [kind, target]] of Object.entries(shape)) {
     api[name] = kind === 'invoke'
       ? (payload) => window.__penwrightInvoke(target, payload ?? {})

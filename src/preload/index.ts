@@ -4,9 +4,9 @@
  * subscribe to the contract's events.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { createApi } from '../shared/api';
+import { createApi, type WindowApi } from '../shared/api';
 import { EVENT_NAMES } from '../shared/constants';
-import type { Channel, EventName, IpcResult } from '../shared/ipc-contract';
+import type { Channel, EventName, IpcResult, RequestOf, Responses } from '../shared/ipc-contract';
 
 const api = createApi({
   invoke: (channel: Channel, payload: unknown) => ipcRenderer.invoke(channel, payload) as Promise<IpcResult<unknown>>,
@@ -18,8 +18,21 @@ const api = createApi({
   },
 });
 
-contextBridge.exposeInMainWorld('penwright', {
+const bridge: WindowApi = {
   ...api,
-  /** The path of a file dropped on the window (for adding training text by drag and drop). */
-  pathForFile: (file: File) => webUtils.getPathForFile(file),
-});
+  // Training text dropped on the window: its path is read here, from the File
+  // the drop produced, and only main learns it (the renderer's API has no way
+  // to hand main a path to read).
+  addDroppedFile: (file: File) => {
+    let path = '';
+    try {
+      path = webUtils.getPathForFile(file);
+    } catch {
+      // not a File: nothing to add
+    }
+    const payload: RequestOf<'corpus:dropped'> = { paths: path ? [path] : [] };
+    return ipcRenderer.invoke('corpus:dropped', payload) as Promise<IpcResult<Responses['corpus:dropped']>>;
+  },
+};
+
+contextBridge.exposeInMainWorld('penwright', bridge);

@@ -79,3 +79,17 @@ export function createApi(transport: Transport) {
 }
 
 export type PenwrightApi = ReturnType<typeof createApi>;
+
+/**
+ * Beside the API, one call only the preload can make honestly: a file dropped
+ * on the window, turned into its path there (webUtils.getPathForFile) and
+ * recorded by main as handed over by the writer. Web content cannot make a
+ * File for a path the user did not give it, so it cannot make main read
+ * arbitrary files this way.
+ */
+export interface DropBridge {
+  addDroppedFile(file: File): Promise<IpcResult<Responses['corpus:dropped']>>;
+}
+
+/** What the renderer finds as `window.penwright`. */
+export type WindowApi = PenwrightApi & DropBridge;

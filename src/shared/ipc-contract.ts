@@ -218,6 +218,11 @@ export const requestSchemas = {
   'models:export': z.object({ modelId: id }).strict(),
   'models:import': empty,
   'corpus:pick': z.object({ folders: z.boolean() }).strict(),
+  /**
+   * Paths of files dropped on the window. Sent by the preload only (from the
+   * File objects of the drop), never by the API the renderer sees.
+   */
+  'corpus:dropped': z.object({ paths: z.array(path).max(MAX_PATHS) }).strict(),
   'corpus:summarize': z.object({ paths: z.array(path).min(1).max(MAX_PATHS) }).strict(),
   'training:start': z
     .object({
@@ -284,6 +289,7 @@ export interface Responses {
   'models:export': { path: string } | null;
   'models:import': ModelSummary | null;
   'corpus:pick': { paths: string[] } | null;
+  'corpus:dropped': { paths: string[] };
   'corpus:summarize': CorpusSummary;
   'training:start': TrainingJob;
   'training:cancel': null;

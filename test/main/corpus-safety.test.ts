@@ -145,3 +145,57 @@ describe('cancelling a training job that is still reading its text', () => {
     await within(3000, stuck.services.shutdown(), 'shutdown');
   });
 });
+
+describe('training text comes only from the writer (11)', () => {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let app: TestApp;
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel);
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  const start = (paths: string[]) =>
+    app.call<TrainingJob>('training:start', { name: 'x', paths, preset: 'S', baseModelId: null, budget: { steps: 1 } });
+
+  it('refuses to list or train on paths the writer never chose', async () => {
+    const secret = join(tmp.path, 'secret.txt');
+    writeFileSync(secret, 'Not for the renderer to read.');
+    for (const paths of [['/etc'], [secret], [join(tmp.path)], [`${tmp.path}/chosen/../secret.txt`]]) {
+      expect(await app.call('corpus:summarize', { paths }), paths[0]).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
+      expect(await start(paths), paths[0]).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect(app.services.training.isRunning()).toBe(false);
+  });
+
+  it('reads what the writer chose in the dialog, and nothing beside it', async () => {
+    const chosen = join(tmp.path, 'chosen');
+    mkdirSync(chosen, { recursive: true });
+    writeFileSync(join(chosen, 'mine.txt'), 'My own words.');
+    app.dialogs.answers.push([chosen]);
+    expect(await app.ok('corpus:pick', { folders: true })).toEqual({ paths: [chosen] });
+    const summary = await app.ok<{ files: unknown[] }>('corpus:summarize', { paths: [chosen] });
+    expect(summary.files).toHaveLength(1);
+    // a folder chosen is not its parent, nor a sibling reached through it
+    expect((await app.call('corpus:summarize', { paths: [tmp.path] })).ok).toBe(false);
+    expect((await app.call('corpus:summarize', { paths: [join(chosen, '..', 'secret.txt')] })).ok).toBe(false);
+  });
+
+  it('reads what was dropped on the window (paths the preload took from the dropped files)', async () => {
+    const dropped = join(tmp.path, 'dropped.md');
+    writeFileSync(dropped, 'Dropped words.');
+    const answer = await app.ok<{ paths: string[] }>('corpus:dropped', {
+      paths: [dropped, join(tmp.path, 'not-there.md')],
+    });
+    expect(answer.paths).toEqual([dropped]);
+    expect((await app.ok<{ files: unknown[] }>('corpus:summarize', { paths: [dropped] })).files).toHaveLength(1);
+  });
+});

@@ -21,6 +21,7 @@ import {
 } from '../../shared/ipc-contract';
 import { toIpcError } from './app-error';
 import { appStateSchema, withRecent } from './app-state';
+import { CorpusGrants } from './corpus-access';
 import { createDocumentHandlers } from './document-handlers';
 import type { DocumentService } from './documents';
 import { JsonStore } from './json-store';
@@ -125,6 +126,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     modelDir: (id) => library.dirOf(id),
     settings: () => settings.current,
   });
+  const corpusGrants = new CorpusGrants();
   const modelsChanged = async () => emit('models:changed', { models: await library.list() });
 
   const handlers: HandlerTable = {
@@ -177,10 +179,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'corpus:pick': async ({ folders }) => {
       const paths = await dialogs.pickCorpus(folders);
-      return paths && paths.length ? { paths } : null;
+      return paths && paths.length ? { paths: corpusGrants.grant(paths) } : null;
     },
-    'corpus:summarize': async ({ paths }) => (await readCorpus(paths)).summary,
-    'training:start': async (request) => training.start(request),
+    'corpus:dropped': async ({ paths }) => ({ paths: await corpusGrants.grantDropped(paths) }),
+    'corpus:summarize': async ({ paths }) => {
+      corpusGrants.check(paths);
+      return (await readCorpus(paths)).summary;
+    },
+    'training:start': async (request) => {
+      corpusGrants.check(request.paths);
+      return training.start(request);
+    },
     'training:cancel': async ({ jobId }) => {
       await training.cancel(jobId);
       return null;

@@ -1,9 +1,9 @@
 /// <reference types="svelte" />
 /// <reference types="vite/client" />
-import type { PenwrightApi } from '../../shared/api';
+import type { WindowApi } from '../../shared/api';
 
 declare global {
   interface Window {
-    penwright: PenwrightApi & { pathForFile(file: File): string };
+    penwright: WindowApi;
   }
 }

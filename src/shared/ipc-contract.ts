@@ -13,6 +13,8 @@ export const MAX_DOCUMENT_CHARS = 20_000_000;
 /** Text before the cursor sent for suggestions; older text does not change an LSTM's state. */
 export const MAX_CONTEXT_CHARS = 20_000;
 export const MAX_PATHS = 1000;
+/** Compare drafts shows two to four columns, each asking as `<docId>.draft<i>`. */
+export const MAX_DRAFTS = 4;
 
 // ---------- shared value types ----------
 
@@ -39,7 +41,7 @@ const settingFields = {
   stopRule: z.enum(STOP_RULES),
   pauseMs: z.number().int().min(0).max(5000),
   autoSuggest: z.boolean(),
-  draftTemperatures: z.array(temperature).min(2).max(4),
+  draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
   draftChars: z.number().int().min(20).max(2000),
   activeModelId: id,
   theme: z.enum(['system', 'light', 'dark']),

@@ -125,6 +125,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   const suggestions = new SuggestionService({
     modelDir: (id) => library.dirOf(id),
     settings: () => settings.current,
+    isOpen: (docId) => documents.isOpen(docId),
   });
   const corpusGrants = new CorpusGrants();
   const modelsChanged = async () => emit('models:changed', { models: await library.list() });

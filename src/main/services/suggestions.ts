@@ -9,7 +9,8 @@
 import { InferenceNet } from '../../model/inference';
 import { disposeModel, loadModel, type CharModel } from '../../model/persistence';
 import { SuggestionSession } from '../../model/session';
-import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
+import { MAX_DRAFTS, type ParsedRequestOf, type Responses, type Settings } from '../../shared/ipc-contract';
+import { AppError } from './app-error';
 
 interface ActiveModel {
   modelId: string;
@@ -20,7 +21,11 @@ interface ActiveModel {
 export interface SuggestionServiceOptions {
   modelDir: (modelId: string) => string;
   settings: () => Settings;
+  /** Whether a document is open: sessions are kept for open documents (and their drafts) only. */
+  isOpen?: (docId: string) => boolean;
 }
+
+const DRAFT = /^(.+)\.draft(\d+)$/;
 
 export class SuggestionService {
   private active: ActiveModel | null = null;
@@ -62,10 +67,27 @@ export class SuggestionService {
     }
   }
 
+  /**
+   * A session id is an open document's id, or `<docId>.draft<i>` for one of
+   * its compare drafts (i below MAX_DRAFTS): anything else would keep a
+   * session (and its tensors) alive for an id nobody will ever close.
+   */
+  private checkSessionId(id: string): void {
+    const draft = DRAFT.exec(id);
+    if (draft && (Number(draft[2]) >= MAX_DRAFTS || draft[2] !== String(Number(draft[2])))) {
+      throw new AppError('BAD_REQUEST', `Compare drafts has at most ${MAX_DRAFTS} columns.`);
+    }
+    if (this.options.isOpen && !this.options.isOpen(draft ? draft[1] : id)) {
+      throw new AppError('NOT_FOUND', 'That document is no longer open.');
+    }
+  }
+
   async request(req: ParsedRequestOf<'suggestions:request'>): Promise<Responses['suggestions:request']> {
     const started = performance.now();
+    this.checkSessionId(req.docId);
     // Load first: a model switch releases (and aborts) the previous model's requests, not this one.
     const active = await this.model();
+    this.checkSessionId(req.docId); // closed while the model loaded: no session for it
     this.inFlight.get(req.docId)?.abort();
     const controller = new AbortController();
     this.inFlight.set(req.docId, controller);

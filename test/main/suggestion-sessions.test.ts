@@ -1,0 +1,56 @@
+/**
+ * Issue 11: suggestion sessions are for open documents (and their compare
+ * drafts) only, so a renderer cannot make main keep sessions for ids it
+ * invents.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OpenedDocument } from '../../src/shared/ipc-contract';
+import { tempDir, useTestBackend } from '../helpers';
+import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+
+describe('suggestion sessions (12)', () => {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let app: TestApp;
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel);
+    // the model loaded, so what follows counts sessions only
+    const doc = await app.ok<OpenedDocument>('documents:new');
+    await app.ok('suggestions:request', { docId: doc.docId, requestId: 1, textBefore: 'Alice', maxChars: 2 });
+    await app.ok('documents:close', { docId: doc.docId });
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  const ask = (docId: string) =>
+    app.call('suggestions:request', { docId, requestId: 1, textBefore: 'Alice', maxChars: 2 });
+
+  it('keeps no session for a document that is not open', async () => {
+    const before = tf.memory().numTensors;
+    const answers = [];
+    for (let i = 0; i < 200; i++) answers.push(await ask(`never-opened-${i}`));
+    const kept = tf.memory().numTensors - before;
+    expect(answers.filter((a) => a.ok).length, 'requests answered for documents never opened').toBe(0);
+    expect(answers[0]).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(kept, 'tensors kept by sessions for those ids').toBe(0);
+  });
+
+  it('serves an open document and up to four compare drafts of it, and no more', async () => {
+    const doc = await app.ok<OpenedDocument>('documents:new');
+    expect((await ask(doc.docId)).ok).toBe(true);
+    for (let i = 0; i < 4; i++) expect((await ask(`${doc.docId}.draft${i}`)).ok, `draft ${i}`).toBe(true);
+    for (const id of [`${doc.docId}.draft4`, `${doc.docId}.draft10`, `${doc.docId}.other`, `${doc.docId}x.draft0`]) {
+      expect((await ask(id)).ok, id).toBe(false);
+    }
+    const before = tf.memory().numTensors;
+    await app.ok('documents:close', { docId: doc.docId });
+    expect(tf.memory().numTensors).toBeLessThan(before);
+    expect((await ask(`${doc.docId}.draft0`)).ok, 'a draft of a closed document').toBe(false);
+  });
+});

@@ -33,9 +33,16 @@ export interface ReadCorpusOptions {
   maxFiles?: number;
   /** Stop after looking at this many folder entries (a disk of folders with no text in them). */
   maxEntries?: number;
+  /** Stop reading once the files read hold this many bytes in all (a writer's corpus is tens of MB). */
+  maxTotalBytes?: number;
+  /** false: only the summary is wanted; no file's text is kept once counted. */
+  keepText?: boolean;
   /** Cancels the walk and the reading (a PenwrightError CANCELLED). */
   signal?: AbortSignal;
 }
+
+/** All the text a corpus may hold: it is kept in memory to train on. */
+export const DEFAULT_MAX_TOTAL_BYTES = 256 * 1024 * 1024;
 
 /** What a walk has found so far. */
 interface Walk {
@@ -137,17 +144,25 @@ export async function readCorpus(paths: string[], options: ReadCorpusOptions = {
   const used: CorpusSummary['files'] = [];
   const seen = new Set<number>();
   let characters = 0;
+  const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
+  let totalBytes = 0;
   for (const path of walk.files) {
     throwIfAborted(options.signal, WHAT);
     try {
-      const text = await readTextFile(path, maxFileBytes);
+      const { bytes } = await readRegularFile(path, { maxBytes: maxFileBytes });
+      if (totalBytes + bytes.length > maxTotalBytes) {
+        skipped.push({ path, reason: `more than ${maxTotalBytes} bytes of text in all; the rest were not read` });
+        break;
+      }
+      const text = decodeText(bytes, basename(path));
       if (text.trim().length === 0) {
         skipped.push({ path, reason: 'the file is empty' });
         continue;
       }
+      totalBytes += bytes.length;
       const n = countCodePoints(text);
       for (const ch of text) seen.add(ch.codePointAt(0)!);
-      documents.push({ path, text });
+      if (options.keepText !== false) documents.push({ path, text });
       used.push({ path, characters: n });
       characters += n;
     } catch (e) {

@@ -63,6 +63,22 @@ describe('reading training text from folders', () => {
     ]);
   });
 
+  it('summarizing keeps no text, and reading stops at a total size (suspicion: corpus:summarize held every file)', async () => {
+    const folder = join(tmp.path, 'five');
+    mkdirSync(folder);
+    for (let i = 0; i < 5; i++) writeFileSync(join(folder, `${i}.txt`), `${i}`.repeat(400));
+    const summary = await readCorpus([folder], { keepText: false, maxTotalBytes: 1000 });
+    expect(summary.documents).toEqual([]);
+    expect(summary.summary.files.map((f) => f.path)).toEqual([join(folder, '0.txt'), join(folder, '1.txt')]);
+    expect(summary.summary.characters).toBe(800);
+    expect(summary.summary.skipped).toEqual([
+      { path: join(folder, '2.txt'), reason: 'more than 1000 bytes of text in all; the rest were not read' },
+    ]);
+    // training reads the same files, and keeps their text
+    const training = await readCorpus([folder], { maxTotalBytes: 1000 });
+    expect(training.documents.map((d) => d.text.length)).toEqual([400, 400]);
+  });
+
   it('stops when its signal is aborted, during the walk as well as the reading (8)', async () => {
     const folder = join(tmp.path, 'cancelled');
     mkdirSync(join(folder, 'deep', 'deeper'), { recursive: true });

@@ -185,7 +185,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     'corpus:dropped': async ({ paths }) => ({ paths: await corpusGrants.grantDropped(paths) }),
     'corpus:summarize': async ({ paths }) => {
       corpusGrants.check(paths);
-      return (await readCorpus(paths)).summary;
+      // the summary only: no file's text stays in main once it is counted
+      return (await readCorpus(paths, { keepText: false })).summary;
     },
     'training:start': async (request) => {
       corpusGrants.check(request.paths);

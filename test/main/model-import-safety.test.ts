@@ -3,16 +3,16 @@
  * manifests that name a weight twice, an import that must not stall the
  * app, and what an exported model tells about the folder it was trained on.
  */
-import { strToU8, zipSync } from 'fflate';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { strToU8, unzipSync, zipSync } from 'fflate';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { paramShapes } from '../../src/model/param-shapes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ModelSummary, OpenedDocument } from '../../src/shared/ipc-contract';
-import { tempDir, useTestBackend } from '../helpers';
+import type { ModelSummary, OpenedDocument, TrainingResult } from '../../src/shared/ipc-contract';
+import { aliceText, tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
 
 interface ZipItem {
@@ -232,6 +232,43 @@ describe('importing models', () => {
       });
       expect(answer).toEqual({ ok: true, name: 'Test default' });
       expect(readdirSync(folder).sort()).toEqual(['model.json', 'penwright.json', 'weights.bin']);
+    },
+  );
+
+  it(
+    'an exported model tells how much text it learned from, not the names of the files (suspicion confirmed)',
+    { timeout: 120_000 },
+    async () => {
+      const folder = join(tmp.path, 'private-folder');
+      mkdirSync(folder);
+      writeFileSync(join(folder, 'letters-to-anna.txt'), aliceText(8000));
+      writeFileSync(join(folder, 'tax-return-2025.pdf'), '%PDF-1.7');
+      app.dialogs.answers.push([folder]);
+      await app.ok('corpus:pick', { folders: true });
+      await app.ok('settings:update', { trainingThreads: 1 });
+      const job = await app.ok<{ jobId: string }>('training:start', {
+        name: 'Private',
+        paths: [folder],
+        preset: 'S',
+        baseModelId: null,
+        budget: { steps: 1 },
+      });
+      const done = await app.waitFor('training:finished', 90_000, (p: TrainingResult) => p.jobId === job.jobId);
+      // the library keeps the details on this computer
+      const local = JSON.parse(readFileSync(join(modelsDir(), done.model.modelId, 'penwright.json'), 'utf8'));
+      expect(local.corpus.files.map((f: { path: string }) => f.path)).toEqual(['letters-to-anna.txt']);
+      const exported = join(tmp.path, 'private.penwright');
+      app.dialogs.answers.push(exported);
+      await app.ok('models:export', { modelId: done.model.modelId });
+      const meta = JSON.parse(Buffer.from(unzipSync(readFileSync(exported))['penwright.json']).toString('utf8'));
+      const shared = JSON.stringify(meta);
+      expect(shared).not.toMatch(/letters-to-anna|tax-return/);
+      expect(meta.corpus).toMatchObject({ characters: 8000, skipped: [] });
+      expect(meta.corpus.files).toEqual([{ path: 'file 1', characters: 8000 }]);
+      // and it imports as a model that learned from one file
+      app.dialogs.answers.push(exported);
+      const imported = await app.ok<ModelSummary>('models:import');
+      expect(imported.corpus).toEqual({ files: 1, characters: 8000 });
     },
   );
 });

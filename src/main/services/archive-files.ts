@@ -1,6 +1,6 @@
 /**
  * A model exported as one file: a zip holding the model folder's three files
- * (not the resume state). This is the work itself, done in a worker thread
+ * (not the resume state; penwright.json without the corpus's file names). This is the work itself, done in a worker thread
  * (archive-worker.ts) so that main's event loop never waits for it: packing,
  * and unpacking with every check before anything is written (only those
  * files, no paths that climb out of the folder, sizes and checksums as the
@@ -46,12 +46,33 @@ function parseJson(bytes: Uint8Array, what: string, displayName: string): unknow
   }
 }
 
+/**
+ * penwright.json as it leaves this computer: how many files the model learned
+ * from and how much text, but not their names (a folder's file names can say
+ * more than the writer means to share), nor the files that were skipped.
+ */
+export function metaForExport(meta: Uint8Array): Uint8Array {
+  const raw = JSON.parse(Buffer.from(meta.buffer, meta.byteOffset, meta.byteLength).toString('utf8'));
+  if (raw?.corpus && Array.isArray(raw.corpus.files)) {
+    raw.corpus = {
+      ...raw.corpus,
+      files: raw.corpus.files.map((f: { characters: number }, i: number) => ({
+        path: `file ${i + 1}`,
+        characters: f.characters,
+      })),
+      skipped: [],
+    };
+  }
+  return Buffer.from(JSON.stringify(raw, null, 2));
+}
+
 /** Writes a model folder's files as one archive. */
 export async function packModelArchive(modelDir: string, destination: string): Promise<void> {
   const files: Record<string, Uint8Array> = {};
   for (const name of MODEL_FILES) {
     files[name] = (await readRegularFile(join(modelDir, name), { maxBytes: MAX_FILE_BYTES[name] })).bytes;
   }
+  files[META_JSON] = metaForExport(files[META_JSON]);
   // weights barely compress; level 1 keeps export fast
   await writeFileAtomic(destination, zipSync(files, { level: 1 }));
 }

@@ -23,6 +23,8 @@ export type Panel = 'none' | 'suggestions' | 'training' | 'models' | 'settings';
 export class AppState {
   doc = $state.raw<DocumentInfo | null>(null);
   dirty = $state(false);
+  /** Counts the writer's edits: a save is clean only if none came while it was on its way. */
+  edits = 0;
   settings = $state.raw<Settings | null>(null);
   models = $state.raw<ModelSummary[]>([]);
   backend = $state.raw<BackendInfo | null>(null);
@@ -140,6 +142,7 @@ export class AppState {
   async save(as = false, overwrite = false): Promise<boolean> {
     if (!this.doc || !this.editor) return false;
     const text = this.editor.getText();
+    const edits = this.edits;
     const r = as
       ? await api().saveDocumentAs({ docId: this.doc.docId, text })
       : await api().saveDocument({ docId: this.doc.docId, text, overwrite });
@@ -164,7 +167,8 @@ export class AppState {
     }
     if (!r.value) return false; // cancelled
     this.doc = r.value;
-    this.dirty = false;
+    // what was typed while the save was on its way is not in the file: still unsaved (and autosaved)
+    this.dirty = this.edits !== edits;
     notices.show('info', `Saved ${r.value.title}`);
     return true;
   }

@@ -1,0 +1,81 @@
+/**
+ * Issue 11, a suspicion: keys typed while a save is on its way to disk were
+ * neither saved nor autosaved (the renderer cleared its unsaved flag when the
+ * save came back, whatever had been typed meanwhile). Here a save is held in
+ * main while the writer types on.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
+import { useTestBackend } from '../test/helpers';
+import { makeDefaultModel } from '../test/main/app-harness';
+import { cannotRun, startHarness, type Harness } from './harness';
+
+const why = cannotRun();
+if (why) console.log(`SKIPPED browser end-to-end tests: ${why}.`);
+
+describe.skipIf(why !== null)('typing while a save is in flight', () => {
+  const root = mkdtempSync(join(tmpdir(), 'penwright-e2e-save-'));
+  let h: Harness;
+  beforeAll(async () => {
+    await useTestBackend();
+    let defaultModelDir = DEFAULT_MODEL_DIR;
+    if (!existsSync(join(DEFAULT_MODEL_DIR, 'penwright.json'))) {
+      defaultModelDir = join(root, 'default-model');
+      await makeDefaultModel(defaultModelDir);
+    }
+    h = await startHarness({ userDataDir: join(root, 'user-data'), defaultModelDir });
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('keeps what was typed during a save unsaved, and autosaves it', { timeout: 60_000 }, async () => {
+    const editor = h.page.locator('.cm-content[contenteditable="true"]');
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.click();
+    await h.page.keyboard.type('First words.', { delay: 5 });
+    const path = join(root, 'in-flight.md');
+    await h.answerFileDialog(path);
+    await h.page.keyboard.press('ControlOrMeta+s');
+    await expect.poll(() => h.page.title()).toBe('in-flight.md — Penwright');
+
+    // the next save is held in main until released
+    const handlers = h.services.handlers;
+    const save = handlers['documents:save'];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let arrived = false;
+    handlers['documents:save'] = async (request) => {
+      arrived = true;
+      await held;
+      return save(request);
+    };
+    await h.page.keyboard.type(' More.', { delay: 5 });
+    await h.page.keyboard.press('ControlOrMeta+s');
+    await expect.poll(() => arrived).toBe(true);
+    await h.page.keyboard.type(' Typed during the save.', { delay: 5 });
+    release();
+    await expect.poll(() => readFileSync(path, 'utf8')).toBe('First words. More.');
+    handlers['documents:save'] = save;
+    // the text on screen is not on disk: still unsaved, and autosaved for recovery
+    await expect.poll(() => h.page.title(), { timeout: 2000 }).toMatch(/^● in-flight\.md — Penwright$/);
+    const recovery = join(h.userDataDir, 'recovery');
+    await expect
+      .poll(
+        () =>
+          existsSync(recovery)
+            ? readdirSync(recovery)
+                .filter((n) => n.endsWith('.json'))
+                .map((n) => readFileSync(join(recovery, n), 'utf8'))
+                .join('')
+            : '',
+        { timeout: 10_000 },
+      )
+      .toContain('First words. More. Typed during the save.');
+    expect(h.takeErrors()).toEqual([]);
+  });
+});

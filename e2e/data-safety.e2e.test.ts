@@ -1,22 +1,24 @@
 /**
- * Issue 11, a suspicion: keys typed while a save is on its way to disk were
- * neither saved nor autosaved (the renderer cleared its unsaved flag when the
- * save came back, whatever had been typed meanwhile). Here a save is held in
- * main while the writer types on.
+ * Issue 11 in the browser harness. A suspicion: keys typed while a save is on
+ * its way to disk were neither saved nor autosaved (the renderer cleared its
+ * unsaved flag when the save came back, whatever had been typed meanwhile);
+ * here a save is held in main while the writer types on. And training text
+ * dropped on the window still reaches the corpus (main reads only what was
+ * chosen or dropped).
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
-import { useTestBackend } from '../test/helpers';
+import { aliceText, useTestBackend } from '../test/helpers';
 import { makeDefaultModel } from '../test/main/app-harness';
 import { cannotRun, startHarness, type Harness } from './harness';
 
 const why = cannotRun();
 if (why) console.log(`SKIPPED browser end-to-end tests: ${why}.`);
 
-describe.skipIf(why !== null)('typing while a save is in flight', () => {
+describe.skipIf(why !== null)('the writer’s text and training text in the browser harness', () => {
   const root = mkdtempSync(join(tmpdir(), 'penwright-e2e-save-'));
   let h: Harness;
   beforeAll(async () => {
@@ -76,6 +78,20 @@ describe.skipIf(why !== null)('typing while a save is in flight', () => {
         { timeout: 10_000 },
       )
       .toContain('First words. More. Typed during the save.');
+    expect(h.takeErrors()).toEqual([]);
+  });
+
+  it('adds training text dropped on the window', { timeout: 60_000 }, async () => {
+    const corpus = join(root, 'dropped.txt');
+    writeFileSync(corpus, aliceText(3000));
+    await h.page.getByTestId('open-training').click();
+    // the harness's bridge takes a dropped File's name for its path, as the preload takes its real path
+    await h.page.getByRole('region', { name: 'Drop files or folders here' }).evaluate((zone, path) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['x'], path));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, corpus);
+    await expect.poll(() => h.page.getByTestId('corpus-summary').innerText()).toMatch(/1 file, 3,000 characters/);
     expect(h.takeErrors()).toEqual([]);
   });
 });

@@ -30,10 +30,13 @@ try {
     process.exit(run.status ?? 1);
   }
   const rows = readFileSync(csv, 'utf8').trim().split('\n').slice(1);
-  const findings = rows.map((row) => {
-    const [check, severity, confidence, file, location] = row.split(',').map((c) => c.replace(/^"|"$/g, ''));
-    return { check, severity, confidence, file, location };
-  });
+  // a finding's sample may span lines: keep the rows that start a finding
+  const findings = rows
+    .map((row) => {
+      const [check, severity, confidence, file, location] = row.split(',').map((c) => c.replace(/^"|"$/g, ''));
+      return { check, severity, confidence, file, location };
+    })
+    .filter((f) => /^[A-Z_]+_CHECK$/.test(f.check) && /^(INFORMATIONAL|LOW|MEDIUM|HIGH|CRITICAL)$/.test(f.severity));
   const blocking = findings.filter((f) => SEVERE.has(f.severity) && !ALLOWED.has(f.check));
   for (const f of blocking) console.error(`${f.severity} ${f.check} ${f.file}:${f.location}`);
   console.log(

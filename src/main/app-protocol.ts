@@ -5,7 +5,7 @@
  * 404 instead of the writer's files. Path resolution is a plain function so
  * it is tested without Electron.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { APP_ORIGIN } from './security';
 
@@ -45,8 +45,10 @@ export async function appProtocolResponse(url: string, root: string, csp: string
   const file = resolveAppUrl(url, root);
   if (!file) return notFound();
   try {
-    if (!(await stat(file)).isFile()) return notFound();
-    const body = await readFile(file);
+    // a link inside the bundle must not lead out of it
+    const [real, realRoot] = await Promise.all([realpath(file), realpath(root)]);
+    if (!real.startsWith(realRoot + sep) || !(await stat(real)).isFile()) return notFound();
+    const body = await readFile(real);
     return new Response(body, {
       headers: {
         'Content-Type': MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',

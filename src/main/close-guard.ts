@@ -5,9 +5,14 @@
  * cannot answer: such a window must still close, or the app could only be
  * killed. What the writer typed is in the recovery area by then (autosave),
  * so closing a dead renderer loses nothing that waiting would have saved.
+ *
+ * The writer may take as long as they like over the renderer's question, so
+ * the timeout is not on the answer but on a sign of life: the page's event
+ * loop must answer a ping within CLOSE_ANSWER_TIMEOUT_MS, or the writer is
+ * asked natively whether to close anyway.
  */
 
-/** How long the renderer has to answer before a second close attempt asks natively. */
+/** How long a live page takes at most to answer a ping. */
 export const CLOSE_ANSWER_TIMEOUT_MS = 5_000;
 
 export type RendererState = 'loading' | 'ready' | 'gone' | 'unresponsive';
@@ -15,17 +20,20 @@ export type RendererState = 'loading' | 'ready' | 'gone' | 'unresponsive';
 export interface CloseGuardActions {
   /** Ask the renderer (it answers through `answered`). */
   askRenderer(): void;
+  /** Whether the page's event loop answers (within CLOSE_ANSWER_TIMEOUT_MS). */
+  isAlive(): Promise<boolean>;
   /** The renderer cannot answer: ask with a native dialog whether to close anyway. */
   askNative(): Promise<boolean>;
-  /** Close the window for real (its 'close' event will let it through). */
+  /** Close the window, the page agreeing (its 'close' event will let it through). */
   close(): void;
-  now?: () => number;
+  /** Close without the page (a dead page cannot run its unload handlers). */
+  destroy(): void;
 }
 
 export class CloseGuard {
   private renderer: RendererState = 'loading';
   private confirmed = false;
-  private askedAt: number | undefined;
+  private asking = false;
   private nativeOpen = false;
 
   constructor(private readonly actions: CloseGuardActions) {}
@@ -34,8 +42,9 @@ export class CloseGuard {
     return this.renderer;
   }
 
+  /** The page (re)loaded: it can answer again, even after a crash and a reload. */
   loaded(): void {
-    if (this.renderer !== 'gone') this.renderer = 'ready';
+    this.renderer = 'ready';
   }
 
   /** Crashed, killed, or failed to load. */
@@ -58,21 +67,25 @@ export class CloseGuard {
   onClose(): boolean {
     // Nothing to ask: confirmed, or no live page that could hold unsaved text.
     if (this.confirmed || this.renderer === 'gone' || this.renderer === 'loading') return true;
-    const now = (this.actions.now ?? Date.now)();
-    const noAnswer = this.askedAt !== undefined && now - this.askedAt >= CLOSE_ANSWER_TIMEOUT_MS;
-    if (this.renderer === 'unresponsive' || noAnswer) {
+    if (this.renderer === 'unresponsive') {
       this.askNatively();
       return false;
     }
-    this.askedAt ??= now;
+    this.asking = true;
     this.actions.askRenderer();
+    void this.actions.isAlive().then((alive) => {
+      if (!alive && this.asking && !this.confirmed) this.askNatively();
+    });
     return false;
   }
 
   /** The renderer's answer: true closes (saved or discarded), false keeps the window. */
   answered(close: boolean): void {
-    this.askedAt = undefined;
-    if (close) this.forceClose();
+    this.asking = false;
+    if (close) {
+      this.confirmed = true;
+      this.actions.close();
+    }
   }
 
   private askNatively(): void {
@@ -81,13 +94,10 @@ export class CloseGuard {
     void this.actions
       .askNative()
       .then((yes) => {
-        if (yes) this.forceClose();
+        if (!yes || this.confirmed) return;
+        this.confirmed = true;
+        this.actions.destroy();
       })
       .finally(() => (this.nativeOpen = false));
-  }
-
-  private forceClose(): void {
-    this.confirmed = true;
-    this.actions.close();
   }
 }

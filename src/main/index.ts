@@ -14,7 +14,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, type WebContent
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MenuCommand, Settings } from '../shared/ipc-contract';
-import { CloseGuard } from './close-guard';
+import { CLOSE_ANSWER_TIMEOUT_MS, CloseGuard } from './close-guard';
 import { contextMenuTemplate } from './context-menu';
 import { electronDialogs } from './dialogs';
 import { registerIpc } from './ipc';
@@ -24,9 +24,11 @@ import { RENDERER_URL } from './security';
 import { createAppServices, type AppServices } from './services/app-services';
 import { toIpcError } from './services/app-error';
 import { userDataOverride } from './user-data';
-import { createMainWindow, registerAppScheme, secureSession } from './window';
+import { createMainWindow, lockDownWebContents, registerAppScheme, secureSession } from './window';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+/** Chromium's net error for a load replaced by another. */
+const ERR_ABORTED = -3;
 // A packaged app loads only its own bundle, whatever the environment says.
 const devServerUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined;
 
@@ -44,7 +46,9 @@ function wasmDir(): string | undefined {
 let win: BrowserWindow | null = null;
 let guard: CloseGuard | null = null;
 let services: AppServices | null = null;
-let servicesStopped = false;
+/** The services' shutdown, once started: every later quit waits for the same one. */
+let stopping: Promise<void> | null = null;
+let stopped = false;
 const modelFiles = new ModelFileQueue();
 
 function refreshMenu(): void {
@@ -70,10 +74,14 @@ function applyTheme(settings: Settings): void {
   nativeTheme.themeSource = settings.theme;
 }
 
+/** A message box on the window when it is still there (a closed window cannot parent one). */
+function showMessageBox(options: Electron.MessageBoxOptions): Promise<Electron.MessageBoxReturnValue> {
+  return win && !win.isDestroyed() ? dialog.showMessageBox(win, options) : dialog.showMessageBox(options);
+}
+
 /** A model archive handed over by the system: imported with Import's checks, then offered. */
 async function openModelFile(path: string): Promise<void> {
   if (!services) return;
-  const parent = win ?? undefined;
   try {
     const summary = await services.importModelFile(path);
     const options = {
@@ -84,20 +92,21 @@ async function openModelFile(path: string): Promise<void> {
       defaultId: 0,
       cancelId: 1,
     };
-    const { response } = parent ? await dialog.showMessageBox(parent, options) : await dialog.showMessageBox(options);
-    if (response === 0) await services.dispatch('models:select', { modelId: summary.modelId });
+    const { response } = await showMessageBox(options);
+    if (response !== 0) return;
+    const selected = await services.dispatch('models:select', { modelId: summary.modelId });
+    if (!selected.ok) throw new Error(selected.error.message);
   } catch (e) {
     const { message } = toIpcError(e, (what, error) => console.error(`[penwright] ${what}:`, error));
-    const options = { type: 'error' as const, message: 'This model could not be opened.', detail: message };
-    if (parent) await dialog.showMessageBox(parent, options);
-    else await dialog.showMessageBox(options);
+    await showMessageBox({ type: 'error', message: 'This model could not be opened.', detail: message });
   }
 }
 
 function watchRenderer(contents: WebContents, closeGuard: CloseGuard): void {
   contents.on('did-finish-load', () => closeGuard.loaded());
-  contents.on('did-fail-load', (_event, _code, _description, _url, isMainFrame) => {
-    if (isMainFrame) closeGuard.gone();
+  contents.on('did-fail-load', (_event, code, _description, _url, isMainFrame) => {
+    // -3 (ERR_ABORTED) is a load replaced by another (a reload, the dev server's re-optimisation)
+    if (isMainFrame && code !== ERR_ABORTED) closeGuard.gone();
   });
   contents.on('render-process-gone', (_event, details) => {
     console.error(`[penwright] the window's renderer stopped (${details.reason})`);
@@ -110,7 +119,7 @@ function watchRenderer(contents: WebContents, closeGuard: CloseGuard): void {
       replaceMisspelling: (word) => contents.replaceMisspelling(word),
       addToDictionary: (word) => contents.session.addWordToSpellCheckerDictionary(word),
     });
-    Menu.buildFromTemplate(template).popup(win ? { window: win } : {});
+    Menu.buildFromTemplate(template).popup({ window: win ?? undefined, frame: params.frame ?? undefined });
   });
 }
 
@@ -143,6 +152,15 @@ async function start(): Promise<void> {
   win = window;
   const closeGuard = new CloseGuard({
     askRenderer: () => window.webContents.send('app:closeRequested', {}),
+    // the page's event loop answers at once, even while the writer thinks over its question
+    isAlive: () =>
+      Promise.race([
+        window.webContents.executeJavaScript('0').then(
+          () => true,
+          () => false,
+        ),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), CLOSE_ANSWER_TIMEOUT_MS)),
+      ]),
     askNative: async () => {
       const { response } = await dialog.showMessageBox(window, {
         type: 'warning',
@@ -155,6 +173,7 @@ async function start(): Promise<void> {
       return response === 0;
     },
     close: () => window.close(),
+    destroy: () => window.destroy(),
   });
   guard = closeGuard;
   watchRenderer(window.webContents, closeGuard);
@@ -162,7 +181,12 @@ async function start(): Promise<void> {
   window.on('close', (event) => {
     if (!closeGuard.onClose()) event.preventDefault();
   });
-  // Windows ends a logoff or shutdown without the quit events: checkpoint all the same
+  // Windows ends a logoff or shutdown without the quit events: checkpoint all the same.
+  // Cancelling query-session-end asks Windows to wait while the checkpoint is written.
+  window.on('query-session-end', (event) => {
+    if (!stopped) event.preventDefault();
+    void stopServices();
+  });
   window.on('session-end', () => void stopServices());
   window.on('closed', () => {
     win = null;
@@ -171,9 +195,12 @@ async function start(): Promise<void> {
   // the recent-files submenu follows what was opened and saved
   window.on('focus', refreshMenu);
   refreshMenu();
-  if (devServerUrl) await window.loadURL(devServerUrl);
-  else await window.loadURL(RENDERER_URL);
-  modelFiles.start(openModelFile);
+  // files handed over by the system are offered once the window shows
+  window.once('ready-to-show', () => modelFiles.start(openModelFile));
+  await window.loadURL(devServerUrl ?? RENDERER_URL).catch((e: unknown) => {
+    // a load replaced by another (a reload during `npm run dev`) is not a failure to start
+    if (!String(e).includes('ERR_ABORTED')) throw e;
+  });
 }
 
 /** A start that fails must say so and end: a hidden process would hold the single-instance lock. */
@@ -184,11 +211,14 @@ function failedToStart(e: unknown): void {
   app.exit(1);
 }
 
-/** Once: checkpoint a running training job and free the model. */
+/** Once: checkpoint a running training job and free the model. Later calls wait for the same shutdown. */
 function stopServices(): Promise<void> {
-  if (!services || servicesStopped) return Promise.resolve();
-  servicesStopped = true;
-  return services.shutdown().catch((e: unknown) => console.error('[penwright] shutdown:', e));
+  if (!services) return Promise.resolve();
+  stopping ??= services
+    .shutdown()
+    .catch((e: unknown) => console.error('[penwright] shutdown:', e))
+    .finally(() => (stopped = true));
+  return stopping;
 }
 
 const userDataDir = userDataOverride(app.commandLine.getSwitchValue('user-data-dir'), process.cwd());
@@ -211,19 +241,17 @@ if (!app.requestSingleInstanceLock()) {
     if (win.isMinimized()) win.restore();
     win.focus();
   });
-  app.on('web-contents-created', (_event, contents) => {
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-    contents.on('will-navigate', (event) => event.preventDefault());
-  });
+  app.on('web-contents-created', (_event, contents) => lockDownWebContents(contents));
   app
     .whenReady()
     .then(start)
     .catch((e: unknown) => failedToStart(e));
   app.on('window-all-closed', () => app.quit());
   // after every window agreed to close: checkpoint training, then really quit
+  // (a second quit while the checkpoint is written waits for it too)
   app.on('will-quit', (event) => {
-    if (!services || servicesStopped) return;
+    if (!services || stopped) return;
     event.preventDefault();
-    void stopServices().finally(() => app.quit());
+    void stopServices().then(() => app.quit());
   });
 }

@@ -6,15 +6,34 @@
  * instance through 'second-instance'.
  */
 import { extname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ARCHIVE_EXTENSION } from './services/model-archive';
 
-/** The model archives named in a command line, as absolute paths (relative ones against `cwd`). */
+/**
+ * The model archives named in a command line, as absolute paths: relative
+ * ones against `cwd`, and file:// URIs (GNOME's file managers pass the
+ * desktop entry's %U that way, percent-encoded) as the paths they name.
+ */
 export function modelFilesInArgv(argv: readonly string[], cwd: string): string[] {
   // argv[0] is the executable (and argv[1] the app folder when run unpackaged); switches start with '-'
-  return argv
-    .slice(1)
-    .filter((arg) => !arg.startsWith('-') && extname(arg).toLowerCase() === ARCHIVE_EXTENSION)
-    .map((arg) => (isAbsolute(arg) ? arg : resolve(cwd, arg)));
+  const paths: string[] = [];
+  for (const arg of argv.slice(1)) {
+    if (arg.startsWith('-')) continue;
+    let path: string;
+    if (/^file:/i.test(arg)) {
+      try {
+        path = fileURLToPath(arg);
+      } catch {
+        continue; // a file URI of another host: not ours to open
+      }
+    } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
+      continue; // another scheme (sftp://, smb://): nothing on this disk
+    } else {
+      path = isAbsolute(arg) ? arg : resolve(cwd, arg);
+    }
+    if (extname(path).toLowerCase() === ARCHIVE_EXTENSION) paths.push(path);
+  }
+  return paths;
 }
 
 /**

@@ -76,8 +76,10 @@ export function isOwnRendererUrl(url: string | undefined, devServerUrl?: string)
 
 /**
  * The policy sent with every response. During `electron-vite dev` the page
- * also talks to the dev server's hot-reload socket, which 'self' does not
- * cover in every Chromium (ws: is another scheme).
+ * also talks to the dev server's hot-reload socket; Chromium's 'self' covers
+ * ws: on the same host (CSP3), and index.html's meta policy, which a header
+ * cannot loosen, relies on that. Naming the socket here too keeps the header
+ * explicit about what dev allows.
  */
 export function contentSecurityPolicy(devServerUrl?: string): string {
   const dev = devOrigins(devServerUrl);

@@ -5,7 +5,7 @@
  * renderer served from app://penwright with the CSP, and the window's size
  * and position remembered.
  */
-import { BrowserWindow, nativeTheme, protocol, screen, session } from 'electron';
+import { BrowserWindow, nativeTheme, protocol, screen, session, type WebContents } from 'electron';
 import { appProtocolResponse } from './app-protocol';
 import type { AppState } from './services/app-state';
 import { APP_SCHEME, contentSecurityPolicy, isLocalUrl, spellcheckAllowed } from './security';
@@ -72,6 +72,22 @@ export function secureSession(rendererDir: string, devServerUrl?: string): void 
   });
 }
 
+/**
+ * Every web contents the app creates (app 'web-contents-created'): no new
+ * windows, no navigation or redirect away from our page, no webviews, no
+ * Bluetooth device chosen for a page.
+ */
+export function lockDownWebContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('select-bluetooth-device', (event, _devices, callback) => {
+    event.preventDefault();
+    callback('');
+  });
+}
+
 export function createMainWindow(options: WindowOptions): BrowserWindow {
   const { state } = options;
   const win = new BrowserWindow({
@@ -102,15 +118,11 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
       preload: options.preload,
     },
   });
-  // maximize() also shows a hidden window: do it only once the page is painted
+  // maximize() also shows a hidden window (but does not focus it): only once the page is painted
   win.once('ready-to-show', () => {
     if (state.maximized) win.maximize();
-    else win.show();
+    win.show();
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.on('will-redirect', (event) => event.preventDefault());
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
 
   let timer: NodeJS.Timeout | undefined;
   const remember = () => {

@@ -146,6 +146,7 @@ describe('the built workers train in plain Node', () => {
       copy.plant('main/gradient-worker.js', /^/, "throw new Error('planted defect');\n");
       const outcome = await trainWith(copy.root, 'planted-gradient');
       expect(outcome).toHaveProperty('failed');
+      expect(JSON.stringify(outcome)).toMatch(/planted defect/);
     } finally {
       copy.cleanup();
     }
@@ -157,6 +158,7 @@ describe('the built workers train in plain Node', () => {
       copy.plant('main/rng', /^/, DUPLICATE_REQUIRE);
       const outcome = await trainWith(copy.root, 'planted-chunk');
       expect(outcome).toHaveProperty('failed');
+      expect(JSON.stringify(outcome)).toMatch(/has already been declared|exit code/);
     } finally {
       copy.cleanup();
     }

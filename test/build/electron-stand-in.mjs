@@ -66,17 +66,74 @@ process.on('unhandledRejection', (e) => {
   end(70);
 });
 
-function strict(name, target) {
-  return new Proxy(target, {
-    get(t, prop, receiver) {
-      if (prop in t) return Reflect.get(t, prop, receiver);
+// ---------- strictness ----------
+
+/** Event names each Electron class documents (from electron.d.ts), to refuse a listener for a misspelt one. */
+const EVENT_NAMES = (() => {
+  const dts = readFileSync(join(process.cwd(), 'node_modules', 'electron', 'electron.d.ts'), 'utf8');
+  const block = (header) => {
+    const start = dts.indexOf(`\n  ${header}`);
+    if (start < 0) throw new Error(`electron stand-in: no ${header} in electron.d.ts`);
+    const end = dts.indexOf('\n  }\n', start);
+    return dts.slice(start, end);
+  };
+  const names = (header) => new Set([...block(header).matchAll(/\bon\(event: '([^']+)'/g)].map((m) => m[1]));
+  const baseWindow = names('class BaseWindow extends');
+  return {
+    app: names('interface App extends'),
+    BrowserWindow: new Set([...baseWindow, ...names('class BrowserWindow extends')]),
+    webContents: names('class WebContents extends'),
+    session: names('class Session extends'),
+  };
+})();
+
+const LISTENER_METHODS = ['on', 'once', 'off', 'addListener', 'removeListener'];
+/** The proxy each raw stand-in object is seen through by the app. */
+const proxyOf = new WeakMap();
+
+/**
+ * The app sees `target` only through this: a property that is not in `api`
+ * (Electron's documented API that this stand-in implements) throws and is
+ * reported, bookkeeping fields included; methods run on the raw object; a
+ * listener for an event the class does not document throws.
+ */
+function strict(name, target, api, events) {
+  const allowed = new Set([...api, ...(events ? LISTENER_METHODS : [])]);
+  const proxy = new Proxy(target, {
+    get(t, prop) {
       // probes made by await, JSON and the module system, not API calls
       if (typeof prop === 'symbol' || prop === 'then' || prop === 'toJSON' || prop === '__esModule') return undefined;
-      const api = `${name}.${String(prop)}`;
-      report('unimplemented', { api });
-      throw new Error(`electron stand-in: ${api} is not implemented`);
+      if (!allowed.has(prop)) {
+        const api = `${name}.${String(prop)}`;
+        report('unimplemented', { api });
+        throw new Error(`electron stand-in: ${api} is not implemented`);
+      }
+      const value = Reflect.get(t, prop, t);
+      if (typeof value !== 'function') return value;
+      if (events && LISTENER_METHODS.includes(prop) && prop !== 'off' && prop !== 'removeListener') {
+        return (event, listener) => {
+          if (!events.has(event)) {
+            report('unknown-event', { api: `${name}.${prop}('${event}')` });
+            throw new Error(`electron stand-in: ${name} has no '${event}' event`);
+          }
+          t[prop](event, listener);
+          return proxy;
+        };
+      }
+      return value.bind(t);
+    },
+    set(t, prop, value) {
+      if (!allowed.has(prop)) throw new Error(`electron stand-in: ${name}.${String(prop)} cannot be set`);
+      return Reflect.set(t, prop, value, t);
     },
   });
+  proxyOf.set(target, proxy);
+  return proxy;
+}
+
+/** An object literal whose every property is API. */
+function plain(name, target) {
+  return strict(name, target, Object.keys(target));
 }
 
 class StandInEvent {
@@ -111,7 +168,7 @@ const packageJson = JSON.parse(readFileSync(join(process.cwd(), 'package.json'),
 
 class AppStandIn extends EventEmitter {
   isPackaged = Boolean(scenario.packaged);
-  commandLine = strict('app.commandLine', {
+  commandLine = plain('app.commandLine', {
     getSwitchValue(name) {
       const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
       return arg ? arg.slice(name.length + 3) : '';
@@ -171,13 +228,31 @@ class AppStandIn extends EventEmitter {
     end(code);
   }
 }
-export const app = strict('app', new AppStandIn());
+const appRaw = new AppStandIn();
+export const app = strict(
+  'app',
+  appRaw,
+  [
+    'isPackaged',
+    'commandLine',
+    'whenReady',
+    'isReady',
+    'getPath',
+    'setPath',
+    'getName',
+    'getVersion',
+    'requestSingleInstanceLock',
+    'quit',
+    'exit',
+  ],
+  EVENT_NAMES.app,
+);
 
 // ---------- protocol and session ----------
 
 const privilegedSchemes = [];
 const protocolHandlers = new Map();
-export const protocol = strict('protocol', {
+export const protocol = plain('protocol', {
   registerSchemesAsPrivileged(schemes) {
     if (isReady) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
     privilegedSchemes.push(...schemes);
@@ -199,7 +274,7 @@ const sessionState = {
 };
 class SessionStandIn extends EventEmitter {
   protocol = protocol;
-  webRequest = strict('session.webRequest', {
+  webRequest = plain('session.webRequest', {
     onBeforeRequest(listener) {
       sessionState.beforeRequest = listener;
     },
@@ -224,13 +299,26 @@ class SessionStandIn extends EventEmitter {
     return true;
   }
 }
-const defaultSession = strict('session', new SessionStandIn());
-export const session = strict('session (module)', { defaultSession });
+const defaultSession = strict(
+  'session',
+  new SessionStandIn(),
+  [
+    'protocol',
+    'webRequest',
+    'setSpellCheckerEnabled',
+    'setPermissionRequestHandler',
+    'setPermissionCheckHandler',
+    'setDevicePermissionHandler',
+    'addWordToSpellCheckerDictionary',
+  ],
+  EVENT_NAMES.session,
+);
+export const session = plain('session (module)', { defaultSession });
 
 // ---------- ipcMain ----------
 
 const ipcHandlers = new Map();
-export const ipcMain = strict('ipcMain', {
+export const ipcMain = plain('ipcMain', {
   handle(channel, handler) {
     if (ipcHandlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
     ipcHandlers.set(channel, handler);
@@ -249,12 +337,16 @@ const labelsOf = (items) =>
     enabled: item.enabled,
     submenu: Array.isArray(item.submenu) ? labelsOf(item.submenu) : undefined,
   }));
-export const Menu = strict('Menu', {
+export const Menu = plain('Menu', {
   buildFromTemplate(template) {
-    return strict('menu', {
+    return plain('menu', {
       items: template,
       popup(options = {}) {
-        report('context-menu', { items: labelsOf(template), hasWindow: Boolean(options.window) });
+        report('context-menu', {
+          items: labelsOf(template),
+          hasWindow: Boolean(options.window),
+          hasFrame: Boolean(options.frame),
+        });
       },
     });
   },
@@ -269,12 +361,13 @@ export const Menu = strict('Menu', {
 function dialogArgs(a, b) {
   return b === undefined ? { parent: null, options: a } : { parent: a, options: b };
 }
-export const dialog = strict('dialog', {
+export const dialog = plain('dialog', {
   showErrorBox(title, content) {
     report('error-box', { title, content });
   },
   async showMessageBox(a, b) {
     const { parent, options } = dialogArgs(a, b);
+    if (parent?.isDestroyed()) throw new TypeError('Object has been destroyed');
     const response = messageBoxAnswers.length ? messageBoxAnswers.shift() : (options.cancelId ?? 0);
     report('message-box', { ...options, kind: options.type, hasParent: Boolean(parent), response });
     return { response, checkboxChecked: false };
@@ -295,7 +388,7 @@ export const dialog = strict('dialog', {
 // ---------- nativeTheme and screen ----------
 
 const theme = { source: 'system' };
-export const nativeTheme = strict('nativeTheme', {
+export const nativeTheme = plain('nativeTheme', {
   get themeSource() {
     return theme.source;
   },
@@ -314,7 +407,7 @@ const display = {
   workArea: { x: 0, y: 0, width: 1920, height: 1040 },
   bounds: { x: 0, y: 0, width: 1920, height: 1080 },
 };
-export const screen = strict('screen', {
+export const screen = plain('screen', {
   getAllDisplays: () => [display],
   getPrimaryDisplay: () => display,
 });
@@ -330,6 +423,8 @@ class WebContentsStandIn extends EventEmitter {
     this.url = '';
     this.windowOpenHandler = null;
     this.session = defaultSession;
+    /** A hung page's event loop answers nothing. */
+    this.hung = false;
   }
   send(channel, payload) {
     report('sent', { channel, payload });
@@ -341,12 +436,26 @@ class WebContentsStandIn extends EventEmitter {
     return this.url;
   }
   isDestroyed() {
-    return this.owner.isDestroyed();
+    return this.owner.destroyed;
   }
   replaceMisspelling(word) {
     report('replace-misspelling', { word });
   }
+  executeJavaScript(code) {
+    report('execute-javascript', { code });
+    return this.hung ? new Promise(() => {}) : Promise.resolve(0);
+  }
 }
+const WEB_CONTENTS_API = [
+  'id',
+  'send',
+  'setWindowOpenHandler',
+  'getURL',
+  'isDestroyed',
+  'replaceMisspelling',
+  'session',
+  'executeJavaScript',
+];
 
 /** Fetches a page and what it links to through the app's own protocol handler. */
 async function fetchPage(url) {
@@ -366,14 +475,39 @@ async function fetchPage(url) {
   return { csp: response.headers.get('content-security-policy'), assets: assets.length };
 }
 
+const WINDOW_API = [
+  'id',
+  'webContents',
+  'loadURL',
+  'loadFile',
+  'show',
+  'hide',
+  'isVisible',
+  'maximize',
+  'unmaximize',
+  'isMaximized',
+  'minimize',
+  'isMinimized',
+  'restore',
+  'focus',
+  'isFocused',
+  'getBounds',
+  'getNormalBounds',
+  'isDestroyed',
+  'close',
+  'destroy',
+];
+
 class BrowserWindowStandIn extends EventEmitter {
   static getAllWindows() {
-    return [...windows];
+    return [...windows].map((w) => proxyOf.get(w));
   }
   constructor(options = {}) {
     super();
+    this.id = nextId++;
     this.options = options;
     this.visible = options.show !== false;
+    this.focused = this.visible;
     this.maximized = false;
     this.minimized = false;
     this.destroyed = false;
@@ -387,25 +521,26 @@ class BrowserWindowStandIn extends EventEmitter {
       width: options.width ?? 800,
       height: options.height ?? 600,
     };
-    this.webContents = strict('webContents', new WebContentsStandIn(this));
-    const self = strict('BrowserWindow', this);
-    windows.add(self);
+    this.contents = new WebContentsStandIn(this);
+    this.webContents = strict('webContents', this.contents, WEB_CONTENTS_API, EVENT_NAMES.webContents);
+    windows.add(this);
     report('window-created', { options });
-    return self;
+    appRaw.emit('web-contents-created', new StandInEvent(), this.webContents);
+    return strict('BrowserWindow', this, WINDOW_API, EVENT_NAMES.BrowserWindow);
   }
   async loadURL(url) {
-    this.webContents.url = url;
+    this.contents.url = url;
     report('load-url', { url });
     try {
       const page = await fetchPage(url);
       report('page-loaded', { url, ...page });
     } catch (e) {
-      emitCancellable(this.webContents, 'did-fail-load', -6, String(e.message), url, true);
+      emitCancellable(this.contents, 'did-fail-load', -6, String(e.message), url, true);
       throw e;
     }
     setTimeout(() => {
       if (this.destroyed) return;
-      this.webContents.emit('did-finish-load', new StandInEvent());
+      this.contents.emit('did-finish-load', new StandInEvent());
       this.painted = true;
       this.emit('ready-to-show', new StandInEvent());
       report('page-ready', { url });
@@ -416,18 +551,21 @@ class BrowserWindowStandIn extends EventEmitter {
     return this.loadURL(pathToFileURL(path).href);
   }
   show() {
+    // Electron: shows and gives focus to the window
     if (!this.visible) this.shownBy ??= 'show';
     if (!this.painted) this.shownBeforePaint = true;
     this.visible = true;
+    this.focused = true;
   }
   hide() {
     this.visible = false;
+    this.focused = false;
   }
   isVisible() {
     return this.visible;
   }
   maximize() {
-    // Electron: maximize() also shows a hidden window
+    // Electron: maximize() also shows (but does not focus) a hidden window
     if (!this.visible) this.shownBy ??= 'maximize';
     if (!this.painted) this.shownBeforePaint = true;
     this.visible = true;
@@ -450,7 +588,11 @@ class BrowserWindowStandIn extends EventEmitter {
     this.minimized = false;
   }
   focus() {
+    this.focused = true;
     this.emit('focus', new StandInEvent());
+  }
+  isFocused() {
+    return this.focused;
   }
   getBounds() {
     return { ...this.bounds };
@@ -467,15 +609,16 @@ class BrowserWindowStandIn extends EventEmitter {
     if (emitCancellable(this, 'close')) return report('close-cancelled');
     this.destroy();
   }
+  /** Electron: closes without 'close' (and without the page's unload handlers), then 'closed'. */
   destroy() {
     if (this.destroyed) return;
     this.destroyed = true;
     windows.delete(this);
     report('window-event', { name: 'closed' });
     this.emit('closed', new StandInEvent());
-    if (windows.size === 0 && !app.quitting) {
+    if (windows.size === 0 && !appRaw.quitting) {
       report('app-event', { name: 'window-all-closed' });
-      app.emit('window-all-closed', new StandInEvent());
+      appRaw.emit('window-all-closed', new StandInEvent());
     }
   }
 }
@@ -494,12 +637,13 @@ const commands = {
       ready: isReady,
       windows: [...windows].map((w) => ({
         visible: w.visible,
+        focused: w.focused,
         maximized: w.maximized,
         shownBy: w.shownBy,
         shownBeforePaint: w.shownBeforePaint,
-        url: w.webContents.url,
+        url: w.contents.url,
         options: w.options,
-        hasWindowOpenHandler: Boolean(w.webContents.windowOpenHandler),
+        hasWindowOpenHandler: Boolean(w.contents.windowOpenHandler),
       })),
       ipcChannels: [...ipcHandlers.keys()],
       privilegedSchemes,
@@ -515,7 +659,8 @@ const commands = {
         devicePermission: Boolean(sessionState.devicePermission),
         dictionary: sessionState.dictionary,
       },
-      windowOpen: win?.webContents.windowOpenHandler?.({ url: 'https://example.com/' }) ?? null,
+      windowOpen: win?.contents.windowOpenHandler?.({ url: 'https://example.com/' }) ?? null,
+      navigationBlocked: win ? emitCancellable(win.contents, 'will-navigate', 'https://example.com/') : null,
     };
   },
   /** The renderer's part: a call through ipcMain as the page at `url` would make it. */
@@ -523,17 +668,17 @@ const commands = {
     const handler = ipcHandlers.get(channel);
     if (!handler) throw new Error(`No handler registered for '${channel}'`);
     const win = mainWindow();
-    const sender = foreignSender ? { id: -1 } : win?.webContents;
-    return handler({ sender, senderFrame: { url: url ?? win?.webContents.url } }, payload);
+    const sender = foreignSender ? { id: -1 } : proxyOf.get(win?.contents);
+    return handler({ sender, senderFrame: { url: url ?? win?.contents.url } }, payload);
   },
   quit() {
-    app.quit();
+    appRaw.quit();
   },
   close() {
     mainWindow()?.close();
   },
   appEvent({ name, args = [] }) {
-    return emitCancellable(app, name, ...args);
+    return emitCancellable(appRaw, name, ...args);
   },
   windowEvent({ name, args = [] }) {
     const win = mainWindow();
@@ -543,7 +688,13 @@ const commands = {
   webContentsEvent({ name, args = [] }) {
     const win = mainWindow();
     if (!win) throw new Error('no window');
-    return emitCancellable(win.webContents, name, ...args);
+    return emitCancellable(win.contents, name, ...args);
+  },
+  /** The page's event loop stops answering (it will not answer a ping). */
+  hang() {
+    const win = mainWindow();
+    if (!win) throw new Error('no window');
+    win.contents.hung = true;
   },
   /** What the session answers for a request from the page. */
   request({ url }) {
@@ -551,10 +702,11 @@ const commands = {
   },
   permissions() {
     let requested;
-    sessionState.permissionRequest(mainWindow()?.webContents, 'media', (granted) => (requested = granted), {});
+    const contents = proxyOf.get(mainWindow()?.contents);
+    sessionState.permissionRequest(contents, 'media', (granted) => (requested = granted), {});
     return {
       request: requested,
-      check: sessionState.permissionCheck(mainWindow()?.webContents, 'media', 'app://penwright', {}),
+      check: sessionState.permissionCheck(contents, 'media', 'app://penwright', {}),
       device: sessionState.devicePermission({ deviceType: 'usb', origin: 'app://penwright', device: {} }),
     };
   },
@@ -578,11 +730,15 @@ process.on('message', async (message) => {
   }
 });
 
-// Electron emits 'ready' once the main script has run.
+// Electron emits 'ready' once the main script has run; macOS may hand over files before it.
 setTimeout(() => {
+  for (const path of scenario.openFilesBeforeReady ?? []) {
+    report('app-event', { name: 'open-file', path });
+    emitCancellable(appRaw, 'open-file', path);
+  }
   isReady = true;
   report('app-event', { name: 'ready' });
-  app.emit('ready', new StandInEvent(), {});
+  appRaw.emit('ready', new StandInEvent(), {});
   resolveReady();
 }, 0);
 

@@ -10,11 +10,13 @@
  * The flows in the real app run in e2e/electron.e2e.test.ts where Electron's
  * binary exists.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLibrary } from '../../src/main/services/model-library';
+import { STATE_JSON } from '../../src/model/persistence';
 import { CHANNELS, type IpcResult, type TrainingJob } from '../../src/shared/ipc-contract';
 import { aliceText } from '../helpers';
 import { builtCopy, requireBuild, ROOT, type BuiltCopy } from './built-copy';
@@ -44,6 +46,7 @@ interface WindowState {
   maximized: boolean;
   shownBy: string | null;
   shownBeforePaint: boolean;
+  focused: boolean;
   url: string;
   options: { show: boolean; webPreferences: Record<string, unknown>; backgroundColor: string };
 }
@@ -56,6 +59,7 @@ interface State {
   applicationMenu: { label: string; submenu?: { label: string }[] }[] | null;
   session: Record<string, unknown>;
   windowOpen: { action: string } | null;
+  navigationBlocked: boolean | null;
 }
 
 /** Quits the way the writer does (menu or Cmd+Q) and answers the unsaved-changes question with `close`. */
@@ -91,10 +95,13 @@ function expectSecureWindow(state: State): void {
 
 beforeAll(() => requireBuild());
 afterEach(() => {
+  // every launch, whatever it tested, used only what Electron has
+  const strays = launched.flatMap((app) => app.unimplemented());
   for (const app of launched) app.kill();
   launched = [];
   for (const copy of copies) copy.cleanup();
   copies = [];
+  expect(strays).toEqual([]);
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -114,7 +121,9 @@ describe('the built main process under an Electron stand-in', () => {
       shownBeforePaint: false,
       url: 'app://penwright/index.html',
     });
+    // every web contents is locked down ('web-contents-created')
     expect(state.windowOpen).toEqual({ action: 'deny' });
+    expect(state.navigationBlocked).toBe(true);
     expect(state.applicationMenu?.map((m) => m.label)).toEqual(['&File', '&Edit', '&View', '&Model', '&Help']);
     expect(app.unimplemented()).toEqual([]);
 
@@ -304,6 +313,31 @@ describe('quitting and closing', () => {
     expect(await again.exited).toBe(0);
   });
 
+  it('Windows ending the session (no quit events) checkpoints the training job', async () => {
+    const userData = join(tmp, 'session-end-profile');
+    const app = launch({ userData, openDialogAnswers: [[corpus]] });
+    await app.loaded();
+    const job = await startTraining(app);
+    // query-session-end: the app asks Windows to wait while it writes the checkpoint
+    expect(await app.command('windowEvent', { name: 'query-session-end', args: [{ reasons: ['shutdown'] }] })).toBe(
+      true,
+    );
+    await app.command('windowEvent', { name: 'session-end', args: [{ reasons: ['shutdown'] }] });
+    const state = join(userData, 'training', job.jobId, 'model', STATE_JSON);
+    for (let i = 0; i < 300 && !existsSync(state); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(state)).toBe(true);
+    // then Windows ends the process
+    app.kill();
+    await app.exited;
+    const again = launch({ userData });
+    await again.loaded();
+    const after = await again.invoke<IpcResult<TrainingJob[]>>('training:list');
+    expect(after.ok && after.value.find((j) => j.jobId === job.jobId)).toMatchObject({
+      state: 'interrupted',
+      error: null,
+    });
+  });
+
   it('a window whose page crashed closes without asking', async () => {
     const app = launch();
     await app.loaded();
@@ -313,7 +347,7 @@ describe('quitting and closing', () => {
     expect(app.events.some((e) => e.type === 'sent' && e.channel === 'app:closeRequested')).toBe(false);
   });
 
-  it('a hung page: closing asks natively, and "Close Anyway" closes', async () => {
+  it('a hung page: closing asks natively, and "Close Anyway" closes without the page', async () => {
     const app = launch({ messageBoxAnswers: [0] });
     await app.loaded();
     await app.command('webContentsEvent', { name: 'unresponsive' });
@@ -321,6 +355,42 @@ describe('quitting and closing', () => {
     expect(await app.exited).toBe(0);
     const box = app.events.find((e) => e.type === 'message-box');
     expect(box).toMatchObject({ buttons: ['Close Anyway', 'Wait'] });
+    // destroyed: one 'close' (cancelled while asking), then 'closed' with no second 'close' the page could block
+    expect(app.sequence(['window-event'])).toEqual(['close', 'closed']);
+  });
+
+  it('a page that stops answering while asked: the writer is asked natively after the ping times out', async () => {
+    const app = launch({ messageBoxAnswers: [0] });
+    await app.loaded();
+    await app.command('hang');
+    await app.command('close');
+    // the page was asked first, and pinged
+    await app.waitFor((e) => e.type === 'sent' && e.channel === 'app:closeRequested', 'the close question');
+    await app.waitFor((e) => e.type === 'execute-javascript', 'a ping');
+    await app.waitFor((e) => e.type === 'message-box', 'the native question', 15_000);
+    expect(await app.exited).toBe(0);
+  });
+
+  it('a live page thinking over its question is not taken for a hung one', async () => {
+    const app = launch();
+    await app.loaded();
+    await app.command('close');
+    await app.waitFor((e) => e.type === 'execute-javascript', 'a ping');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(app.events.some((e) => e.type === 'message-box')).toBe(false);
+    expect((await app.command<State>('state')).windows).toHaveLength(1);
+  });
+
+  it('a reload that replaces the page (ERR_ABORTED) does not count as a dead page', async () => {
+    const app = launch();
+    await app.loaded();
+    await app.command('webContentsEvent', {
+      name: 'did-fail-load',
+      args: [-3, 'ERR_ABORTED', 'app://penwright/index.html', true],
+    });
+    await app.command('close');
+    await app.waitFor((e) => e.type === 'sent' && e.channel === 'app:closeRequested', 'the close question');
+    expect((await app.command<State>('state')).windows).toHaveLength(1);
   });
 
   it('a hung page: "Wait" keeps the window', async () => {
@@ -354,7 +424,13 @@ describe('desktop conventions', () => {
     const app = launch({ userData });
     await app.loaded();
     const [win] = (await app.command<State>('state')).windows;
-    expect(win).toMatchObject({ visible: true, maximized: true, shownBy: 'maximize', shownBeforePaint: false });
+    expect(win).toMatchObject({
+      visible: true,
+      focused: true,
+      maximized: true,
+      shownBy: 'maximize',
+      shownBeforePaint: false,
+    });
     expect(win.options.show).toBe(false);
   });
 
@@ -416,12 +492,23 @@ describe('model files open the app', () => {
     expect((changed.payload as { settings: { activeModelId: string } }).settings.activeModelId).not.toBe('default');
   });
 
+  it('a file macOS hands over before the app is ready is imported once it is', async () => {
+    const app = launch({ messageBoxAnswers: [1], openFilesBeforeReady: [archive] });
+    await app.loaded();
+    const box = await app.waitFor((e) => e.type === 'message-box', 'the import message');
+    expect(String(box.message)).toMatch(/was added to your models/);
+    expect(box.hasParent).toBe(true);
+  });
+
   it('a file handed to a second instance, or by macOS, is imported too; a damaged one says why', async () => {
     const damaged = join(tmp, 'damaged.penwright');
     writeFileSync(damaged, 'not a zip at all');
     const app = launch({ messageBoxAnswers: [1, 1] });
     await app.loaded();
-    await app.command('appEvent', { name: 'second-instance', args: [['/opt/Penwright/penwright', archive], tmp] });
+    // as GNOME's file manager passes it: a file:// URI, percent-encoded ("Shared%20model.penwright")
+    const uri = pathToFileURL(archive).href;
+    expect(uri).toMatch(/%20/);
+    await app.command('appEvent', { name: 'second-instance', args: [['/opt/Penwright/penwright', uri], tmp] });
     await app.waitFor((e) => e.type === 'message-box' && /was added/.test(String(e.message)), 'import message');
     await app.command('appEvent', { name: 'open-file', args: [damaged] });
     const error = await app.waitFor(

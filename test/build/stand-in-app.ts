@@ -17,6 +17,8 @@ export interface StandInScenario {
   messageBoxAnswers?: number[];
   /** Answers for dialog.showOpenDialog, in order (default: cancelled). */
   openDialogAnswers?: string[][];
+  /** Files macOS hands over ('open-file') before 'ready'. */
+  openFilesBeforeReady?: string[];
 }
 
 export interface StandInEvent {
@@ -105,7 +107,10 @@ export class StandInApp {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
   }
 
+  /** APIs the app used that the stand-in does not implement, and listeners for events Electron does not have. */
   unimplemented(): string[] {
-    return this.events.filter((e) => e.type === 'unimplemented').map((e) => String(e.api));
+    return this.events
+      .filter((e) => e.type === 'unimplemented' || e.type === 'unknown-event')
+      .map((e) => String(e.api));
   }
 }

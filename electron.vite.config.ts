@@ -13,7 +13,13 @@ export default defineConfig({
           'training-worker': resolve('src/main/services/training-worker.ts'),
           'gradient-worker': resolve('src/model/parallel/gradient-worker.ts'),
           'archive-worker': resolve('src/main/services/archive-worker.ts'),
+          // the command line, run by bin/penwright.js where tsx (a dev tool) is absent
+          cli: resolve('src/model/cli/main.ts'),
         },
+        // Shared chunks sit beside the entries, not in a subfolder, so code that
+        // finds a sibling (a worker, ../../resources) from its own
+        // import.meta.url finds the same file from whichever chunk it lands in.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -17,6 +17,21 @@ export default tseslint.config(
     },
   },
   {
+    // plain JavaScript run by Node (bin/, the Electron stand-in and its hooks)
+    files: ['**/*.mjs', 'bin/**/*.js'],
+    languageOptions: {
+      globals: {
+        URL: 'readonly',
+        Request: 'readonly',
+        Response: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+      },
+    },
+  },
+  {
     // the model core runs in Node, workers and the CLI: no DOM, no Electron
     files: ['src/model/**/*.ts'],
     rules: {

@@ -18,7 +18,7 @@ import type { OpenedDocument, Responses } from '../src/shared/ipc-contract';
 import { median, percentile, round } from './stats';
 
 const log = (m: string) => process.stderr.write(`[bench:app] ${m}\n`);
-const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+const DATA = join(import.meta.dirname, 'data');
 const seconds = Number(process.env.BENCH_TRAIN_SECONDS ?? 40);
 
 async function main() {
@@ -44,7 +44,7 @@ async function main() {
     if (!r.ok) throw new Error(`${channel}: ${r.error.message}`);
     return r.value as T;
   };
-  const text = readFileSync(join(CORPORA, 'dorian-gray.txt'), 'utf8').slice(20_000, 21_000);
+  const text = readFileSync(join(DATA, 'moby-dick.txt'), 'utf8').slice(400_000, 401_000);
   const options = { temperatures: [0.2, 0.5, 0.8, 1.2], maxChars: 48, stop: 'none' as const };
 
   log('suggestion round trip vs the model core');
@@ -76,7 +76,7 @@ async function main() {
 
   log(`event-loop delay during a ${seconds} s training job, with suggestions every 250 ms`);
   const corpus = join(root, 'writing.txt');
-  writeFileSync(corpus, readFileSync(join(CORPORA, 'frankenstein.txt'), 'utf8').slice(0, 300_000));
+  writeFileSync(corpus, readFileSync(join(DATA, 'moby-dick.txt'), 'utf8').slice(0, 300_000));
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   chosen = [corpus];
   await call('corpus:pick', { folders: false });

@@ -23,12 +23,12 @@ import { train, trainingGflops } from '../src/model/train';
 import { Vocabulary } from '../src/model/vocab';
 import { median, percentile, round, spread } from './stats';
 
-const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+const DATA = join(import.meta.dirname, 'data');
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const quick = process.argv.includes('--quick');
 
 function shakespeare(): string {
-  return readFileSync(join(CORPORA, 'tinyshakespeare.txt'), 'utf8');
+  return readFileSync(join(DATA, 'tinyshakespeare.txt'), 'utf8');
 }
 
 async function trainingSpeed(preset: PresetName, steps: number, threads: number) {

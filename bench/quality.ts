@@ -15,7 +15,7 @@ import { disposeModel } from '../src/model/persistence';
 import { train } from '../src/model/train';
 import { round } from './stats';
 
-const SHARED = join(import.meta.dirname, '..', '..', 'shared');
+const DATA = join(import.meta.dirname, 'data');
 const log = (msg: string) => process.stderr.write(`[quality] ${msg}\n`);
 
 interface ReferencePoint {
@@ -26,7 +26,7 @@ interface ReferencePoint {
 }
 
 function reference(config: string): ReferencePoint[] {
-  return readFileSync(join(SHARED, 'reference', 'torch-charlstm-curves.jsonl'), 'utf8')
+  return readFileSync(join(DATA, 'torch-charlstm-curves.jsonl'), 'utf8')
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as ReferencePoint)
@@ -38,7 +38,7 @@ async function main() {
   const ref = reference('M-2x256');
   const at1M = ref.find((r) => r.chars_seen === 1_004_800)!;
   const at4M = ref.find((r) => r.chars_seen === 4_000_000)!;
-  const text = readFileSync(join(SHARED, 'corpora', 'tinyshakespeare.txt'), 'utf8');
+  const text = readFileSync(join(DATA, 'tinyshakespeare.txt'), 'utf8');
   const losses = new Map<number, number>();
   const started = performance.now();
   const result = await train({

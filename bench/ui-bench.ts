@@ -13,7 +13,7 @@ import { cannotRun, startHarness } from '../e2e/harness';
 import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
 import { median, percentile, round } from './stats';
 
-const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+const DATA = join(import.meta.dirname, 'data');
 
 const log = (m: string) => process.stderr.write(`[bench:ui] ${m}\n`);
 
@@ -102,7 +102,7 @@ async function main() {
 
   // a whole novel open: the writer is at the end of a long manuscript
   const novel = join(root, 'novel.md');
-  writeFileSync(novel, readFileSync(join(CORPORA, 'moby-dick.txt'), 'utf8'));
+  writeFileSync(novel, readFileSync(join(DATA, 'moby-dick.txt'), 'utf8'));
   const novelChars = [...readFileSync(novel, 'utf8')].length;
   h.dialogs.answers.push(join(root, 'first.md'), novel);
   await page.keyboard.press('ControlOrMeta+s'); // the first document is saved, so opening asks nothing

@@ -18,15 +18,17 @@ import { CONTENT_SECURITY_POLICY } from '../src/main/security';
 import type { EventName } from '../src/shared/ipc-contract';
 import { scriptedDialogs, type ScriptedDialogs } from '../test/main/scripted-dialogs';
 import { ARTIFACTS, watchPage, type AppDriver } from './driver';
+import { BROWSER_INSTALL_COMMAND, findBrowser } from './find-browser';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer');
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The browser the harness drives (see find-browser.ts), or why there is none. */
+export const BROWSER = findBrowser();
 export { ARTIFACTS };
 
 /** Why the browser tests cannot run here, or null when they can. */
 export function cannotRun(): string | null {
-  if (!existsSync(CHROMIUM)) return `Chromium is not installed at ${CHROMIUM} (.ci/run installs Debian's chromium)`;
+  if (BROWSER.reason !== null) return `${BROWSER.reason}; install one with ${BROWSER_INSTALL_COMMAND}`;
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) return 'the renderer is not built (npm run build)';
   return null;
 }
@@ -145,7 +147,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const browser =
     options.browser ??
     (await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: BROWSER.path ?? undefined,
       args: [
         '--headless',
         '--no-sandbox',

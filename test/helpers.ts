@@ -20,16 +20,19 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
-export const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
+/** Slices of public-domain novels committed for the tests (see its README.md). */
+export const FIXTURE_CORPORA = join(import.meta.dirname, 'fixtures', 'corpora');
 
 import { readFileSync } from 'node:fs';
 import { train, type TrainOptions, type TrainResult } from '../src/model/train';
 
 /** A slice of a real novel: enough for a tiny model to learn something in seconds. */
 export function aliceText(chars = 30_000): string {
-  return readFileSync(join(CORPORA, 'alice-in-wonderland.txt'), 'utf8')
-    .replace(/\r\n?/g, '\n')
-    .slice(5000, 5000 + chars);
+  const text = readFileSync(join(FIXTURE_CORPORA, 'alice-in-wonderland.txt'), 'utf8').replace(/\r\n?/g, '\n');
+  if (5000 + chars > text.length) {
+    throw new Error(`aliceText(${chars}): the fixture holds ${text.length - 5000} characters after the first 5,000`);
+  }
+  return text.slice(5000, 5000 + chars);
 }
 
 export const TINY_NETWORK = { embedDim: 16, hidden: [48], dropout: 0 };

@@ -4,6 +4,7 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { MenuCommand } from '../shared/ipc-contract';
+import { escapeMnemonic } from './context-menu';
 
 export interface MenuContext {
   platform: NodeJS.Platform;
@@ -25,7 +26,10 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
   });
   const recent: MenuItemConstructorOptions[] = ctx.recentFiles.length
     ? [
-        ...ctx.recentFiles.map((path) => ({ label: path, click: () => ctx.send('file.openRecent', path) })),
+        ...ctx.recentFiles.map((path) => ({
+          label: escapeMnemonic(path),
+          click: () => ctx.send('file.openRecent', path),
+        })),
         { type: 'separator' },
         { label: 'Clear Recent', click: ctx.clearRecent },
       ]

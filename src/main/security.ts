@@ -1,7 +1,9 @@
 /**
- * The security rules of the window, in one place: the Content-Security-Policy
- * (also in index.html's meta tag), which URLs count as our own renderer, and
- * the web preferences every window gets.
+ * The security rules of the window's web session, in one place: the
+ * Content-Security-Policy (also in index.html's meta tag), which URLs the
+ * session may load and which count as our own renderer. The window's own
+ * web preferences are written out where it is built (window.ts), where
+ * scanners and reviewers look for them.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -17,18 +19,6 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
-export const SECURE_WEB_PREFERENCES = {
-  contextIsolation: true,
-  sandbox: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  // on where the platform allows it: see spellcheckAllowed
-  spellcheck: false,
-} as const;
-
 /**
  * Spell checking as you type: macOS uses the system's own checker; on Windows
  * and Linux Chromium's Hunspell checker downloads its dictionaries from
@@ -39,20 +29,60 @@ export function spellcheckAllowed(platform: NodeJS.Platform): boolean {
   return platform === 'darwin';
 }
 
+/** The scheme and host the built renderer is served from (see app-protocol.ts). */
+export const APP_SCHEME = 'app';
+export const APP_ORIGIN = `${APP_SCHEME}://penwright`;
+export const RENDERER_URL = `${APP_ORIGIN}/index.html`;
+
 /**
- * What the app's web session may load: its own files and in-memory data, and
- * the dev server during `electron-vite dev`. Anything else (a stray http
- * request from any part of Chromium that goes through the session) is refused,
- * a second wall behind the CSP.
+ * The dev server's origin and its hot-reload socket's (same host and port,
+ * ws:// or wss://), during `electron-vite dev` only.
  */
-export function isLocalUrl(url: string, devServerUrl?: string): boolean {
-  if (devServerUrl && url.startsWith(devServerUrl)) return true;
-  return /^(file|data|blob|devtools):/i.test(url);
+function devOrigins(devServerUrl: string | undefined): string[] {
+  if (!devServerUrl) return [];
+  try {
+    const u = new URL(devServerUrl);
+    const socket = `${u.protocol === 'https:' ? 'wss:' : 'ws:'}//${u.host}`;
+    return [u.origin, socket];
+  } catch {
+    return [];
+  }
 }
 
-/** Our renderer: the built files, or the dev server on loopback during `electron-vite dev`. */
+function sameOrigin(url: string, origin: string): boolean {
+  return url === origin || url.startsWith(`${origin}/`) || url.startsWith(`${origin}?`);
+}
+
+/**
+ * What the app's web session may load: its own bundle (app://penwright), and
+ * in-memory data; during `electron-vite dev` also the dev server and its
+ * hot-reload socket. Anything else (a stray http request from any part of
+ * Chromium, a file:// read outside the bundle) is refused, a second wall
+ * behind the CSP.
+ */
+export function isLocalUrl(url: string, devServerUrl?: string): boolean {
+  if (devOrigins(devServerUrl).some((origin) => sameOrigin(url, origin))) return true;
+  if (sameOrigin(url, APP_ORIGIN)) return true;
+  return /^(data|blob|devtools):/i.test(url);
+}
+
+/** Our renderer: the built files behind app://penwright, or the dev server during `electron-vite dev`. */
 export function isOwnRendererUrl(url: string | undefined, devServerUrl?: string): boolean {
   if (!url) return false;
-  if (devServerUrl && url.startsWith(devServerUrl)) return true;
-  return url.startsWith('file://') && /\/renderer\/index\.html(?:[?#].*)?$/.test(url);
+  const dev = devOrigins(devServerUrl)[0];
+  if (dev && sameOrigin(url, dev)) return true;
+  return /^app:\/\/penwright\/index\.html(?:[?#].*)?$/.test(url);
+}
+
+/**
+ * The policy sent with every response. During `electron-vite dev` the page
+ * also talks to the dev server's hot-reload socket; Chromium's 'self' covers
+ * ws: on the same host (CSP3), and index.html's meta policy, which a header
+ * cannot loosen, relies on that. Naming the socket here too keeps the header
+ * explicit about what dev allows.
+ */
+export function contentSecurityPolicy(devServerUrl?: string): string {
+  const dev = devOrigins(devServerUrl);
+  if (!dev.length) return CONTENT_SECURITY_POLICY;
+  return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", `connect-src 'self' ${dev.join(' ')}`);
 }

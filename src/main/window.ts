@@ -1,16 +1,25 @@
 /**
- * The main window: secure web preferences, no navigation and no new windows,
- * the CSP also sent as a header, and its size and position remembered.
+ * The main window and its web session: secure web preferences (written out
+ * here, literally, where reviewers and scanners look for them), no navigation
+ * and no new windows, nothing from the network, every permission refused, the
+ * renderer served from app://penwright with the CSP, and the window's size
+ * and position remembered.
  */
-import { BrowserWindow, screen, session } from 'electron';
+import { BrowserWindow, nativeTheme, protocol, screen, session, type WebContents } from 'electron';
+import { appProtocolResponse } from './app-protocol';
 import type { AppState } from './services/app-state';
-import { CONTENT_SECURITY_POLICY, SECURE_WEB_PREFERENCES, isLocalUrl, spellcheckAllowed } from './security';
+import { APP_SCHEME, contentSecurityPolicy, isLocalUrl, spellcheckAllowed } from './security';
 
 export interface WindowOptions {
   preload: string;
   state: AppState['window'];
   saveState: (state: AppState['window']) => void;
+  /** The window icon on Linux (Windows and macOS take the executable's). */
+  icon?: string;
 }
+
+/** The renderer's page colour in each theme (App.svelte's --bg), so no white flash precedes it. */
+const PAGE_BACKGROUND = { light: '#fbfaf7', dark: '#1d1c1a' };
 
 function visible(state: AppState['window']): boolean {
   if (state.x === undefined || state.y === undefined) return false;
@@ -25,17 +34,58 @@ function visible(state: AppState['window']): boolean {
   });
 }
 
-export function installContentSecurityPolicy(devServerUrl?: string): void {
+/** Before 'ready': app:// must be a standard, secure scheme for the page to use it like https. */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  ]);
+}
+
+/** After 'ready': the session's rules, and app:// answering from the built renderer folder. */
+export function secureSession(rendererDir: string, devServerUrl?: string): void {
+  const ses = session.defaultSession;
+  const csp = contentSecurityPolicy(devServerUrl);
+  ses.protocol.handle(APP_SCHEME, (request) => appProtocolResponse(request.url, rendererDir, csp));
   // nothing from the network, whatever asks for it
-  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+  ses.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isLocalUrl(details.url, devServerUrl) });
   });
-  session.defaultSession.setSpellCheckerEnabled(spellcheckAllowed(process.platform));
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  ses.setSpellCheckerEnabled(spellcheckAllowed(process.platform));
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
-  // nothing leaves the machine: deny every permission request (camera, notifications, ...)
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // nothing leaves the machine and nothing is attached: every permission and device is refused
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.setDevicePermissionHandler(() => false);
+  ses.on('select-hid-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  ses.on('select-serial-port', (event, _ports, _wc, callback) => {
+    event.preventDefault();
+    callback('');
+  });
+  ses.on('select-usb-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+}
+
+/**
+ * Every web contents the app creates (app 'web-contents-created'): no new
+ * windows, no navigation or redirect away from our page, no webviews, no
+ * Bluetooth device chosen for a page.
+ */
+export function lockDownWebContents(contents: WebContents): void {
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('select-bluetooth-device', (event, _devices, callback) => {
+    event.preventDefault();
+    callback('');
+  });
 }
 
 export function createMainWindow(options: WindowOptions): BrowserWindow {
@@ -46,21 +96,33 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
     ...(visible(state) ? { x: state.x, y: state.y } : {}),
     minWidth: 480,
     minHeight: 360,
+    // shown at 'ready-to-show', maximised or not, so the writer never sees an empty frame
     show: false,
     title: 'Penwright',
-    backgroundColor: '#1e1e1e',
+    icon: options.icon,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? PAGE_BACKGROUND.dark : PAGE_BACKGROUND.light,
     webPreferences: {
-      ...SECURE_WEB_PREFERENCES,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // a middle click would open links in new windows
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: spellcheckAllowed(process.platform),
       preload: options.preload,
     },
   });
-  if (state.maximized) win.maximize();
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.on('will-redirect', (event) => event.preventDefault());
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // maximize() also shows a hidden window (but does not focus it): only once the page is painted
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize();
+    win.show();
+  });
 
   let timer: NodeJS.Timeout | undefined;
   const remember = () => {
@@ -76,5 +138,6 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   win.on('move', remember);
   win.on('maximize', remember);
   win.on('unmaximize', remember);
+  win.on('closed', () => clearTimeout(timer));
   return win;
 }

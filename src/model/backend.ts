@@ -30,7 +30,10 @@ const LABELS: Record<BackendName, string> = { tensorflow: 'tfjs-node', wasm: 'wa
 let report: BackendReport | undefined;
 let pending: Promise<BackendReport> | undefined;
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite prepends its own `const require` to every
+// built ES chunk that calls require(, and a second declaration is a syntax
+// error that stops the built app before its window appears.
+const loadOptional = createRequire(import.meta.url);
 
 function message(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
@@ -40,7 +43,7 @@ function message(e: unknown): string {
 async function tryTfjsNode(): Promise<void> {
   // tfjs-node is an optional dependency whose install downloads libtensorflow;
   // where that failed, the package is absent and this throws.
-  require('@tensorflow/tfjs-node');
+  loadOptional('@tensorflow/tfjs-node');
   if (!(await tf.setBackend('tensorflow'))) throw new Error('tfjs-node loaded but its backend did not initialise');
 }
 

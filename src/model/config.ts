@@ -1,4 +1,4 @@
-/** Network sizes. The presets match ../shared/reference/ so learning curves compare. */
+/** Network sizes. The presets match the reference run (bench/data/README.md) so learning curves compare. */
 export type PresetName = 'S' | 'M' | 'L';
 
 export interface NetworkConfig {

@@ -13,3 +13,8 @@ export const DEFAULT_MODEL_DIR = resolve(
   'models',
   'default',
 );
+
+/** A model named on the command line: "default" (or none) is the bundled one. */
+export function modelDirFor(name: string | undefined): string {
+  return name === undefined || name === 'default' ? DEFAULT_MODEL_DIR : name;
+}

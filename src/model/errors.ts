@@ -17,7 +17,10 @@ export type PenwrightErrorCode =
   | 'CANCELLED'
   | 'STALE'
   | 'BACKEND'
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED'
+  | 'BAD_MANIFEST'
+  | 'CHECKSUM_MISMATCH'
+  | 'DOWNLOAD_FAILED';
 
 export class PenwrightError extends Error {
   readonly code: PenwrightErrorCode;

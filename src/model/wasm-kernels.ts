@@ -1,6 +1,6 @@
 /**
  * Fixes for gaps in tfjs-backend-wasm 4.22 that make char-LSTM training
- * impossible or slow (measured in ../shared/ENVIRONMENT.md):
+ * impossible or slow (measured on the project's machines):
  *
  * - `UnsortedSegmentSum` has no wasm kernel, so the gradient of `tf.gather`
  *   (the embedding) throws. We add one.

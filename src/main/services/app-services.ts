@@ -67,6 +67,8 @@ export interface AppServices {
   training: TrainingService;
   suggestions: SuggestionService;
   library: ModelLibrary;
+  /** Imports a model archive by path (a double-clicked `.penwright` file), as Import does. */
+  importModelFile(path: string): Promise<NonNullable<Responses['models:import']>>;
   /** Checkpoints a running training job and frees the model. */
   shutdown(): Promise<void>;
 }
@@ -129,6 +131,12 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   const corpusGrants = new CorpusGrants();
   const modelsChanged = async () => emit('models:changed', { models: await library.list() });
+  /** Import's checks and events, for a dialog's choice or a file the system handed over. */
+  const importModelFile = async (path: string) => {
+    const summary = await library.importFrom(path);
+    await modelsChanged();
+    return summary;
+  };
 
   const handlers: HandlerTable = {
     'app:info': async () => {
@@ -173,10 +181,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     'models:import': async () => {
       const path = await dialogs.importModel();
-      if (!path) return null;
-      const summary = await library.importFrom(path);
-      await modelsChanged();
-      return summary;
+      return path ? importModelFile(path) : null;
     },
     'corpus:pick': async ({ folders }) => {
       const paths = await dialogs.pickCorpus(folders);
@@ -245,6 +250,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     training,
     suggestions,
     library,
+    importModelFile,
     shutdown: async () => {
       await training.shutdown();
       suggestions.release();

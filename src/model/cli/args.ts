@@ -20,22 +20,98 @@ export function positiveNumber(value: string | undefined, flag: string, integer 
   return n;
 }
 
-export const USAGE = `Penwright: a char-LSTM that learns your style and suggests continuations.
-
-Usage:
+const TRAIN = `Usage:
   penwright train <files|folders...> --out DIR [--size S|M|L] [--minutes N | --steps N]
                   [--from MODEL] [--resume] [--name NAME] [--seed N] [--threads N]
                   [--eval-every STEPS] [--patience EVALS] [--release] [--json]
+  penwright train --manifest FILE [--corpus DIR] --out DIR [the same options]
+
+Trains a model on .txt and .md files (folders recursively) and saves it in --out.
+  --size            S (1x128), M (2x256, the default) or L (3x512)
+  --minutes, --steps  the budget (one of them is needed)
+  --from MODEL      fine-tunes an existing model ("default": the bundled one)
+  --resume          continues the run saved in --out
+  --threads N       trains data-parallel on N threads (default: all cores; tfjs-node uses 1)
+  --eval-every N    evaluates on the held-out text every N steps (default 200)
+  --patience N      stops once N evaluations in a row found no better validation loss
+  --release         saves float16 weights without the resume state
+  --json            JSON-lines progress on stdout
+  --manifest FILE   trains on the texts a corpus manifest lists (resources/corpus/),
+                    in its order, after checking each one's sha256
+  --corpus DIR      the folder that holds the manifest's texts (default: $PENWRIGHT_CORPUS)
+`;
+
+const SUGGEST = `Usage:
   penwright suggest [--model DIR] [--temps 0.2,0.5,0.8,1.2] [--chars N]
                     [--stop word|phrase|sentence|line|none] [--top-k N] [--top-p P]
                     [--seed N] [--json] "prompt"
-  penwright eval --model DIR <files|folders...> [--json]
+
+Prints continuations of the prompt, one per temperature.
+  --model DIR   the model (default: the bundled default model; "default" names it too)
+  --chars N     at most N characters each (default 48)
+  --stop RULE   where to stop: the end of a word, phrase, sentence or line, or none
+  --json        [{ "temperature", "text", "logprob" }, ...]
+`;
+
+const EVAL = `Usage:
+  penwright eval [--model DIR] <files|folders...> [--json]
+
+Measures a model on text: nats and bits per character over every character.
+  --model DIR   the model (default: the bundled default model; "default" names it too)
+`;
+
+const INFO = `Usage:
   penwright info [DIR] [--json]
+
+Describes a model: network, vocabulary, training, quality, corpus.
+DIR defaults to the bundled default model ("default" names it too).
+`;
+
+const BACKEND = `Usage:
   penwright backend
 
-Without --model, suggest and info use the bundled default model.
-train: --from fine-tunes an existing model; --resume continues the run saved in --out;
-       --threads trains data-parallel on N threads (default: all cores; tfjs-node uses 1);
-       --release saves float16 weights without the resume state;
-       --patience stops once that many evaluations in a row found no better validation loss.
+Says which TensorFlow.js backend runs (tfjs-node, wasm or cpu), and why the better ones did not.
 `;
+
+const FETCH_CORPUS = `Usage:
+  penwright fetch-corpus [--manifest FILE] --out DIR [--site URL]
+
+Makes DIR hold every text a corpus manifest lists: a text already there with the
+listed sha256 is kept; the others are downloaded from Project Gutenberg, cleaned
+(header and licence removed, LF line endings) and checked against the manifest.
+Needs internet access.
+  --manifest FILE   the manifest (default: resources/corpus/default.tsv, the default model's corpus)
+  --site URL        a site with gutenberg.org's layout (default: https://www.gutenberg.org)
+`;
+
+/** Each command's usage, printed by `penwright <command> --help` and on its wrong arguments. */
+export const COMMAND_USAGE: Record<string, string> = {
+  train: TRAIN,
+  suggest: SUGGEST,
+  eval: EVAL,
+  info: INFO,
+  backend: BACKEND,
+  'fetch-corpus': FETCH_CORPUS,
+};
+
+export const USAGE = `Penwright: a char-LSTM that learns your style and suggests continuations.
+
+Usage:
+  penwright train <files|folders...> --out DIR [--size S|M|L] [--minutes N | --steps N] [options]
+  penwright train --manifest FILE [--corpus DIR] --out DIR [options]
+  penwright suggest [--model DIR] [--temps 0.2,0.5,0.8,1.2] [--chars N] [--stop RULE] [--json] "prompt"
+  penwright eval [--model DIR] <files|folders...> [--json]
+  penwright info [DIR] [--json]
+  penwright backend
+  penwright fetch-corpus [--manifest FILE] --out DIR
+
+Without --model, suggest, eval and info use the bundled default model; "default" names it
+(also in train --from default).
+penwright <command> --help (or -h) prints that command's options.
+`;
+
+/** True when the arguments ask for help (--help or -h before any "--"). */
+export function wantsHelp(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}

@@ -1,18 +1,18 @@
 import { splitDocuments } from '../batches';
 import { readCorpus, requireText } from '../corpus';
 import { NATS_PER_BIT } from '../metadata';
+import { modelDirFor } from '../default-model';
 import { disposeModel, loadModel } from '../persistence';
 import { evaluateText } from '../train';
 import { parse, UsageError } from './args';
 
-/** Loss of a model on whole files (every character, not only a validation split). */
+/** Loss of a model (the bundled default without --model) on whole files (every character, not only a validation split). */
 export async function evalCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { model: { type: 'string' }, json: { type: 'boolean' } });
-  if (!values.model) throw new UsageError('eval needs --model DIR');
   if (positionals.length === 0) throw new UsageError('eval needs at least one file or folder of text');
   const corpus = await readCorpus(positionals);
   requireText(corpus);
-  const model = await loadModel(values.model);
+  const model = await loadModel(modelDirFor(values.model));
   try {
     const { train: ids } = splitDocuments(
       corpus.documents.map((d) => d.text),

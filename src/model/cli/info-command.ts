@@ -1,13 +1,13 @@
 import { backendReport } from '../backend';
 import { countParameters } from '../config';
-import { DEFAULT_MODEL_DIR } from '../default-model';
+import { modelDirFor } from '../default-model';
 import { readModelMeta } from '../persistence';
 import { parse, UsageError } from './args';
 
 export async function infoCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
   if (positionals.length > 1) throw new UsageError('info takes one model folder');
-  const dir = positionals[0] ?? DEFAULT_MODEL_DIR;
+  const dir = modelDirFor(positionals[0]);
   const meta = await readModelMeta(dir);
   const params = countParameters(meta.network, meta.vocabulary.length + 1);
   if (values.json) {

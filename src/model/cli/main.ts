@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-/** The `penwright` command line: train, suggest, eval, info, backend. */
+/** The `penwright` command line: train, suggest, eval, info, backend, fetch-corpus. */
 import { initBackend } from '../backend';
 import { isPenwrightError } from '../errors';
-import { USAGE, UsageError } from './args';
+import { COMMAND_USAGE, USAGE, UsageError, wantsHelp } from './args';
 
 type Command = (argv: string[]) => Promise<number>;
+
+/** Commands that run no model, so they start without TensorFlow.js. */
+const NO_BACKEND = new Set(['fetch-corpus']);
 
 const commands: Record<string, () => Promise<Command>> = {
   train: async () => (await import('./train-command')).trainCommand,
@@ -12,12 +15,14 @@ const commands: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./eval-command')).evalCommand,
   info: async () => (await import('./info-command')).infoCommand,
   backend: async () => (await import('./info-command')).backendCommand,
+  'fetch-corpus': async () => (await import('./corpus-command')).fetchCorpusCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(USAGE);
+    // `penwright help train` is `penwright train --help`
+    process.stdout.write((name === 'help' && COMMAND_USAGE[rest[0]]) || USAGE);
     return name ? 0 : 2;
   }
   const load = commands[name];
@@ -25,13 +30,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`Unknown command "${name}".\n\n${USAGE}`);
     return 2;
   }
+  if (wantsHelp(rest)) {
+    process.stdout.write(COMMAND_USAGE[name]);
+    return 0;
+  }
   try {
     const command = await load();
-    await initBackend();
+    if (!NO_BACKEND.has(name)) await initBackend();
     return await command(rest);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`${e.message}\n\n${USAGE}`);
+      process.stderr.write(`${e.message}\n\n${COMMAND_USAGE[name]}`);
       return 2;
     }
     if (isPenwrightError(e)) {

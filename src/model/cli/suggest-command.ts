@@ -1,4 +1,4 @@
-import { DEFAULT_MODEL_DIR } from '../default-model';
+import { modelDirFor } from '../default-model';
 import { normaliseText } from '../decode';
 import { disposeModel, loadModel } from '../persistence';
 import { DEFAULT_TEMPERATURES, SuggestionSession } from '../session';
@@ -38,7 +38,7 @@ export async function suggestCommand(argv: string[]): Promise<number> {
     topP,
     seed: values.seed === undefined ? undefined : positiveNumber(values.seed, '--seed', true),
   };
-  const model = await loadModel(values.model ?? DEFAULT_MODEL_DIR);
+  const model = await loadModel(modelDirFor(values.model));
   const session = new SuggestionSession(model);
   try {
     session.setText(normaliseText(positionals[0]));

@@ -1,6 +1,10 @@
 import { availableParallelism } from 'node:os';
+import { basename, resolve } from 'node:path';
 import { isPresetName } from '../config';
 import { readCorpus, requireText } from '../corpus';
+import { fetchHint, readManifest, verifyCorpus } from '../corpus-manifest';
+import { modelDirFor } from '../default-model';
+import { PenwrightError } from '../errors';
 import { loadModel, disposeModel } from '../persistence';
 import { train } from '../train';
 import { parse, positiveNumber, UsageError } from './args';
@@ -21,9 +25,17 @@ export async function trainCommand(argv: string[]): Promise<number> {
     threads: { type: 'string' },
     release: { type: 'boolean' },
     json: { type: 'boolean' },
+    manifest: { type: 'string' },
+    corpus: { type: 'string' },
   });
   if (!values.out) throw new UsageError('train needs --out DIR');
-  if (positionals.length === 0) throw new UsageError('train needs at least one file or folder of text');
+  if (values.manifest && positionals.length > 0) {
+    throw new UsageError('train takes either files and folders or --manifest, not both');
+  }
+  if (values.corpus && !values.manifest) throw new UsageError('--corpus goes with --manifest');
+  if (!values.manifest && positionals.length === 0) {
+    throw new UsageError('train needs at least one file or folder of text (or --manifest FILE)');
+  }
   if (values.size && !isPresetName(values.size)) throw new UsageError(`--size must be S, M or L, not "${values.size}"`);
   if (values.from && values.resume) throw new UsageError('use either --from or --resume, not both');
   if (values.from && values.size)
@@ -35,10 +47,28 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const threads = positiveNumber(values.threads, '--threads', true) ?? availableParallelism();
 
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  const corpus = await readCorpus(positionals);
+  let inputs = positionals;
+  if (values.manifest) {
+    const manifest = await readManifest(values.manifest);
+    const dir = values.corpus ?? process.env.PENWRIGHT_CORPUS;
+    if (!dir) {
+      throw new PenwrightError(
+        'BAD_ARGUMENT',
+        `Training on ${basename(values.manifest)} needs the folder that holds its texts: give --corpus DIR or set PENWRIGHT_CORPUS (to get them, ${fetchHint(values.manifest)}).`,
+      );
+    }
+    inputs = await verifyCorpus(manifest, dir);
+    if (!values.json) {
+      log(
+        `Manifest ${basename(values.manifest)}: ${inputs.length} text(s) in ${resolve(dir)}, every sha256 as listed.`,
+      );
+    }
+  }
+  const corpus = await readCorpus(inputs);
   requireText(corpus);
   const s = corpus.summary;
-  if (values.json) log(JSON.stringify({ event: 'corpus', ...s }));
+  if (values.json)
+    log(JSON.stringify({ event: 'corpus', ...s, ...(values.manifest ? { manifest: values.manifest } : {}) }));
   else {
     log(
       `Corpus: ${s.files.length} file(s), ${s.characters.toLocaleString('en')} characters, ${s.distinctCharacters} distinct.`,
@@ -46,7 +76,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     for (const k of s.skipped) log(`  skipped ${k.path}: ${k.reason}`);
   }
 
-  const base = values.from ? await loadModel(values.from) : undefined;
+  const base = values.from ? await loadModel(modelDirFor(values.from)) : undefined;
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

@@ -10,9 +10,9 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           // worker threads load these as siblings of index.js
-          'training-worker': resolve('src/main/services/training-worker.ts'),
-          'gradient-worker': resolve('src/model/parallel/gradient-worker.ts'),
-          'archive-worker': resolve('src/main/services/archive-worker.ts'),
+          'training-worker': resolve('src/main/services/training/training-worker.ts'),
+          'gradient-worker': resolve('src/model/training/parallel/gradient-worker.ts'),
+          'archive-worker': resolve('src/main/services/models/archive-worker.ts'),
           // the command line, run by bin/penwright.js where tsx (a dev tool) is absent
           cli: resolve('src/model/cli/main.ts'),
         },

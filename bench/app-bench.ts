@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppServices } from '../src/main/services/app-services';
-import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
-import { loadModel, disposeModel } from '../src/model/persistence';
-import { SuggestionSession } from '../src/model/session';
+import { DEFAULT_MODEL_DIR } from '../src/model/storage/default-model';
+import { loadModel, disposeModel } from '../src/model/storage/persistence';
+import { SuggestionSession } from '../src/model/suggesting/session';
 import type { OpenedDocument, Responses } from '../src/shared/ipc-contract';
 import { median, percentile, round } from './stats';
 

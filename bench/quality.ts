@@ -10,9 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../src/model/backend';
-import { disposeModel } from '../src/model/persistence';
-import { train } from '../src/model/train';
+import { initBackend } from '../src/model/network/backend';
+import { disposeModel } from '../src/model/storage/persistence';
+import { train } from '../src/model/training/train';
 import { round } from './stats';
 
 const DATA = join(import.meta.dirname, 'data');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { cannotRun, startHarness } from '../e2e/harness';
-import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
+import { DEFAULT_MODEL_DIR } from '../src/model/storage/default-model';
 import { median, percentile, round } from './stats';
 
 const DATA = join(import.meta.dirname, 'data');

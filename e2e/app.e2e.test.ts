@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
+import { DEFAULT_MODEL_DIR } from '../src/model/storage/default-model';
 import { useTestBackend } from '../test/helpers';
 import { makeDefaultModel } from '../test/main/app-harness';
 import { flows, type FlowState } from './flows';

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
+import { DEFAULT_MODEL_DIR } from '../src/model/storage/default-model';
 import { aliceText, useTestBackend } from '../test/helpers';
 import { makeDefaultModel } from '../test/main/app-harness';
 import { cannotRun, startHarness, type Harness } from './harness';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend, type BackendName } from '../src/model/backend';
+import { initBackend, type BackendName } from '../src/model/network/backend';
 
 /** Tests run on wasm (the backend users without tfjs-node get), cpu if forced. */
 export async function useTestBackend(): Promise<void> {
@@ -24,7 +24,7 @@ export function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
 export const FIXTURE_CORPORA = join(import.meta.dirname, 'fixtures', 'corpora');
 
 import { readFileSync } from 'node:fs';
-import { train, type TrainOptions, type TrainResult } from '../src/model/train';
+import { train, type TrainOptions, type TrainResult } from '../src/model/training/train';
 
 /** A slice of a real novel: enough for a tiny model to learn something in seconds. */
 export function aliceText(chars = 30_000): string {

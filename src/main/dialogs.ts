@@ -1,7 +1,7 @@
 /** The native file dialogs behind the Dialogs interface the services use. */
 import { dialog, type BrowserWindow } from 'electron';
 import type { Dialogs } from './services/app-services';
-import { ARCHIVE_EXTENSION } from './services/model-archive';
+import { ARCHIVE_EXTENSION } from './services/models/model-archive';
 
 const TEXT_FILTERS = [
   { name: 'Text and Markdown', extensions: ['md', 'txt', 'markdown'] },

@@ -7,7 +7,7 @@
  */
 import { extname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ARCHIVE_EXTENSION } from './services/model-archive';
+import { ARCHIVE_EXTENSION } from './services/models/model-archive';
 
 /**
  * The model archives named in a command line, as absolute paths: relative

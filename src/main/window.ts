@@ -7,7 +7,7 @@
  */
 import { BrowserWindow, nativeTheme, protocol, screen, session, type WebContents } from 'electron';
 import { appProtocolResponse } from './app-protocol';
-import type { AppState } from './services/app-state';
+import type { AppState } from './services/settings/app-state';
 import { APP_SCHEME, contentSecurityPolicy, isLocalUrl, spellcheckAllowed } from './security';
 
 export interface WindowOptions {

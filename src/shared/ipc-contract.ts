@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { EVENT_NAMES, STOP_RULES } from './constants';
+import { SIZE_NAMES, type SizeName } from './vocabulary';
 
 // ---------- limits ----------
 
@@ -106,7 +107,7 @@ export interface RecoveredDocument {
 }
 
 /** What a corpus gives: files used, skipped (with reasons), characters. Defined by the model core. */
-export type CorpusSummary = import('../model/corpus-summary').CorpusSummary;
+export type CorpusSummary = import('../model/text/corpus-summary').CorpusSummary;
 
 export interface ModelSummary {
   modelId: string;
@@ -132,7 +133,7 @@ export interface Suggestion {
 }
 
 /** A training run's progress report, as the model core's trainer emits it. */
-export type TrainingProgress = import('../model/progress').TrainProgress;
+export type TrainingProgress = import('../model/training/progress').TrainProgress;
 
 export interface TrainingSample {
   temperature: number;
@@ -230,7 +231,7 @@ export const requestSchemas = {
     .object({
       name: z.string().trim().min(1).max(120),
       paths: z.array(path).min(1).max(MAX_PATHS),
-      preset: z.enum(['S', 'M', 'L']).optional(),
+      preset: z.enum(SIZE_NAMES).optional(),
       baseModelId: id.nullable(),
       budget: trainingBudget,
     })
@@ -269,7 +270,7 @@ export interface Responses {
     platform: string;
     cores: number;
     /** Training characters/s measured on this computer, by preset (absent until a job has run). */
-    trainingSpeed: Partial<Record<'S' | 'M' | 'L', number>>;
+    trainingSpeed: Partial<Record<SizeName, number>>;
   };
   'app:confirmClose': null;
   'documents:new': OpenedDocument;

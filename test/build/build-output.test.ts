@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHANNELS, type TrainingJob } from '../../src/shared/ipc-contract';
 import { aliceText, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp } from '../main/app-harness';
-import { builtCopy, jsFiles, requireBuild, ROOT, syntaxErrors } from './built-copy';
+import { builtCopy, jsFiles, requireBuild, ROOT, sharedChunk, syntaxErrors } from './built-copy';
 
 // electron-vite 6 prepends this to every ES chunk that calls require(
 const DUPLICATE_REQUIRE = 'const require = 1;\nconst require = 2;\n';
@@ -33,7 +33,7 @@ describe('the build output parses', () => {
   it('catches a chunk that declares require twice (the defect that stopped every launch)', () => {
     const copy = builtCopy();
     try {
-      copy.plant('main/rng', /^/, DUPLICATE_REQUIRE);
+      copy.plant(sharedChunk(copy.root), /^/, DUPLICATE_REQUIRE);
       const bad = syntaxErrors(jsFiles(join(copy.root, 'out', 'main')));
       expect(bad).toHaveLength(1);
       expect(bad[0].error).toMatch(/Identifier 'require' has already been declared/);
@@ -156,7 +156,7 @@ describe('the built workers train in plain Node', () => {
   it('fails the job when a chunk the workers share does not parse', async () => {
     const copy = builtCopy();
     try {
-      copy.plant('main/rng', /^/, DUPLICATE_REQUIRE);
+      copy.plant(sharedChunk(copy.root), /^/, DUPLICATE_REQUIRE);
       const outcome = await trainWith(copy.root, 'planted-chunk');
       expect(outcome).toHaveProperty('failed');
       expect(JSON.stringify(outcome)).toMatch(/has already been declared|exit code/);

@@ -47,6 +47,21 @@ export function syntaxErrors(files: string[]): { file: string; error: string }[]
   return bad;
 }
 
+/**
+ * A chunk that index.js and both workers import (electron-vite names chunks
+ * after a module in them, so the name is looked up, not assumed).
+ */
+export function sharedChunk(root = ROOT): string {
+  const importsOf = (entry: string) =>
+    new Set(
+      [...readFileSync(join(root, 'out', 'main', entry), 'utf8').matchAll(/from "\.\/([^"]+\.js)"/g)].map((m) => m[1]),
+    );
+  const [a, b, c] = ['index.js', 'training-worker.js', 'gradient-worker.js'].map(importsOf);
+  const shared = [...a].filter((f) => b.has(f) && c.has(f));
+  if (!shared.length) throw new Error('no chunk shared by index.js and both workers');
+  return `main/${shared[0]}`;
+}
+
 export interface BuiltCopy {
   root: string;
   /** Replaces `find` in a built file (a path under out/, a chunk matched by its name's start). */

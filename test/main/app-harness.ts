@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveModel } from '../../src/model/persistence';
+import { saveModel } from '../../src/model/storage/persistence';
 import { createAppServices, type AppServices } from '../../src/main/services/app-services';
 import { scriptedDialogs, type ScriptedDialogs } from './scripted-dialogs';
 

@@ -6,7 +6,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCorpus } from '../../src/model/corpus';
+import { readCorpus } from '../../src/model/text/corpus';
 import { isPenwrightError } from '../../src/model/errors';
 import type { TrainingJob } from '../../src/shared/ipc-contract';
 import { aliceText, tempDir, useTestBackend } from '../helpers';

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { RecoveryService } from '../../src/main/services/recovery';
+import { RecoveryService } from '../../src/main/services/documents/recovery';
 import { Rng } from '../../src/model/rng';
 import { versionOf, versionText } from './fixtures/crash-scenario';
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { paramShapes } from '../../src/model/param-shapes';
+import { paramShapes } from '../../src/model/network/param-shapes';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelSummary, OpenedDocument, TrainingResult } from '../../src/shared/ipc-contract';
 import { aliceText, tempDir, useTestBackend } from '../helpers';

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256Hex } from '../../src/model/corpus-manifest';
-import { cleanGutenbergText } from '../../src/model/gutenberg';
+import { sha256Hex } from '../../src/model/text/corpus-manifest';
+import { cleanGutenbergText } from '../../src/model/text/gutenberg';
 import { aliceText, FIXTURE_CORPORA, tempDir } from '../helpers';
 
 const ROOT = join(import.meta.dirname, '..', '..');

@@ -8,9 +8,9 @@ import {
   sha256Hex,
   verifyCorpus,
   type CorpusManifest,
-} from '../../src/model/corpus-manifest';
-import { DEFAULT_MODEL_DIR } from '../../src/model/default-model';
-import { cleanGutenbergText, fetchCorpus, gutenbergUrls, type FetchLike } from '../../src/model/gutenberg';
+} from '../../src/model/text/corpus-manifest';
+import { DEFAULT_MODEL_DIR } from '../../src/model/storage/default-model';
+import { cleanGutenbergText, fetchCorpus, gutenbergUrls, type FetchLike } from '../../src/model/text/gutenberg';
 import { FIXTURE_CORPORA, tempDir } from '../helpers';
 
 const RAW = readFileSync(join(FIXTURE_CORPORA, 'gutenberg-raw-sample.txt'));

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readCorpus, readTextFile, requireText } from '../../src/model/corpus';
-import { decodeText, detectEncoding, encodeText } from '../../src/model/decode';
+import { readCorpus, readTextFile, requireText } from '../../src/model/text/corpus';
+import { decodeText, detectEncoding, encodeText } from '../../src/model/text/decode';
 import { isPenwrightError } from '../../src/model/errors';
-import { splitDocuments, validationBatches, sampleBatch } from '../../src/model/batches';
+import { splitDocuments, validationBatches, sampleBatch } from '../../src/model/training/batches';
 import { Rng } from '../../src/model/rng';
-import { Vocabulary, UNKNOWN_ID, countCodePoints } from '../../src/model/vocab';
+import { Vocabulary, UNKNOWN_ID, countCodePoints } from '../../src/model/text/vocab';
 import { tempDir } from '../helpers';
 
 const utf16 = (text: string, bigEndian: boolean) => {

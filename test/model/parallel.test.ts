@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeModel, loadModel, loadTrainingState } from '../../src/model/persistence';
+import { disposeModel, loadModel, loadTrainingState } from '../../src/model/storage/persistence';
 import { aliceText, maxAbsDiff, tempDir, TINY_TWO_LAYER, trainTiny, useTestBackend } from '../helpers';
 
 function curve(result: Awaited<ReturnType<typeof trainTiny>>): number[] {

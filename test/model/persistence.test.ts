@@ -3,9 +3,9 @@ import { cpSync, existsSync, readFileSync, renameSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPenwrightError } from '../../src/model/errors';
-import { disposeModel, loadModel, readModelMeta, saveModel, type CharModel } from '../../src/model/persistence';
-import { InferenceNet } from '../../src/model/inference';
-import { float32ToFloat16 } from '../../src/model/weights-file';
+import { disposeModel, loadModel, readModelMeta, saveModel, type CharModel } from '../../src/model/storage/persistence';
+import { InferenceNet } from '../../src/model/network/inference';
+import { float32ToFloat16 } from '../../src/model/storage/weights-file';
 import { aliceText, killMidSave, tempDir, trainTiny, useTestBackend } from '../helpers';
 
 function nextCharProbs(model: CharModel, text: string): Float32Array {

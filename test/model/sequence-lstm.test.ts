@@ -1,8 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initParams, paramNames, disposeParams, type ParamMap } from '../../src/model/params';
-import { computeGradients, evaluateLoss, tallTransposeMatMul, type SequenceBatch } from '../../src/model/sequence-lstm';
-import { shardBatch } from '../../src/model/batches';
+import { initParams, paramNames, disposeParams, type ParamMap } from '../../src/model/network/params';
+import {
+  computeGradients,
+  evaluateLoss,
+  tallTransposeMatMul,
+  type SequenceBatch,
+} from '../../src/model/network/sequence-lstm';
+import { shardBatch } from '../../src/model/training/batches';
 import { maxAbsDiff, useTestBackend } from '../helpers';
 
 /** The textbook per-step LSTM, differentiated by tfjs autodiff. */

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeModel, type CharModel } from '../../src/model/persistence';
+import { disposeModel, type CharModel } from '../../src/model/storage/persistence';
 import { Rng } from '../../src/model/rng';
-import { sampleId } from '../../src/model/sampling';
-import { SuggestionSession } from '../../src/model/session';
-import { decideStop } from '../../src/model/stop-rules';
-import { UNKNOWN_ID } from '../../src/model/vocab';
+import { sampleId } from '../../src/model/suggesting/sampling';
+import { SuggestionSession } from '../../src/model/suggesting/session';
+import { decideStop } from '../../src/model/suggesting/stop-rules';
+import { UNKNOWN_ID } from '../../src/model/text/vocab';
 import { aliceText, trainTiny, useTestBackend } from '../helpers';
 
 /** The state a fresh session reaches for `text`, compared through the next-character logits. */

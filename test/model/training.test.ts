@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeModel, loadModel, loadTrainingState } from '../../src/model/persistence';
-import { SuggestionSession } from '../../src/model/session';
-import { train } from '../../src/model/train';
+import { disposeModel, loadModel, loadTrainingState } from '../../src/model/storage/persistence';
+import { SuggestionSession } from '../../src/model/suggesting/session';
+import { train } from '../../src/model/training/train';
 import { aliceText, maxAbsDiff, tempDir, TINY_NETWORK, TINY_TWO_LAYER, trainTiny, useTestBackend } from '../helpers';
 
 describe('training', () => {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { disposeModel, loadModel, saveModel } from '../../src/model/persistence';
-import { SuggestionSession } from '../../src/model/session';
+import { disposeModel, loadModel, saveModel } from '../../src/model/storage/persistence';
+import { SuggestionSession } from '../../src/model/suggesting/session';
 import { tempDir, trainTiny, useTestBackend } from '../helpers';
 
 const MIXED =

@@ -4,7 +4,7 @@
  * crosses IPC. Unexpected errors become INTERNAL with a generic sentence; their
  * details go to the log, not to the renderer.
  */
-import { isPenwrightError, type PenwrightErrorCode } from '../../model/errors';
+import { PenwrightError, isPenwrightError, type PenwrightErrorCode } from '../../model/errors';
 import type { IpcError, IpcErrorCode } from '../../shared/ipc-contract';
 
 export class AppError extends Error {
@@ -52,4 +52,18 @@ export function toIpcError(e: unknown, log: (message: string, error: unknown) =>
     return { code: 'FILE_ERROR', message: 'The disk is full. Free some space and try again.' };
   log('unexpected error in a handler', e);
   return { code: 'INTERNAL', message: 'Something went wrong inside Penwright. Your text is safe; please try again.' };
+}
+
+/**
+ * The same road for an error a worker thread reported as code and message:
+ * our own errors keep their sentence; anything unexpected (INTERNAL) goes to
+ * the log, and the writer sees the generic sentence.
+ */
+export function workerErrorToIpc(
+  code: string,
+  message: string,
+  log: (message: string, error: unknown) => void,
+): IpcError {
+  if (code === 'INTERNAL') return toIpcError(new Error(message), log);
+  return toIpcError(new PenwrightError(code as PenwrightErrorCode, message), log);
 }

@@ -6,8 +6,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { backendReport, initBackend, type BackendOptions } from '../../model/backend';
-import { readCorpus } from '../../model/corpus';
+import { backendReport, initBackend, type BackendOptions } from '../../model/network/backend';
+import { readCorpus } from '../../model/text/corpus';
 import {
   requestSchemas,
   settingsSchema,
@@ -20,15 +20,15 @@ import {
   type Settings,
 } from '../../shared/ipc-contract';
 import { toIpcError } from './app-error';
-import { appStateSchema, withRecent } from './app-state';
-import { CorpusGrants } from './corpus-access';
-import { createDocumentHandlers } from './document-handlers';
-import type { DocumentService } from './documents';
-import { JsonStore } from './json-store';
-import { ARCHIVE_EXTENSION } from './model-archive';
-import { ModelLibrary } from './model-library';
+import { appStateSchema, withRecent } from './settings/app-state';
+import { CorpusGrants } from './training/corpus-access';
+import { createDocumentHandlers } from './documents/document-handlers';
+import type { DocumentService } from './documents/documents';
+import { JsonStore } from './settings/json-store';
+import { ARCHIVE_EXTENSION } from './models/model-archive';
+import { ModelLibrary } from './models/model-library';
 import { SuggestionService } from './suggestions';
-import { TrainingService } from './training-jobs';
+import { TrainingService } from './training/training-jobs';
 
 /** The native dialogs: Electron's in the app, scripted ones in tests. Null means cancelled. */
 export interface Dialogs {

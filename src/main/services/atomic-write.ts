@@ -7,7 +7,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { syncDir, writeFileSynced } from '../../model/durable-fs';
+import { syncDir, writeFileSynced } from '../../model/disk/durable-fs';
 
 /** Links followed before giving up, as the kernel does (ELOOP). */
 const MAX_LINK_HOPS = 40;

@@ -6,9 +6,9 @@
  * (temperatures, length, stop rule); a request may override them (the drafts
  * view asks for long continuations at its own temperatures).
  */
-import { InferenceNet } from '../../model/inference';
-import { disposeModel, loadModel, type CharModel } from '../../model/persistence';
-import { SuggestionSession } from '../../model/session';
+import { InferenceNet } from '../../model/network/inference';
+import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
+import { SuggestionSession } from '../../model/suggesting/session';
 import { MAX_DRAFTS, type ParsedRequestOf, type Responses, type Settings } from '../../shared/ipc-contract';
 import { AppError } from './app-error';
 

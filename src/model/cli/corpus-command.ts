@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { DEFAULT_MANIFEST, readManifest } from '../corpus-manifest';
-import { fetchCorpus } from '../gutenberg';
+import { DEFAULT_MANIFEST, readManifest } from '../text/corpus-manifest';
+import { fetchCorpus } from '../text/gutenberg';
 import { parse, UsageError } from './args';
 
 /** `penwright fetch-corpus`: the texts of a corpus manifest from Project Gutenberg, cleaned and checked. */

@@ -1,9 +1,9 @@
-import { splitDocuments } from '../batches';
-import { readCorpus, requireText } from '../corpus';
-import { NATS_PER_BIT } from '../metadata';
-import { modelDirFor } from '../default-model';
-import { disposeModel, loadModel } from '../persistence';
-import { evaluateText } from '../train';
+import { splitDocuments } from '../training/batches';
+import { readCorpus, requireText } from '../text/corpus';
+import { NATS_PER_BIT } from '../storage/metadata';
+import { modelDirFor } from '../storage/default-model';
+import { disposeModel, loadModel } from '../storage/persistence';
+import { evaluateText } from '../training/train';
 import { parse, UsageError } from './args';
 
 /** Loss of a model (the bundled default without --model) on whole files (every character, not only a validation split). */

@@ -1,7 +1,7 @@
-import { backendReport } from '../backend';
-import { countParameters } from '../config';
-import { modelDirFor } from '../default-model';
-import { readModelMeta } from '../persistence';
+import { backendReport } from '../network/backend';
+import { countParameters } from '../network/config';
+import { modelDirFor } from '../storage/default-model';
+import { readModelMeta } from '../storage/persistence';
 import { parse, UsageError } from './args';
 
 export async function infoCommand(argv: string[]): Promise<number> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** The `penwright` command line: train, suggest, eval, info, backend, fetch-corpus. */
-import { initBackend } from '../backend';
+import { initBackend } from '../network/backend';
 import { isPenwrightError } from '../errors';
 import { COMMAND_USAGE, USAGE, UsageError, wantsHelp } from './args';
 

@@ -1,6 +1,6 @@
 /** Training progress on a terminal (a progress bar) or as JSON lines. */
 import cliProgress from 'cli-progress';
-import type { TrainProgress } from '../train';
+import type { TrainProgress } from '../training/train';
 
 export interface ProgressSink {
   update(p: TrainProgress): void;

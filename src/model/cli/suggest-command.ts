@@ -1,8 +1,8 @@
-import { modelDirFor } from '../default-model';
-import { normaliseText } from '../decode';
-import { disposeModel, loadModel } from '../persistence';
-import { DEFAULT_TEMPERATURES, SuggestionSession } from '../session';
-import { STOP_RULES, type StopRule } from '../stop-rules';
+import { modelDirFor } from '../storage/default-model';
+import { normaliseText } from '../text/decode';
+import { disposeModel, loadModel } from '../storage/persistence';
+import { DEFAULT_TEMPERATURES, SuggestionSession } from '../suggesting/session';
+import { STOP_RULES, type StopRule } from '../suggesting/stop-rules';
 import { parse, positiveNumber, UsageError } from './args';
 
 function parseTemperatures(value: string | undefined): number[] {

@@ -1,14 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { isPresetName } from '../config';
-import { readCorpus, requireText } from '../corpus';
-import { fetchHint, readManifest, verifyCorpus } from '../corpus-manifest';
-import { modelDirFor } from '../default-model';
+import { isPresetName } from '../network/config';
+import { readCorpus, requireText } from '../text/corpus';
+import { fetchHint, readManifest, verifyCorpus } from '../text/corpus-manifest';
+import { modelDirFor } from '../storage/default-model';
 import { PenwrightError } from '../errors';
-import { loadModel, disposeModel } from '../persistence';
-import { train } from '../train';
+import { loadModel, disposeModel } from '../storage/persistence';
+import { train } from '../training/train';
 import { parse, positiveNumber, UsageError } from './args';
 import { jsonLinesSink, terminalSink } from './progress';
+import type { SizeName } from '../../shared/vocabulary';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -88,7 +89,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       corpusSummary: s,
       outDir: values.out,
       name: values.name,
-      preset: values.size as 'S' | 'M' | 'L' | undefined,
+      preset: values.size as SizeName | undefined,
       base,
       resume: values.resume,
       maxSteps: steps,

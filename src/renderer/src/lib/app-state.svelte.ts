@@ -17,6 +17,7 @@ import type { GhostSuggestion } from '../editor/ghost-text';
 import { api, unwrap } from './api';
 import { notices } from './notices.svelte';
 import { questions } from './questions.svelte';
+import type { SizeName } from '../../../shared/vocabulary';
 
 export type Panel = 'none' | 'suggestions' | 'training' | 'models' | 'settings';
 
@@ -29,7 +30,7 @@ export class AppState {
   models = $state.raw<ModelSummary[]>([]);
   backend = $state.raw<BackendInfo | null>(null);
   cores = $state(1);
-  trainingSpeed = $state.raw<Partial<Record<'S' | 'M' | 'L', number>>>({});
+  trainingSpeed = $state.raw<Partial<Record<SizeName, number>>>({});
   suggestions = $state.raw<GhostSuggestion[]>([]);
   shownSuggestion = $state(0);
   latencyMs = $state<number | null>(null);

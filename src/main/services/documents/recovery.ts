@@ -1,0 +1,255 @@
+/**
+ * Crash recovery: the renderer sends unsaved text every few seconds and it is
+ * written (atomically) to the recovery folder; a clean save or close removes
+ * it. After a crash or a kill, the next start lists what is there and offers
+ * it back.
+ *
+ * Autosaves and saves race (the autosave timer fires as the writer presses
+ * Save), so every request gets a version when it arrives, and each document's
+ * recovery writes run one after another: a save removes the records older than
+ * its request, and an autosave older than a finished save is dropped. A save
+ * first leaves a small marker ("this document is being saved as <digest>"), so
+ * that if the app dies between writing the file and removing the record, the
+ * next start sees the save landed and drops the stale record instead of
+ * offering old text as recovered. A record whose text is exactly what the
+ * file holds is never offered either.
+ */
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { readRegularFile } from '../../../model/disk/safe-read';
+import type { DocumentInfo, RecoveredDocument } from '../../../shared/ipc-contract';
+import { AppError } from '../app-error';
+import { writeFileAtomic } from '../atomic-write';
+import { savedBytes, type DiskFingerprint } from './documents';
+import { KeyedQueue } from '../keyed-queue';
+
+const fingerprintSchema = z.object({ mtimeMs: z.number(), size: z.number(), sha256: z.string() });
+
+const recordSchema = z.object({
+  recoveryId: z.string(),
+  title: z.string(),
+  path: z.string().nullable(),
+  encoding: z.enum(['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be']),
+  lineEnding: z.enum(['lf', 'crlf']),
+  savedAt: z.string(),
+  text: z.string(),
+  /** Arrival order of the autosave among this run's requests (absent in older records). */
+  version: z.number().optional(),
+  /** The file as the document knew it, so a restored document keeps the conflict check. */
+  disk: fingerprintSchema.nullable().optional(),
+});
+export type RecoveryRecord = z.infer<typeof recordSchema>;
+
+const markerSchema = z.object({ version: z.number(), path: z.string(), sha256: z.string() });
+type SaveMarker = z.infer<typeof markerSchema>;
+
+/** Records hold a whole document (20 M characters at most) as JSON. */
+const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+const MARKER = '.saving';
+
+export const textDigest = (text: string) => createHash('sha256').update(text).digest('hex');
+const bytesDigest = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** One save's part in recovery: created when the save request arrives. */
+export interface SaveJournal {
+  /** Before the file is replaced: what is about to land there. */
+  before(path: string, bytesSha256: string): Promise<void>;
+  /** The file holds `text` now. */
+  saved(text: string): Promise<void>;
+  /** The write failed: the file still holds what it held. */
+  failed(): Promise<void>;
+}
+
+export class RecoveryService {
+  private version = 0;
+  private readonly queue = new KeyedQueue();
+  /** Per document: autosaves with a version up to this one are older than a finished save (or a close). */
+  private readonly discardedUpTo = new Map<string, number>();
+  /** Per document: the digest of the text last saved to its file. */
+  private readonly savedText = new Map<string, string>();
+  /** Per document: the record on disk, as this process wrote it. */
+  private readonly recorded = new Map<string, { version: number; digest: string }>();
+
+  constructor(private readonly dir: string) {}
+
+  private file(id: string, suffix = '.json'): string {
+    if (!/^[A-Za-z0-9._-]+$/.test(id)) throw new AppError('BAD_REQUEST', 'Not a recovery id.');
+    return join(this.dir, `${id}${suffix}`);
+  }
+
+  /** Versions are handed out as requests arrive, so their order is the writer's order. */
+  private nextVersion(): number {
+    return ++this.version;
+  }
+
+  /**
+   * Writes unsaved text. Returns when it was written, or null when it was
+   * dropped: older than a save that has finished, or exactly what was saved.
+   */
+  async save(info: () => DocumentInfo, text: string, disk: () => DiskFingerprint | null = () => null) {
+    const version = this.nextVersion();
+    const docId = info().docId;
+    return this.queue.run(docId, async () => {
+      if (version <= (this.discardedUpTo.get(docId) ?? 0)) return null;
+      const digest = textDigest(text);
+      if (digest === this.savedText.get(docId)) {
+        await this.remove(docId); // what is on disk already: nothing to recover
+        return null;
+      }
+      const current = info();
+      const savedAt = new Date().toISOString();
+      const record: RecoveryRecord = {
+        recoveryId: docId,
+        title: current.title,
+        path: current.path,
+        encoding: current.encoding,
+        lineEnding: current.lineEnding,
+        savedAt,
+        text,
+        version,
+        disk: disk(),
+      };
+      await writeFileAtomic(this.file(docId), JSON.stringify(record));
+      this.recorded.set(docId, { version, digest });
+      return savedAt;
+    });
+  }
+
+  /** Call as a save request arrives, before anything else happens to the document. */
+  journal(docId: string): SaveJournal {
+    const version = this.nextVersion();
+    return {
+      before: (path, sha256) =>
+        this.queue.run(docId, () =>
+          writeFileAtomic(this.file(docId, MARKER), JSON.stringify({ version, path, sha256 } satisfies SaveMarker)),
+        ),
+      saved: (text) =>
+        this.queue.run(docId, async () => {
+          const digest = textDigest(text);
+          this.discardedUpTo.set(docId, Math.max(version, this.discardedUpTo.get(docId) ?? 0));
+          this.savedText.set(docId, digest);
+          const record = this.recorded.get(docId);
+          if (record && (record.version < version || record.digest === digest)) await this.remove(docId);
+          await fs.rm(this.file(docId, MARKER), { force: true });
+        }),
+      failed: () => this.queue.run(docId, () => fs.rm(this.file(docId, MARKER), { force: true })),
+    };
+  }
+
+  private async remove(docId: string): Promise<void> {
+    await fs.rm(this.file(docId), { force: true });
+    this.recorded.delete(docId);
+  }
+
+  /** What a crash left: stale records and markers are cleared first, then the rest is listed. */
+  async list(): Promise<RecoveredDocument[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.dir);
+    } catch {
+      return [];
+    }
+    await this.settleCrashedSaves(names);
+    const out: RecoveredDocument[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
+      const record = await this.read(name.slice(0, -5)).catch(() => null);
+      if (!record) continue; // gone, or damaged: a damaged record is left on disk, not offered
+      out.push({
+        recoveryId: record.recoveryId,
+        title: record.title,
+        path: record.path,
+        savedAt: record.savedAt,
+        characters: record.text.length,
+        preview: record.text.slice(0, 200),
+      });
+    }
+    return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  }
+
+  /**
+   * Records and markers of documents this process does not have open: a
+   * record older than a save that landed, or holding exactly what its file
+   * holds, goes; then the markers go; so do temporary files of dead writers.
+   */
+  private async settleCrashedSaves(names: string[]): Promise<void> {
+    const ours = (id: string) => this.queue.busy(id) || this.recorded.has(id) || this.discardedUpTo.has(id);
+    for (const name of names) {
+      const tmp = /^\..*\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
+      if (tmp && Number(tmp[1]) !== process.pid) await fs.rm(join(this.dir, name), { force: true });
+    }
+    const ids = new Set(
+      names
+        .filter((n) => !n.startsWith('.') && (n.endsWith('.json') || n.endsWith(MARKER)))
+        .map((n) => n.replace(/\.json$|\.saving$/, '')),
+    );
+    for (const id of ids) {
+      if (ours(id)) continue;
+      await this.queue.run(id, async () => {
+        const marker = await this.readMarker(id);
+        const record = names.includes(`${id}.json`) ? await this.read(id).catch(() => null) : null;
+        if (record && (await this.isStale(record, marker))) await fs.rm(this.file(id), { force: true });
+        await fs.rm(this.file(id, MARKER), { force: true });
+      });
+    }
+  }
+
+  /** Older than a save that landed (the file holds what the marker says), or exactly what a file holds. */
+  private async isStale(record: RecoveryRecord, marker: SaveMarker | null): Promise<boolean> {
+    const onDisk = (path: string) =>
+      readRegularFile(path, { maxBytes: MAX_RECORD_BYTES }).then(
+        ({ bytes }) => bytesDigest(bytes),
+        () => null,
+      );
+    const mine = bytesDigest(savedBytes(record.text, record));
+    for (const path of new Set([record.path, marker?.path])) {
+      if (!path) continue;
+      const disk = await onDisk(path);
+      if (disk === null) continue;
+      if (disk === mine) return true;
+      if (marker && path === marker.path && disk === marker.sha256 && (record.version ?? 0) < marker.version)
+        return true;
+    }
+    return false;
+  }
+
+  private async readMarker(id: string): Promise<SaveMarker | null> {
+    try {
+      const { bytes } = await readRegularFile(this.file(id, MARKER), { maxBytes: 64 * 1024 });
+      return markerSchema.parse(JSON.parse(bytes.toString('utf8')));
+    } catch {
+      return null;
+    }
+  }
+
+  async read(id: string): Promise<RecoveryRecord> {
+    let text: string;
+    try {
+      text = (await readRegularFile(this.file(id), { maxBytes: MAX_RECORD_BYTES })).bytes.toString('utf8');
+    } catch (e) {
+      if (e instanceof AppError) throw e;
+      throw new AppError('NOT_FOUND', 'That recovered text is no longer there.');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    const parsed = recordSchema.safeParse(json);
+    if (!parsed.success) throw new AppError('FILE_ERROR', 'That recovered text is damaged and cannot be restored.');
+    return parsed.data;
+  }
+
+  /** The document was closed (or its record moved): remove its record; autosaves still on their way are dropped. */
+  async discard(id: string): Promise<void> {
+    this.file(id); // a bad id is refused before anything is queued
+    this.discardedUpTo.set(id, Infinity);
+    this.savedText.delete(id);
+    await this.queue.run(id, async () => {
+      await this.remove(id);
+      await fs.rm(this.file(id, MARKER), { force: true });
+    });
+  }
+}

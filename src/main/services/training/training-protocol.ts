@@ -1,0 +1,43 @@
+/** Messages between the training job service and its worker thread. */
+import type { BackendOptions } from '../../../model/network/backend';
+import type { CorpusSummary, TrainingProgress, TrainingSample } from '../../../shared/ipc-contract';
+import type { SizeName } from '../../../shared/vocabulary';
+
+export interface TrainingWorkerData {
+  jobId: string;
+  /** Checkpoints and the final model are written here. */
+  outDir: string;
+  name: string;
+  paths: string[];
+  preset?: SizeName;
+  /** Fine-tune from this model folder. */
+  baseModelDir: string | null;
+  /** Measure this model on the same validation text (the default, for a fresh model). */
+  compareModelDir: string | null;
+  budget: { minutes?: number; steps?: number };
+  threads: number;
+  resume: boolean;
+  backend: BackendOptions;
+  /** Tests only: the worker exits abruptly after this many progress reports. */
+  crashAfterReports?: number;
+}
+
+export type FromTrainingWorker =
+  | { type: 'corpus'; summary: CorpusSummary }
+  | { type: 'progress'; progress: TrainingProgress }
+  | {
+      type: 'evaluation';
+      chars: number;
+      trainLoss: number | null;
+      valLoss: number;
+      samples: TrainingSample[];
+    }
+  | {
+      type: 'done';
+      stoppedBy: 'budget' | 'cancelled' | 'converged';
+      valLoss: number | null;
+      base: { name: string; valLoss: number | null } | null;
+    }
+  | { type: 'error'; code: string; message: string };
+
+export type ToTrainingWorker = { type: 'cancel' };

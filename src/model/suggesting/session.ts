@@ -1,0 +1,300 @@
+/**
+ * A suggestion session for one document: it holds the LSTM state after the
+ * text before the cursor, absorbs new text incrementally, keeps periodic state
+ * snapshots so an earlier edit rewinds to the nearest one instead of starting
+ * over, and samples K continuations in one batched pass, each at its own
+ * temperature.
+ */
+import { DOCUMENT_SEPARATOR } from '../training/batches';
+import { PenwrightError, cancelledError } from '../errors';
+import { InferenceNet, cloneState, disposeState, tileState, type LstmState } from '../network/inference';
+import type { CharModel } from '../storage/persistence';
+import { Rng } from '../rng';
+import { logProbOf, sampleId } from './sampling';
+import { decideStop, type StopRule } from './stop-rules';
+import { Vocabulary } from '../text/vocab';
+
+export const DEFAULT_TEMPERATURES = [0.2, 0.5, 0.8, 1.2];
+
+export interface SuggestOptions {
+  /** One continuation per temperature, in this order. */
+  temperatures?: number[];
+  /** Most characters (code points) per continuation. */
+  maxChars?: number;
+  stop?: StopRule;
+  topK?: number;
+  topP?: number;
+  /** Same seed, same text, same options: same continuations. */
+  seed?: number;
+  signal?: AbortSignal;
+}
+
+export interface Suggestion {
+  temperature: number;
+  text: string;
+  /** Mean log-probability per character under the model (temperature 1), nats. */
+  logprob: number;
+  /** Why it ended: the character budget or the stop rule. */
+  stoppedBy: 'budget' | StopRule;
+}
+
+export interface SessionOptions {
+  /** A cold start reads at most this many characters before the cursor. */
+  contextChars?: number;
+  /** Take a state snapshot every this many characters... */
+  snapshotEvery?: number;
+  /** ...and keep this many (the most recent). */
+  maxSnapshots?: number;
+}
+
+interface Snapshot {
+  /** Characters absorbed (from the origin) when it was taken. */
+  length: number;
+  state: LstmState;
+}
+
+const MAX_CHARS_LIMIT = 2000;
+/** How far the caller's window may have moved for the state to be kept. */
+const MAX_SHIFT = 512;
+/** A moved window must keep this many characters intact (or all it still holds)... */
+const MIN_OVERLAP = 200;
+/** ...and hold at least this many, so a chance match of a few characters cannot count. */
+const MIN_LEFT = 32;
+
+export class SuggestionSession {
+  readonly vocab: Vocabulary;
+  private readonly net: InferenceNet;
+  private readonly ownsNet: boolean;
+  private readonly contextChars: number;
+  private readonly snapshotEvery: number;
+  private readonly maxSnapshots: number;
+  /** Code points absorbed, starting at `origin` in the document. */
+  private absorbed: string[] = [];
+  private origin = 0;
+  private state: LstmState;
+  private snapshots: Snapshot[] = [];
+  private readonly start: LstmState;
+  private disposed = false;
+  /** Increases whenever the text changes: a suggestion for an older version is stale. */
+  version = 0;
+  /** Model steps run by the last `setText` (for tests and benchmarks). */
+  lastStepCount = 0;
+
+  constructor(model: CharModel | { net: InferenceNet; vocab: Vocabulary }, options: SessionOptions = {}) {
+    if ('net' in model) {
+      this.net = model.net;
+      this.vocab = model.vocab;
+      this.ownsNet = false;
+    } else {
+      this.net = new InferenceNet(model);
+      this.vocab = model.vocab;
+      this.ownsNet = true;
+    }
+    this.contextChars = options.contextChars ?? 1000;
+    this.snapshotEvery = options.snapshotEvery ?? 100;
+    this.maxSnapshots = options.maxSnapshots ?? 50;
+    // Every context starts as a new document does in training: after the separator.
+    this.start = this.advance(this.net.zeroState(1), [...DOCUMENT_SEPARATOR]);
+    this.state = cloneState(this.start);
+  }
+
+  /** The text (code points) the session's state stands for. */
+  get absorbedLength(): number {
+    return this.origin + this.absorbed.length;
+  }
+
+  private advance(state: LstmState, chars: string[]): LstmState {
+    for (const ch of chars)
+      state = this.net.step(state, Int32Array.of(this.vocab.idOf(ch.codePointAt(0)!)), false).state;
+    return state;
+  }
+
+  private resetTo(origin: number): void {
+    disposeState(this.state);
+    for (const s of this.snapshots) disposeState(s.state);
+    this.snapshots = [];
+    this.absorbed = [];
+    this.origin = origin;
+    this.state = cloneState(this.start);
+  }
+
+  private rewindTo(length: number): void {
+    while (this.snapshots.length && this.snapshots[this.snapshots.length - 1].length > length) {
+      disposeState(this.snapshots.pop()!.state);
+    }
+    const snap = this.snapshots[this.snapshots.length - 1];
+    disposeState(this.state);
+    if (snap) {
+      this.state = cloneState(snap.state);
+      this.absorbed.length = snap.length;
+    } else {
+      this.state = cloneState(this.start);
+      this.absorbed = [];
+    }
+  }
+
+  private absorb(chars: string[]): void {
+    for (const ch of chars) {
+      this.state = this.net.step(this.state, Int32Array.of(this.vocab.idOf(ch.codePointAt(0)!)), false).state;
+      this.absorbed.push(ch);
+      this.lastStepCount++;
+      if (this.absorbed.length % this.snapshotEvery === 0) {
+        this.snapshots.push({ length: this.absorbed.length, state: cloneState(this.state) });
+        if (this.snapshots.length > this.maxSnapshots) disposeState(this.snapshots.shift()!.state);
+      }
+    }
+  }
+
+  /**
+   * Brings the state to the end of `text` (the text before the cursor), doing
+   * only the work the change needs: appended text is absorbed; an edit rewinds
+   * to the last snapshot before it; a jump elsewhere starts from the last
+   * `contextChars` characters.
+   */
+  setText(text: string): void {
+    if (this.disposed) throw new Error('session disposed');
+    this.lastStepCount = 0;
+    const chars = [...text];
+    const length = chars.length;
+    // How much of what we absorbed is still there, and where: in place, or
+    // moved because text before the window changed or because the caller's
+    // window follows the cursor (typing moves its start forward, deleting
+    // moves it back).
+    const { at, kept } = this.realign(chars);
+    const inPlace = at === this.origin;
+    if (inPlace && kept === this.absorbed.length && length === this.absorbedLength) return; // unchanged
+    this.version++;
+    const coldOrigin = Math.max(0, length - this.contextChars);
+    this.moveOrigin(at);
+    if (inPlace && kept === 0 && this.origin > 0) {
+      this.resetTo(coldOrigin); // changed at the very start of our window: nothing to keep
+    } else if (length - (this.origin + kept) > this.contextChars) {
+      this.resetTo(coldOrigin);
+    } else if (kept < this.absorbed.length) {
+      this.rewindTo(kept);
+    }
+    this.absorb(chars.slice(this.origin + this.absorbed.length));
+  }
+
+  /**
+   * Where the absorbed text sits in `chars` and how much of it (from its start,
+   * after any head that fell out of the window) is still intact. In place is
+   * tried first; another position must keep more, and a good stretch of text
+   * (MIN_OVERLAP, or all that is left), so a chance match cannot win.
+   */
+  private realign(chars: string[]): { at: number; kept: number } {
+    const n = this.absorbed.length;
+    const run = (at: number) => {
+      let i = Math.max(0, -at);
+      const from = i;
+      while (i < n && at + i < chars.length && chars[at + i] === this.absorbed[i]) i++;
+      return i - from;
+    };
+    const inPlace = run(this.origin);
+    if (inPlace === n) return { at: this.origin, kept: n };
+    for (let shift = 1; shift <= MAX_SHIFT; shift++) {
+      for (const at of [this.origin - shift, this.origin + shift]) {
+        const left = n - Math.max(0, -at); // absorbed characters still inside the window
+        if (left < MIN_LEFT || Math.max(at, 0) >= chars.length) continue;
+        const kept = run(at);
+        if (kept > inPlace && kept >= Math.min(MIN_OVERLAP, left)) return { at, kept };
+      }
+    }
+    return { at: this.origin, kept: inPlace };
+  }
+
+  /** The absorbed text now starts at `at`; before 0, its head fell out of the window. */
+  private moveOrigin(at: number): void {
+    if (at >= 0) {
+      this.origin = at;
+      return;
+    }
+    // The state still stands for the whole text read; only the record of it
+    // (and the snapshots one could rewind to) lose what is no longer in view.
+    const cut = -at;
+    this.absorbed = this.absorbed.slice(cut);
+    this.snapshots = this.snapshots.filter((snap) => {
+      snap.length -= cut;
+      if (snap.length > 0) return true;
+      disposeState(snap.state);
+      return false;
+    });
+    this.origin = 0;
+  }
+
+  /**
+   * Samples one continuation per temperature from the current state, batched.
+   * Throws CANCELLED if the signal fires and STALE if the text changes meanwhile.
+   */
+  async suggest(options: SuggestOptions = {}): Promise<Suggestion[]> {
+    if (this.disposed) throw new Error('session disposed');
+    const temperatures = options.temperatures ?? DEFAULT_TEMPERATURES;
+    if (temperatures.length === 0) return [];
+    const maxChars = Math.min(options.maxChars ?? 48, MAX_CHARS_LIMIT);
+    const rule = options.stop ?? 'none';
+    const version = this.version;
+    const k = temperatures.length;
+    const seedBase = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const rngs = temperatures.map((_, i) => new Rng(seedBase * 7919 + i * 104729 + 1));
+    const texts = temperatures.map(() => '');
+    const logprobSums = new Float64Array(k);
+    const counts = new Int32Array(k);
+    const done: (Suggestion['stoppedBy'] | null)[] = temperatures.map(() => null);
+    let state = tileState(this.state, k);
+    let logits = this.net.logitsOf(state);
+    let lastYield = performance.now();
+    try {
+      for (let step = 0; step < maxChars; step++) {
+        const rows = (await logits.data()) as Float32Array;
+        logits.dispose();
+        if (options.signal?.aborted) throw cancelledError('The suggestion');
+        if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
+        const V = rows.length / k;
+        const next = new Int32Array(k);
+        for (let i = 0; i < k; i++) {
+          if (done[i]) continue;
+          const row = rows.subarray(i * V, (i + 1) * V);
+          const id = sampleId(row, { temperature: temperatures[i], topK: options.topK, topP: options.topP }, rngs[i]);
+          const ch = this.vocab.charOf(id);
+          const decision = decideStop(rule, texts[i], ch);
+          if (decision.take) {
+            texts[i] += ch;
+            logprobSums[i] += logProbOf(row, id);
+            counts[i]++;
+          }
+          if (decision.stop) done[i] = rule;
+          next[i] = id;
+        }
+        if (done.every(Boolean) || step === maxChars - 1) break;
+        const advanced = this.net.step(state, next, true);
+        state = advanced.state;
+        logits = advanced.logits!;
+        if (performance.now() - lastYield > 8) {
+          // let a newer request or a cancel message through
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+        }
+      }
+    } finally {
+      if (!logits.isDisposed) logits.dispose();
+      disposeState(state);
+    }
+    if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
+    return temperatures.map((temperature, i) => ({
+      temperature,
+      text: texts[i],
+      logprob: counts[i] ? logprobSums[i] / counts[i] : 0,
+      stoppedBy: done[i] ?? 'budget',
+    }));
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    disposeState(this.state);
+    disposeState(this.start);
+    for (const s of this.snapshots) disposeState(s.state);
+    this.snapshots = [];
+    if (this.ownsNet) this.net.dispose();
+  }
+}

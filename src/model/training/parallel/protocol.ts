@@ -1,0 +1,25 @@
+/** Messages between the training thread and its gradient workers. */
+import type { BackendOptions } from '../../network/backend';
+import type { NetworkConfig } from '../../network/config';
+import type { SequenceBatch } from '../../network/sequence-lstm';
+
+export interface GradientWorkerData {
+  network: NetworkConfig;
+  vocabSize: number;
+  /** The current weights, written by the training thread before each step. */
+  params: SharedArrayBuffer;
+  /** One gradient slot per worker. */
+  grads: SharedArrayBuffer;
+  slot: number;
+  backend: BackendOptions;
+  /** Tests only: exit abruptly when asked for this step. */
+  crashOnStep?: number;
+}
+
+export type ToWorker =
+  { type: 'step'; id: number; paramsVersion: number; shard: SequenceBatch; dropout: number } | { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'done'; id: number; lossSum: number; count: number }
+  | { type: 'failed'; id: number; cancelled: boolean; message: string };

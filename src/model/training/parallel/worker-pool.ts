@@ -1,0 +1,189 @@
+/**
+ * Data-parallel training over worker threads, for the wasm backend (which is
+ * single-threaded in Node). The training thread is worker 0: each step it
+ * writes the current weights into shared memory, sends every helper one shard
+ * of the batch, computes its own shard, and then sums the helpers' gradients
+ * (read straight from a SharedArrayBuffer) with its own, weighted by shard
+ * size, so the result is the gradient of the whole batch. The optimiser
+ * update runs once, on the training thread, and the next step broadcasts the
+ * new weights: every replica works from identical weights, and clipping, Adam
+ * state, checkpoints, resume and fine-tuning stay exactly as with one thread.
+ *
+ * Bytes moved per step: the weights once into shared memory (4P bytes) and
+ * each helper's gradients once out of it (4P bytes per helper).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Worker } from 'node:worker_threads';
+import type { BackendOptions } from '../../network/backend';
+import { shardBatch } from '../batches';
+import type { NetworkConfig } from '../../network/config';
+import { PenwrightError, cancelledError } from '../../errors';
+import type { ParamMap } from '../../network/params';
+import {
+  computeGradients,
+  type GradientResult,
+  type PassOptions,
+  type SequenceBatch,
+} from '../../network/sequence-lstm';
+import { ParamLayout } from './param-layout';
+import type { FromWorker, GradientWorkerData, ToWorker } from './protocol';
+import { siblingModule, startWorker } from './start-worker';
+
+export interface WorkerPoolOptions {
+  network: NetworkConfig;
+  vocabSize: number;
+  /** Threads in all, the training thread included (so threads - 1 helpers). */
+  threads: number;
+  backend?: BackendOptions;
+  /** The worker script; defaults to gradient-worker beside this file (.ts under tsx, .js when built). */
+  workerUrl?: URL;
+  /** Tests only: helper 1 exits when it receives this step. */
+  crashOnStep?: number;
+}
+
+interface Helper {
+  worker: Worker;
+  pending?: { id: number; resolve: (m: { lossSum: number; count: number }) => void; reject: (e: Error) => void };
+  dead?: string;
+}
+
+export class GradientWorkerPool {
+  readonly threads: number;
+  private readonly layout: ParamLayout;
+  private readonly paramsView: Float32Array;
+  private readonly gradsBuffer: SharedArrayBuffer;
+  private readonly helpers: Helper[] = [];
+  private paramsVersion = 0;
+  private stepId = 0;
+
+  private constructor(options: WorkerPoolOptions) {
+    this.threads = options.threads;
+    this.layout = new ParamLayout(options.network, options.vocabSize);
+    this.paramsView = new Float32Array(new SharedArrayBuffer(this.layout.total * 4));
+    this.gradsBuffer = new SharedArrayBuffer(this.layout.total * 4 * Math.max(1, options.threads - 1));
+  }
+
+  /** Starts threads - 1 helpers and waits until each has its backend running. */
+  static async start(options: WorkerPoolOptions): Promise<GradientWorkerPool> {
+    const pool = new GradientWorkerPool(options);
+    const url = options.workerUrl ?? siblingModule(import.meta.url, 'gradient-worker');
+    const ready: Promise<void>[] = [];
+    for (let slot = 0; slot < options.threads - 1; slot++) {
+      const workerData: GradientWorkerData = {
+        network: options.network,
+        vocabSize: options.vocabSize,
+        params: pool.paramsView.buffer as SharedArrayBuffer,
+        grads: pool.gradsBuffer,
+        slot,
+        backend: { prefer: ['wasm', 'cpu'], ...options.backend },
+        crashOnStep: slot === 0 ? options.crashOnStep : undefined,
+      };
+      const helper: Helper = { worker: startWorker(url, workerData) };
+      pool.helpers.push(helper);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          helper.worker.on('message', (m: FromWorker) => {
+            if (m.type === 'ready') resolve();
+            else pool.onResult(helper, m);
+          });
+          const fail = (why: string) => {
+            helper.dead = why;
+            reject(new PenwrightError('WORKER_FAILED', `A training thread failed to start: ${why}`));
+            helper.pending?.reject(
+              new PenwrightError('WORKER_FAILED', `A training thread stopped unexpectedly (${why}).`),
+            );
+            helper.pending = undefined;
+          };
+          helper.worker.on('error', (e) => fail(e.message));
+          helper.worker.on('exit', (code) => fail(`exit code ${code}`));
+        }),
+      );
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      await pool.dispose();
+      throw e;
+    }
+    return pool;
+  }
+
+  private onResult(helper: Helper, m: FromWorker): void {
+    const pending = helper.pending;
+    if (!pending || m.type === 'ready' || m.id !== pending.id) return;
+    helper.pending = undefined;
+    if (m.type === 'done') pending.resolve(m);
+    else pending.reject(m.cancelled ? cancelledError('Training') : new PenwrightError('WORKER_FAILED', m.message));
+  }
+
+  private send(helper: Helper, message: ToWorker): Promise<{ lossSum: number; count: number }> {
+    if (helper.dead)
+      return Promise.reject(new PenwrightError('WORKER_FAILED', `A training thread stopped (${helper.dead}).`));
+    return new Promise((resolve, reject) => {
+      helper.pending = { id: (message as { id: number }).id, resolve, reject };
+      helper.worker.postMessage(message);
+    });
+  }
+
+  /** The weights changed (an optimiser step, a resume): helpers must re-read them. */
+  private publish(params: ParamMap): void {
+    this.layout.write(params, this.paramsView);
+    this.paramsVersion++;
+  }
+
+  /** Same contract as `computeGradients`, with the batch spread over all threads. */
+  async computeGradients(params: ParamMap, data: SequenceBatch, options: PassOptions): Promise<GradientResult> {
+    this.publish(params);
+    const shards = shardBatch(data, this.threads);
+    const id = ++this.stepId;
+    const remote = shards.slice(1).map((shard, i) =>
+      this.send(this.helpers[i], {
+        type: 'step',
+        id,
+        paramsVersion: this.paramsVersion,
+        shard,
+        dropout: options.dropout,
+      }),
+    );
+    // never leave a rejection unobserved (tfjs-wasm turns those into crashes)
+    const settled = Promise.allSettled(remote);
+    let own: GradientResult;
+    try {
+      own = await computeGradients(params, shards[0], options);
+    } catch (e) {
+      for (const h of this.helpers) h.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
+      await settled;
+      throw e;
+    }
+    const results = await settled;
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      tf.dispose([...own.grads.values()]);
+      throw failure.reason;
+    }
+    const parts = results.map((r) => (r as PromiseFulfilledResult<{ lossSum: number; count: number }>).value);
+    const total = own.count + parts.reduce((n, p) => n + p.count, 0);
+    const grads: ParamMap = new Map();
+    for (const slot of this.layout.slots) {
+      const mine = own.grads.get(slot.name)!;
+      grads.set(
+        slot.name,
+        tf.tidy(() => {
+          let sum = tf.mul(mine, own.count / total);
+          parts.forEach((p, i) => {
+            const offset = i * this.layout.total + slot.offset;
+            const view = new Float32Array(this.gradsBuffer, offset * 4, slot.size);
+            sum = tf.add(sum, tf.mul(tf.tensor(view, slot.shape), p.count / total));
+          });
+          return sum;
+        }),
+      );
+      mine.dispose();
+    }
+    return { lossSum: own.lossSum + parts.reduce((n, p) => n + p.lossSum, 0), count: total, grads };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.helpers.map((h) => h.worker.terminate()));
+  }
+}

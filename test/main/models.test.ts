@@ -73,6 +73,27 @@ describe('model library', () => {
     });
   });
 
+  it('switches the model one way, from the Models panel or a settings change: same events, suggestions released', async () => {
+    app.dialogs.answers.push(exported);
+    const other = await app.ok<ModelSummary>('models:import');
+    const released = () => (app.services.suggestions as unknown as { active: unknown }).active;
+    const eventsOf = async (switchTo: () => Promise<unknown>) => {
+      const from = app.events.length;
+      await switchTo();
+      return app.events.slice(from).map((e) => e.event);
+    };
+    const viaPanel = await eventsOf(() => app.ok('models:select', { modelId: other.modelId }));
+    expect(released()).toBeNull();
+    const viaSettings = await eventsOf(() => app.ok('settings:update', { activeModelId: 'default' }));
+    expect(viaPanel).toEqual(['models:changed', 'settings:changed']);
+    expect(viaSettings).toEqual(viaPanel);
+    const active = (await models()).find((m) => m.active)!;
+    expect(active.modelId).toBe('default');
+    // a settings change that names the active model and nothing else changes nothing
+    expect(await eventsOf(() => app.ok('settings:update', { activeModelId: 'default' }))).toEqual([]);
+    await app.ok('models:delete', { modelId: other.modelId });
+  });
+
   const files = () => {
     const out: Record<string, Uint8Array> = {};
     for (const n of ['model.json', 'weights.bin', 'penwright.json']) out[n] = readFileSync(join(defaultModel, n));

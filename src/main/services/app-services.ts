@@ -7,7 +7,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { backendReport, initBackend, type BackendOptions } from '../../model/network/backend';
-import { readCorpus } from '../../model/text/corpus';
 import {
   requestSchemas,
   settingsSchema,
@@ -21,11 +20,11 @@ import {
 } from '../../shared/ipc-contract';
 import { toIpcError } from './app-error';
 import { appStateSchema, withRecent } from './settings/app-state';
-import { CorpusGrants } from './training/corpus-access';
+import { createTrainingHandlers } from './training/training-handlers';
 import { createDocumentHandlers } from './documents/document-handlers';
 import type { DocumentService } from './documents/documents';
 import { JsonStore } from './settings/json-store';
-import { ARCHIVE_EXTENSION } from './models/model-archive';
+import { createModelHandlers } from './models/model-handlers';
 import { ModelLibrary } from './models/model-library';
 import { SuggestionService } from './suggestions';
 import { TrainingService } from './training/training-jobs';
@@ -129,14 +128,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     settings: () => settings.current,
     isOpen: (docId) => documents.isOpen(docId),
   });
-  const corpusGrants = new CorpusGrants();
-  const modelsChanged = async () => emit('models:changed', { models: await library.list() });
-  /** Import's checks and events, for a dialog's choice or a file the system handed over. */
-  const importModelFile = async (path: string) => {
-    const summary = await library.importFrom(path);
-    await modelsChanged();
-    return summary;
-  };
+  const models = createModelHandlers({
+    library,
+    dialogs,
+    emit,
+    settings: () => settings.current,
+    releaseSuggestions: () => suggestions.release(),
+  });
 
   const handlers: HandlerTable = {
     'app:info': async () => {
@@ -154,62 +152,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       return null;
     },
     ...writersText.handlers,
-    'models:list': async () => library.list(),
-    'models:select': async ({ modelId }) => {
-      const summary = await library.select(modelId);
-      suggestions.release();
-      await modelsChanged();
-      emit('settings:changed', { settings: settings.current });
-      return summary;
-    },
-    'models:rename': async ({ modelId, name }) => {
-      const summary = await library.rename(modelId, name);
-      await modelsChanged();
-      return summary;
-    },
-    'models:delete': async ({ modelId }) => {
-      await library.remove(modelId);
-      await modelsChanged();
-      return null;
-    },
-    'models:export': async ({ modelId }) => {
-      const summary = await library.summary(modelId);
-      const path = await dialogs.exportModel(`${summary.name}${ARCHIVE_EXTENSION}`);
-      if (!path) return null;
-      await library.exportTo(modelId, path);
-      return { path };
-    },
-    'models:import': async () => {
-      const path = await dialogs.importModel();
-      return path ? importModelFile(path) : null;
-    },
-    'corpus:pick': async ({ folders }) => {
-      const paths = await dialogs.pickCorpus(folders);
-      return paths && paths.length ? { paths: corpusGrants.grant(paths) } : null;
-    },
-    'corpus:dropped': async ({ paths }) => ({ paths: await corpusGrants.grantDropped(paths) }),
-    'corpus:summarize': async ({ paths }) => {
-      corpusGrants.check(paths);
-      // the summary only: no file's text stays in main once it is counted
-      return (await readCorpus(paths, { keepText: false })).summary;
-    },
-    'training:start': async (request) => {
-      corpusGrants.check(request.paths);
-      return training.start(request);
-    },
-    'training:cancel': async ({ jobId }) => {
-      await training.cancel(jobId);
-      return null;
-    },
-    'training:resume': async ({ jobId, budget }) => training.resume(jobId, budget),
-    'training:list': async () => training.list(),
+    ...models.handlers,
+    ...createTrainingHandlers({ training, dialogs }),
     'suggestions:request': async (request) => suggestions.request(request),
     'settings:get': async () => ({ settings: settings.current, notice: settings.notice }),
-    'settings:update': async (patch) => {
-      const before = settings.current.activeModelId;
-      if (patch.activeModelId && patch.activeModelId !== before) await library.select(patch.activeModelId);
-      const next = await settings.update(patch as Partial<Settings>);
-      if (next.activeModelId !== before) suggestions.release();
+    'settings:update': async ({ activeModelId, ...rest }) => {
+      // switching the model here is the same switch as the Models panel's
+      if (activeModelId && activeModelId !== settings.current.activeModelId) await models.selectModel(activeModelId);
+      if (Object.keys(rest).length === 0) return settings.current;
+      const next = await settings.update(rest as Partial<Settings>);
       emit('settings:changed', { settings: next });
       return next;
     },
@@ -250,7 +201,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     training,
     suggestions,
     library,
-    importModelFile,
+    importModelFile: models.importModelFile,
     shutdown: async () => {
       await training.shutdown();
       suggestions.release();

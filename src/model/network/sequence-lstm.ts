@@ -306,13 +306,16 @@ async function layerBackward(
  * same masks). Generated in JS: tf.randomUniform draws each number through a
  * slower generator.
  */
+/** Layer l's dropout stream for a window starts at seed + l * this prime, apart from the other layers'. */
+const DROPOUT_LAYER_SEED_STRIDE = 7919;
+
 function dropoutMask(steps: number, hidden: number, rate: number, seeds: Int32Array, layer: number): tf.Tensor2D {
   const batch = seeds.length;
   const keep = 1 - rate;
   const scale = 1 / keep;
   const values = new Float32Array(steps * batch * hidden);
   for (let b = 0; b < batch; b++) {
-    const rng = new Rng(seeds[b] + 7919 * layer);
+    const rng = new Rng(seeds[b] + DROPOUT_LAYER_SEED_STRIDE * layer);
     for (let t = 0; t < steps; t++) {
       const row = (t * batch + b) * hidden;
       for (let j = 0; j < hidden; j++) values[row + j] = rng.next() < keep ? scale : 0;

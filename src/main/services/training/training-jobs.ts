@@ -82,10 +82,6 @@ export class TrainingService {
     return this.running?.file.baseModelId ? [this.running.file.baseModelId] : [];
   }
 
-  isRunning(): boolean {
-    return this.running !== null;
-  }
-
   async start(request: ParsedRequestOf<'training:start'>): Promise<TrainingJob> {
     if (this.running)
       throw new AppError('BUSY', 'A model is already training. Wait for it to finish or cancel it first.');

@@ -1,0 +1,72 @@
+/**
+ * The app's commands: what the native menu sends and the shortcuts press
+ * (one table serves both), and what each one does.
+ */
+import type { MenuCommand } from '../../../shared/ipc-contract';
+
+export type SidePanel = 'none' | 'suggestions' | 'training' | 'models' | 'settings';
+
+/** What the commands act on; App.svelte gives the real ones, tests give fakes. */
+export interface CommandTargets {
+  document: {
+    newDocument(): Promise<void>;
+    open(): Promise<void>;
+    openRecent(path: string): Promise<void>;
+    save(as?: boolean): Promise<boolean>;
+  };
+  togglePanel(panel: SidePanel): void;
+  toggleCompare(): void;
+  about(): void;
+}
+
+export const isMac = () => /Mac|iPhone|iPad/.test(navigator.platform);
+
+export function commandForKey(e: KeyboardEvent, mac: boolean): MenuCommand | null {
+  const mod = mac ? e.metaKey : e.ctrlKey;
+  if (!mod || e.altKey) return null;
+  const key = e.key.toLowerCase();
+  if (!e.shiftKey) {
+    if (key === 'n') return 'file.new';
+    if (key === 'o') return 'file.open';
+    if (key === 's') return 'file.save';
+    if (key === ',') return 'view.settings';
+    return null;
+  }
+  if (key === 's') return 'file.saveAs';
+  if (key === 'd') return 'view.compare';
+  if (key === 'g') return 'view.suggestions';
+  if (key === 't') return 'model.train';
+  if (key === 'm') return 'model.switch';
+  return null;
+}
+
+/** Runs a command from the menu (`path` comes with file.openRecent) or from a shortcut. */
+export function runCommand(command: MenuCommand, t: CommandTargets, path?: string): void {
+  switch (command) {
+    case 'file.new':
+      return void t.document.newDocument();
+    case 'file.open':
+      return void t.document.open();
+    case 'file.openRecent':
+      return void (path && t.document.openRecent(path));
+    case 'file.save':
+      return void t.document.save();
+    case 'file.saveAs':
+      return void t.document.save(true);
+    case 'view.compare':
+      return t.toggleCompare();
+    case 'view.suggestions':
+      return t.togglePanel('suggestions');
+    case 'view.settings':
+      return t.togglePanel('settings');
+    case 'model.train':
+      return t.togglePanel('training');
+    case 'model.switch':
+    case 'model.manage':
+    case 'model.import':
+    case 'model.export':
+      return t.togglePanel('models');
+    case 'help.about':
+      return t.about();
+  }
+}

@@ -1,6 +1,11 @@
 /**
  * The app's commands: what the native menu sends and the shortcuts press
  * (one table serves both), and what each one does.
+ *
+ * The menu's items say what they do ("Train a Model…", "Switch Model…"), so
+ * they open their panel, or leave it open. A shortcut toggles its panel, as
+ * the toolbar's buttons do, so the same keys close it again. Import and
+ * Export are actions, not places: they run at once.
  */
 import type { MenuCommand } from '../../../shared/ipc-contract';
 
@@ -14,7 +19,13 @@ export interface CommandTargets {
     openRecent(path: string): Promise<void>;
     save(as?: boolean): Promise<boolean>;
   };
+  models: {
+    readonly active: { modelId: string } | null;
+    importModel(): Promise<void>;
+    exportModel(modelId: string): Promise<void>;
+  };
   togglePanel(panel: SidePanel): void;
+  openPanel(panel: SidePanel): void;
   toggleCompare(): void;
   about(): void;
 }
@@ -41,7 +52,8 @@ export function commandForKey(e: KeyboardEvent, mac: boolean): MenuCommand | nul
 }
 
 /** Runs a command from the menu (`path` comes with file.openRecent) or from a shortcut. */
-export function runCommand(command: MenuCommand, t: CommandTargets, path?: string): void {
+export function runCommand(command: MenuCommand, t: CommandTargets, from: 'menu' | 'keyboard', path?: string): void {
+  const show = (panel: SidePanel) => (from === 'menu' ? t.openPanel(panel) : t.togglePanel(panel));
   switch (command) {
     case 'file.new':
       return void t.document.newDocument();
@@ -60,12 +72,17 @@ export function runCommand(command: MenuCommand, t: CommandTargets, path?: strin
     case 'view.settings':
       return t.togglePanel('settings');
     case 'model.train':
-      return t.togglePanel('training');
+      return show('training');
     case 'model.switch':
     case 'model.manage':
+      return show('models');
     case 'model.import':
-    case 'model.export':
-      return t.togglePanel('models');
+      return void t.models.importModel();
+    case 'model.export': {
+      const active = t.models.active;
+      // there is always an active model (the default at least); if not, the list to choose from
+      return active ? void t.models.exportModel(active.modelId) : t.openPanel('models');
+    }
     case 'help.about':
       return t.about();
   }

@@ -1,6 +1,9 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // the renderer's state classes are .svelte.ts modules: runes need Svelte's compiler
+  plugins: [svelte()],
   test: {
     include: ['test/**/*.test.ts', 'e2e/**/*.e2e.test.ts'],
     reporters: ['default', './test/summary-reporter.ts'],

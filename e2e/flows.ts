@@ -48,6 +48,26 @@ export const flows: Flow[] = [
       await ghost(d).waitFor({ timeout: 10_000 });
       const suggested = (await ghost(d).textContent())!;
       expect(suggested.length).toBeGreaterThan(0);
+      // styled in one place, by one rule: the muted text colour, not faded by opacity (readable: WCAG AA)
+      const look = await ghost(d).evaluate((el) => {
+        const rules: string[] = [];
+        const visit = (list: CSSRuleList) => {
+          for (const rule of list) {
+            if (rule instanceof CSSStyleRule && el.matches(rule.selectorText)) {
+              if (rule.style.color || rule.style.opacity) rules.push(rule.style.cssText);
+            } else if ('cssRules' in rule) visit((rule as CSSGroupingRule).cssRules);
+          }
+        };
+        for (const sheet of [...document.styleSheets, ...document.adoptedStyleSheets]) visit(sheet.cssRules);
+        const probe = document.body.appendChild(document.createElement('span'));
+        probe.style.color = 'var(--muted)';
+        const muted = getComputedStyle(probe).color;
+        probe.remove();
+        return { rules, opacity: getComputedStyle(el).opacity, color: getComputedStyle(el).color, muted };
+      });
+      expect(look.rules).toEqual([expect.stringContaining('color: var(--muted)')]);
+      expect(look.rules[0]).not.toContain('opacity');
+      expect(look).toMatchObject({ opacity: '1', color: look.muted });
       await d.screenshot('editor-ghost-text');
       await d.page.keyboard.press('Tab');
       await expect.poll(editorText(d)).toContain(`except at${suggested}`);

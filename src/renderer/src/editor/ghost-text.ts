@@ -200,6 +200,10 @@ export function insertSuggestion(i: number) {
   };
 }
 
+/**
+ * The ghost text's one style: the app's muted text colour, grey yet readable
+ * (WCAG AA contrast on both themes), rather than faded by opacity.
+ */
 export const ghostTheme = EditorView.baseTheme({
-  '.cm-ghost-text': { opacity: '0.45', fontStyle: 'normal', pointerEvents: 'none', whiteSpace: 'pre-wrap' },
+  '.cm-ghost-text': { color: 'var(--muted)', fontStyle: 'normal', pointerEvents: 'none', whiteSpace: 'pre-wrap' },
 });

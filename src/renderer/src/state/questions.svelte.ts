@@ -27,7 +27,7 @@ interface Pending {
   answer(choice: string): void;
 }
 
-class Questions {
+export class Questions {
   /** The question on screen, if any. */
   current = $state.raw<Pending | null>(null);
   private waiting: Pending[] = [];
@@ -46,5 +46,3 @@ class Questions {
     });
   }
 }
-
-export const questions = new Questions();

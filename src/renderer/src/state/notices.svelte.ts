@@ -5,8 +5,8 @@ export interface Notice {
   text: string;
 }
 
-class Notices {
-  list = $state<Notice[]>([]);
+export class Notices {
+  list = $state.raw<Notice[]>([]);
   private next = 1;
 
   show(kind: Notice['kind'], text: string, ms = kind === 'error' ? 8000 : 3500): void {
@@ -15,14 +15,7 @@ class Notices {
     setTimeout(() => this.dismiss(id), ms);
   }
 
-  error(e: unknown): void {
-    if (e instanceof Error && /SUPERSEDED/.test((e as { error?: { code?: string } }).error?.code ?? '')) return;
-    this.show('error', e instanceof Error ? e.message : String(e));
-  }
-
   dismiss(id: number): void {
     this.list = this.list.filter((n) => n.id !== id);
   }
 }
-
-export const notices = new Notices();

@@ -1,0 +1,70 @@
+/**
+ * The model library as the renderer knows it: the list main pushes with
+ * `models:changed` after every change (switch, rename, delete, import), so
+ * no action here reads the list again; and those actions.
+ */
+import type { ModelSummary } from '../../../shared/ipc-contract';
+import type { MainProcess } from './main-process';
+import type { Notices } from './notices.svelte';
+import type { Questions } from './questions.svelte';
+
+export class ModelsState {
+  list = $state.raw<ModelSummary[]>([]);
+  /** The model suggestions come from. */
+  active = $derived(this.list.find((m) => m.active) ?? null);
+
+  constructor(
+    private readonly main: MainProcess,
+    private readonly notices: Notices,
+    private readonly questions: Questions,
+  ) {}
+
+  /** Follows main's pushes; returns the function that stops. */
+  listen(): () => void {
+    return this.main.api.onModelsChanged(({ models }) => (this.list = models));
+  }
+
+  /** The list at start; after that, main's pushes keep it. */
+  async load(): Promise<void> {
+    const models = await this.main.call(this.main.api.listModels());
+    if (models) this.list = models;
+  }
+
+  /** Makes a model the one suggestions come from. True when it is. */
+  async select(modelId: string): Promise<boolean> {
+    return (await this.main.call(this.main.api.selectModel({ modelId }))) !== undefined;
+  }
+
+  async rename(modelId: string, name: string): Promise<boolean> {
+    return (await this.main.call(this.main.api.renameModel({ modelId, name }))) !== undefined;
+  }
+
+  /** Deletes a model once the writer has said yes. */
+  async remove(modelId: string, name: string): Promise<void> {
+    const choice = await this.questions.ask({
+      title: `Delete “${name}”?`,
+      message:
+        'The model’s files are removed from this computer. This cannot be undone; export it first to keep a copy.',
+      choices: [
+        { id: 'cancel', label: 'Cancel', primary: true },
+        { id: 'delete', label: 'Delete', destructive: true },
+      ],
+      cancel: 'cancel',
+    });
+    if (choice !== 'delete') return;
+    if ((await this.main.call(this.main.api.deleteModel({ modelId }))) !== undefined)
+      this.notices.show('info', `Deleted ${name}`);
+  }
+
+  /** Asks main where to write the archive (its dialog) and writes it there. */
+  async exportModel(modelId: string): Promise<void> {
+    const written = await this.main.call(this.main.api.exportModel({ modelId }));
+    if (written) this.notices.show('info', `Exported to ${written.path}`);
+  }
+
+  /** Asks main which archive to import (its dialog) and adds the model it holds. */
+  async importModel(): Promise<void> {
+    const model = await this.main.call(this.main.api.importModel());
+    if (model) this.notices.show('info', `Imported ${model.name}`);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Suggestions as the renderer asks for them and shows them: requests for the
+ * ghost text and for Compare drafts' columns, the time the last one took,
+ * and a copy of what the ghost text offers now, for the Suggestions panel.
+ */
+import type { GhostState, GhostSuggestion } from '../editor/ghost-text';
+import type { MainProcess } from './main-process';
+
+const NONE: readonly GhostSuggestion[] = [];
+
+export interface DraftRequest {
+  temperature: number;
+  maxChars: number;
+  seed: number;
+}
+
+export class SuggestionsState {
+  /** What the ghost text offers now (the editor reports every change). */
+  list = $state.raw<readonly GhostSuggestion[]>(NONE);
+  /** Which of them the ghost text shows. */
+  shown = $state(0);
+  /** How long the last suggestion took in main. */
+  latencyMs = $state<number | null>(null);
+  private lastRequest = 0;
+
+  constructor(private readonly main: MainProcess) {}
+
+  /** The editor's ghost text changed. */
+  showing(ghost: GhostState | null): void {
+    this.list = ghost?.suggestions ?? NONE;
+    this.shown = ghost?.index ?? 0;
+  }
+
+  /** Suggestions to continue `textBefore` in a document; null when there are none (or the request was given up). */
+  async request(docId: string, textBefore: string, signal: AbortSignal): Promise<GhostSuggestion[] | null> {
+    const requestId = ++this.lastRequest;
+    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, requestId, textBefore }), { signal });
+    if (!answer) return null;
+    this.latencyMs = answer.latencyMs;
+    return answer.suggestions;
+  }
+
+  /**
+   * One Compare drafts column's continuation: each column asks as its own
+   * document (`<docId>.draft<column>`), so columns run side by side and a
+   * seed reproduces one alone. Undefined when it failed (the writer was told).
+   */
+  async draft(docId: string, column: number, textBefore: string, d: DraftRequest): Promise<string | undefined> {
+    const answer = await this.main.call(
+      this.main.api.requestSuggestions({
+        docId: `${docId}.draft${column}`,
+        requestId: ++this.lastRequest,
+        textBefore,
+        temperatures: [d.temperature],
+        maxChars: d.maxChars,
+        stop: 'none',
+        seed: d.seed,
+      }),
+    );
+    return answer && (answer.suggestions[0]?.text ?? '');
+  }
+}

@@ -57,6 +57,9 @@ describe('background training jobs', () => {
     expect(last.history.length).toBeGreaterThanOrEqual(1);
     expect(last.samples.map((s) => s.temperature)).toEqual([0.3, 0.7, 1.1]);
     expect((await app.ok<ModelSummary[]>('models:list')).map((m) => m.name)).toContain('Alice style');
+    // the pickers and the Models panel hear of the new model without asking
+    const changed = app.events.filter((e) => e.event === 'models:changed').at(-1);
+    expect((changed?.payload as { models: ModelSummary[] }).models.map((m) => m.name)).toContain('Alice style');
     // the model keeps file names, not the folders of the computer it was trained on
     const meta = JSON.parse(readFileSync(join(app.userData, 'models', done.model.modelId, 'penwright.json'), 'utf8'));
     expect(meta.corpus.files).toEqual([{ path: 'my-writing.txt', characters: 30_000 }]);

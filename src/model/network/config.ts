@@ -18,9 +18,7 @@ export const PRESETS: Record<PresetName, NetworkConfig> = {
   L: { embedDim: 64, hidden: [512, 512, 512], dropout: 0.25 },
 };
 
-export function isPresetName(s: string): s is PresetName {
-  return s === 'S' || s === 'M' || s === 'L';
-}
+export { isSizeName as isPresetName } from '../../shared/vocabulary';
 
 /** Number of trainable weights for a vocabulary of `vocabSize` symbols. */
 export function countParameters(config: NetworkConfig, vocabSize: number): number {

@@ -16,7 +16,7 @@ import { AppError, workerErrorToIpc } from '../app-error';
 import { DEFAULT_MODEL_ID, type ModelLibrary } from '../models/model-library';
 import { JobStore, jobFromFile, type JobFile } from './job-store';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
-import type { SizeName } from '../../../shared/vocabulary';
+import { isSizeName, type SizeName } from '../../../shared/vocabulary';
 
 export interface TrainingServiceOptions {
   jobsDir: string;
@@ -219,9 +219,11 @@ export class TrainingService {
           return;
         }
         const model = await this.options.library.adopt(this.store.modelDir(job.jobId), job.name);
+        // the new model is in the library: the pickers and the Models panel hear it
+        this.options.emit('models:changed', { models: await this.options.library.list() });
         const preset = model.preset;
         const speed = job.progress?.charsPerSecond ?? 0;
-        if ((preset === 'S' || preset === 'M' || preset === 'L') && speed > 0 && (job.progress?.step ?? 0) >= 3) {
+        if (preset && isSizeName(preset) && speed > 0 && (job.progress?.step ?? 0) >= 3) {
           await this.options.onSpeedMeasured?.(preset, speed);
         }
         await this.store.remove(job.jobId);

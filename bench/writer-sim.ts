@@ -43,6 +43,8 @@ export interface WriterTally {
   /** Ghost text appearances (see README) and how many the writer accepted on sight. */
   shows: number;
   rightShows: number;
+  /** Shows where the shown suggestion died and another that agreed took its place. */
+  replacedShows: number;
   requests: number;
   /** Suggestion call times, ms. */
   latencies: number[];
@@ -100,6 +102,7 @@ export async function simulateWriter(
     shownPositions: 0,
     shows: 0,
     rightShows: 0,
+    replacedShows: 0,
     requests: 0,
     latencies: [],
     suggestions: 0,
@@ -162,7 +165,10 @@ export async function simulateWriter(
     const now = state.field(ghostField);
     // the shown suggestion died and another agreeing one took its place: a new show
     freshShow = shown !== null && visible(now) && now.suggestions[now.index] !== shown;
-    if (freshShow) t.shows++;
+    if (freshShow) {
+      t.shows++;
+      t.replacedShows++;
+    }
     if (onProgress && pos - lastReport >= 500) {
       lastReport = pos;
       onProgress(pos, text.length);

@@ -15,6 +15,9 @@
  *   --model DIR    the model to start from (default resources/models/default)
  *   --chars N      type only the first N characters of the text
  *   --quick        a few hundred characters and a one-step fine-tune: checks that it runs
+ *   --curve        instead: the writer on the gate slice (or --text) with the model alone, for a
+ *                  range of "how sure before suggesting" values: precision against keys saved, and
+ *                  the value that saves the most keys at a precision of at least 0.5
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { initBackend } from '../src/model/backend';
 import { readCorpus, readTextFile, requireText } from '../src/model/corpus';
 import { DEFAULT_MODEL_DIR } from '../src/model/default-model';
+import { ghostAt, type GhostResult } from '../src/model/ghost-decoder';
 import { repeatsWordTrigram } from '../src/model/loop-guard';
 import { disposeModel, loadModel, saveModel, type CharModel } from '../src/model/persistence';
 import { SuggestionSession } from '../src/model/session';
@@ -60,6 +64,7 @@ const { values: args } = parseArgs({
     model: { type: 'string' },
     chars: { type: 'string' },
     quick: { type: 'boolean' },
+    curve: { type: 'boolean' },
   },
   strict: true,
 });
@@ -76,6 +81,7 @@ interface ConfigResult {
   ghost_p50_ms: number;
   ghost_p95_ms: number;
   shows: number;
+  shows_replaced: number;
   accepts: number;
   requests: number;
   wall_s: number;
@@ -106,21 +112,16 @@ function firstWord(text: string): string {
   return /^[^\p{L}\p{N}]*[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/u.exec(text)?.[0] ?? '';
 }
 
-/** Share of word ends in `text` where the model's first suggestion starts with the next word. */
+/** Share of word ends in `text` where the model's most probable next word (ghost decoding, no gate) is the next word. */
 async function nextWordTop1(model: CharModel, text: string): Promise<number> {
   const session = new SuggestionSession(model);
   let right = 0;
   const ends = wordEnds(text);
   try {
-    for (const [i, { before, next }] of ends.entries()) {
+    for (const { before, next } of ends) {
       session.setText(before.slice(-CONTEXT_CHARS));
-      const [first] = await session.suggest({
-        temperatures: [settings.temperatures[0]],
-        maxChars: settings.suggestionChars,
-        stop: settings.stopRule,
-        seed: i + 1,
-      });
-      if (firstWord(first.text) === next) right++;
+      const g = await session.ghost({ minConfidence: 0, maxChars: settings.suggestionChars, stop: 'word' });
+      if (firstWord(g.words[0]?.text ?? '') === next) right++;
     }
   } finally {
     session.dispose();
@@ -190,6 +191,7 @@ async function runConfig(
     ghost_p50_ms: round(percentile(tally.latencies, 50), 1),
     ghost_p95_ms: round(percentile(tally.latencies, 95), 1),
     shows: tally.shows,
+    shows_replaced: tally.replacedShows,
     accepts: tally.accepts,
     requests: tally.requests,
     wall_s: round((performance.now() - started) / 1000, 1),
@@ -227,10 +229,62 @@ async function fineTune(base: CharModel, writerFile: string) {
   return { result, wall, steps };
 }
 
+/** Gate values the curve tries. */
+const GATES = [0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9];
+const TARGET_PRECISION = 0.5;
+
+/**
+ * The writer at each gate value, on ghost text alone: the editor shows only
+ * the first suggestion by itself (the others wait to be cycled to), so the
+ * writer's keys do not depend on them. Each position is decoded once, down to
+ * the lowest gate value, and each gate value shows what the app would show
+ * (`ghostAt`, the same words the app's search finds: test/model/ghost-decoder.test.ts).
+ */
+async function curve(model: CharModel, text: string) {
+  const session = new SuggestionSession(model);
+  const decoded = new Map<string, GhostResult>();
+  const floor = Math.min(...GATES);
+  const points = [];
+  try {
+    for (const gate of GATES) {
+      const t = await simulateWriter(text, async (before) => {
+        let g = decoded.get(before);
+        if (!g) {
+          session.setText(before);
+          g = await session.ghost({
+            minConfidence: floor,
+            maxChars: settings.suggestionChars,
+            stop: settings.stopRule,
+          });
+          decoded.set(before, g);
+        }
+        const ghost = { text: ghostAt(g, gate), temperature: settings.temperatures[0], logprob: 0 };
+        return { suggestions: [ghost], ms: 0 };
+      });
+      const point = {
+        gate,
+        ksr: round((t.chars - t.keys) / t.chars, 4),
+        ghost_precision: t.shows ? round(t.rightShows / t.shows, 4) : 0,
+        ghost_shown: round(t.shownPositions / t.positions, 4),
+        chars_per_accept: t.accepts ? round(t.acceptedChars / t.accepts, 2) : 0,
+        shows: t.shows,
+        accepts: t.accepts,
+      };
+      log(`gate ${gate}: ${JSON.stringify(point)} (${decoded.size} positions decoded)`);
+      points.push(point);
+    }
+  } finally {
+    session.dispose();
+  }
+  const good = points.filter((p) => p.ghost_precision >= TARGET_PRECISION);
+  const chosen = good.length ? good.reduce((a, b) => (b.ksr > a.ksr ? b : a)) : null;
+  return { points, chosen };
+}
+
 async function main() {
   const started = performance.now();
   const backend = await initBackend();
-  const textFile = resolve(args.text ?? join(DATA, 'white-fang-typed.txt'));
+  const textFile = resolve(args.text ?? join(DATA, args.curve ? 'white-fang-gate.txt' : 'white-fang-typed.txt'));
   const writerFile = resolve(args.writer ?? join(DATA, 'call-of-the-wild.txt'));
   const modelDir = resolve(args.model ?? DEFAULT_MODEL_DIR);
   const limit = args.chars ? Number(args.chars) : quick ? 200 : Infinity;
@@ -239,6 +293,22 @@ async function main() {
   log(`${backend.label}; typing ${[...text].length} characters of ${relative(ROOT, textFile)}`);
 
   const base = await loadModel(modelDir);
+  if (args.curve) {
+    const { points, chosen } = await curve(base, text);
+    disposeModel(base);
+    const out = {
+      text: relative(ROOT, textFile),
+      chars: [...text].length,
+      model: relative(ROOT, modelDir) || modelDir,
+      rule: `the gate value that saves the most keys at ghost_precision >= ${TARGET_PRECISION}`,
+      chosen,
+      curve: points,
+      settings: { suggestionChars: settings.suggestionChars, stopRule: settings.stopRule },
+      wall_s: round((performance.now() - started) / 1000, 1),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
   const reference = await loadModel(REFERENCE_MODEL);
   const tuned = await fineTune(base, writerFile);
   const tmp = mkdtempSync(join(tmpdir(), 'penwright-writer-'));
@@ -284,6 +354,7 @@ async function main() {
       temperatures: settings.temperatures,
       suggestionChars: settings.suggestionChars,
       stopRule: settings.stopRule,
+      suggestionConfidence: settings.suggestionConfidence,
     },
     quick,
     wall_s: round((performance.now() - started) / 1000, 1),

@@ -57,7 +57,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   suggestionChars: 48,
   stopRule: 'phrase',
   // chosen with `npm run bench:writer -- --curve` on the gate slice (README, "Writer's benchmark")
-  suggestionConfidence: 0.3,
+  suggestionConfidence: 0.35,
   pauseMs: 150,
   autoSuggest: true,
   draftTemperatures: [0.3, 1.0],

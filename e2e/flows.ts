@@ -43,6 +43,13 @@ export const flows: Flow[] = [
       await d.page.getByTestId('backend').first().waitFor({ timeout: 30_000 });
       // editable once the first document is open
       await d.page.locator('.cm-content[contenteditable="true"]').waitFor({ timeout: 30_000 });
+      // these flows try the editor, not how sure the model is: have it always show its best guess
+      const updated = await d.page.evaluate(() =>
+        (globalThis as unknown as { penwright: { updateSettings(p: object): Promise<{ ok: boolean }> } }).penwright
+          .updateSettings({ suggestionConfidence: 0 })
+          .then((r) => r.ok),
+      );
+      expect(updated).toBe(true);
       await editor(d).click();
       await d.page.keyboard.type('It was a dark and stormy night; the rain fell in torrents, except at', { delay: 5 });
       await ghost(d).waitFor({ timeout: 10_000 });

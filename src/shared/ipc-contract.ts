@@ -40,6 +40,8 @@ const settingFields = {
   temperatures: z.array(temperature).min(1).max(9),
   suggestionChars: z.number().int().min(1).max(400),
   stopRule: z.enum(STOP_RULES),
+  /** How sure before suggesting: the least probability, as the model sees it, that the ghost text is right. */
+  suggestionConfidence: z.number().min(0).max(0.99),
   pauseMs: z.number().int().min(0).max(5000),
   autoSuggest: z.boolean(),
   draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
@@ -57,6 +59,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   temperatures: [0.2, 0.5, 0.8, 1.2],
   suggestionChars: 48,
   stopRule: 'phrase',
+  // chosen with `npm run bench:writer -- --curve` on the gate slice (README, "Writer's benchmark")
+  suggestionConfidence: 0.35,
   pauseMs: 150,
   autoSuggest: true,
   draftTemperatures: [0.3, 1.0],

@@ -102,11 +102,19 @@ describe('ghost-text state', () => {
     h.type(' the ');
     expect(h.ghost!.suggestions.map((s) => s.temperature)).toEqual([0.2, 0.8]);
     expect(remainingText(h.ghost!)).toBe('cat sat.');
+    nextSuggestion(h);
     h.type('d');
     expect(h.ghost!.suggestions.map((s) => s.temperature)).toEqual([0.8]);
     expect(remainingText(h.ghost!)).toBe('og ran');
     acceptSuggestion(h);
     expect(h.doc).toBe('Once the dog ran');
+  });
+
+  it('typing past the shown suggestion clears it, though another agrees (a fresh one comes after the pause)', () => {
+    const h = new Harness('Once');
+    h.offer();
+    h.type(' the d');
+    expect(h.ghost).toBeNull();
   });
 
   it('clears it while an input method composes, even text that agrees with it', () => {
@@ -155,10 +163,46 @@ describe('ghost-text state', () => {
 
   it('ignores empty suggestions, and an answer with none', () => {
     const h = new Harness('Once');
-    h.offer([S('', 0.2), S(' yes', 1)]);
-    expect(h.ghost!.suggestions.length).toBe(1);
+    h.offer([S(' yes', 0.2), S('', 0.5), S(' no', 1)]);
+    expect(h.ghost!.suggestions.map((s) => s.text)).toEqual([' yes', ' no']);
     h.offer([S('', 0.2)]);
     expect(h.ghost).toBeNull();
+  });
+
+  it('shows nothing when the ghost text is empty (the model was not sure), but keeps the alternatives', () => {
+    const h = new Harness('Once');
+    h.offer([S('', 0.2), S(' yes', 0.8), S(' no', 1.2)]);
+    expect(h.ghost).toMatchObject({ index: -1 });
+    expect(remainingText(h.ghost!)).toBe('');
+    // Tab and Ctrl+Right fall through; Escape has nothing to dismiss
+    expect(acceptSuggestion(h)).toBe(false);
+    expect(acceptWord(h)).toBe(false);
+    expect(dismissSuggestion(h)).toBe(false);
+    // cycling shows the alternatives
+    expect(nextSuggestion(h)).toBe(true);
+    expect(remainingText(h.ghost!)).toBe(' yes');
+    h.offer([S('', 0.2), S(' yes', 0.8), S(' no', 1.2)]);
+    previousSuggestion(h);
+    expect(remainingText(h.ghost!)).toBe(' no');
+    // typing with nothing shown clears it, so the next pause asks again
+    h.offer([S('', 0.2), S(' yes', 0.8)]);
+    h.type(' ');
+    expect(h.ghost).toBeNull();
+  });
+
+  it('shows an alternative at once when the writer asked (Ctrl+Space), even without ghost text', () => {
+    const h = new Harness('Once');
+    h.dispatch(
+      h.state.update({
+        effects: setSuggestions.of({
+          suggestions: [S('', 0.2), S(' yes', 0.8)],
+          pos: 4,
+          doc: h.state.doc,
+          explicit: true,
+        }),
+      }),
+    );
+    expect(remainingText(h.ghost!)).toBe(' yes');
   });
 
   it('keeps surrogate pairs whole when typing through emoji', () => {

@@ -4,7 +4,10 @@
  * request for a document supersedes the one in flight, which answers
  * SUPERSEDED instead of a stale result. Settings give the defaults
  * (temperatures, length, stop rule); a request may override them (the drafts
- * view asks for long continuations at its own temperatures).
+ * view asks for long continuations at its own temperatures). A request on the
+ * settings' temperatures is the editor's: its first suggestion is ghost text,
+ * decoded rather than sampled and '' when the model is less sure of it than
+ * the settings' "how sure before suggesting".
  */
 import { InferenceNet } from '../../model/network/inference';
 import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
@@ -105,6 +108,8 @@ export class SuggestionService {
         stop: req.stop ?? settings.stopRule,
         seed: req.seed,
         signal: controller.signal,
+        // the editor's request (the settings' temperatures) leads with ghost text; drafts are all sampled
+        ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
       });
       return {
         requestId: req.requestId,

@@ -7,7 +7,9 @@
  */
 import { DOCUMENT_SEPARATOR } from '../training/batches';
 import { PenwrightError, cancelledError } from '../errors';
+import { decodeGhost, type GhostResult } from './ghost-decoder';
 import { InferenceNet, cloneState, disposeState, tileState, type LstmState } from '../network/inference';
+import { LoopGuard } from './loop-guard';
 import type { CharModel } from '../storage/persistence';
 import { Rng } from '../rng';
 import { logProbOf, sampleId } from './sampling';
@@ -15,6 +17,14 @@ import { decideStop, type StopRule } from './stop-rules';
 import { Vocabulary } from '../text/vocab';
 
 export const DEFAULT_TEMPERATURES = [0.2, 0.5, 0.8, 1.2];
+/** Temperatures from here up are always sampled, to keep their variety; below it one may be ghost text. */
+export const GHOST_MAX_TEMPERATURE = 0.8;
+
+export interface GhostRequest {
+  /** How sure before suggesting: the least probability of the ghost text (0: always the best guess). */
+  minConfidence: number;
+  beamWidth?: number;
+}
 
 export interface SuggestOptions {
   /** One continuation per temperature, in this order. */
@@ -27,6 +37,12 @@ export interface SuggestOptions {
   /** Same seed, same text, same options: same continuations. */
   seed?: number;
   signal?: AbortSignal;
+  /**
+   * Ghost text: the lowest temperature below GHOST_MAX_TEMPERATURE is not
+   * sampled but decoded as the most probable continuation (ghost-decoder.ts),
+   * '' when the model is not sure enough, and comes first in the answer.
+   */
+  ghost?: GhostRequest;
 }
 
 export interface Suggestion {
@@ -34,8 +50,10 @@ export interface Suggestion {
   text: string;
   /** Mean log-probability per character under the model (temperature 1), nats. */
   logprob: number;
-  /** Why it ended: the character budget or the stop rule. */
-  stoppedBy: 'budget' | StopRule;
+  /** Why it ended: the character budget, the stop rule, or (ghost text) the model's confidence. */
+  stoppedBy: 'budget' | StopRule | 'confidence';
+  /** Decoded as ghost text rather than sampled. */
+  ghost?: boolean;
 }
 
 export interface SessionOptions {
@@ -222,9 +240,48 @@ export class SuggestionSession {
     this.origin = 0;
   }
 
+  /** The last characters absorbed: what a continuation's loop check reads. */
+  private contextTail(): string {
+    return this.absorbed.slice(-200).join('');
+  }
+
+  private staleCheck(version: number, signal?: AbortSignal): void {
+    if (signal?.aborted) throw cancelledError('The suggestion');
+    if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
+  }
+
   /**
-   * Samples one continuation per temperature from the current state, batched.
-   * Throws CANCELLED if the signal fires and STALE if the text changes meanwhile.
+   * Ghost text from the current state (see ghost-decoder.ts). Throws CANCELLED
+   * if the signal fires and STALE if the text changes meanwhile.
+   */
+  async ghost(
+    options: GhostRequest & { maxChars?: number; stop?: StopRule; signal?: AbortSignal },
+  ): Promise<GhostResult> {
+    if (this.disposed) throw new Error('session disposed');
+    const version = this.version;
+    let lastYield = performance.now();
+    return decodeGhost(this.net, this.vocab, this.state, this.contextTail(), {
+      minConfidence: options.minConfidence,
+      beamWidth: options.beamWidth,
+      maxChars: Math.min(options.maxChars ?? 48, MAX_CHARS_LIMIT),
+      stop: options.stop ?? 'none',
+      checkpoint: async () => {
+        this.staleCheck(version, options.signal);
+        if (performance.now() - lastYield > 8) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          lastYield = performance.now();
+          this.staleCheck(version, options.signal);
+        }
+      },
+    });
+  }
+
+  /**
+   * One continuation per temperature from the current state: ghost text for
+   * the lowest one when `ghost` is asked for (first in the answer), the rest
+   * sampled in one batched pass, each at its own temperature. No continuation
+   * repeats a word 3-gram (loop-guard.ts). Throws CANCELLED if the signal
+   * fires and STALE if the text changes meanwhile.
    */
   async suggest(options: SuggestOptions = {}): Promise<Suggestion[]> {
     if (this.disposed) throw new Error('session disposed');
@@ -233,13 +290,49 @@ export class SuggestionSession {
     const maxChars = Math.min(options.maxChars ?? 48, MAX_CHARS_LIMIT);
     const rule = options.stop ?? 'none';
     const version = this.version;
-    const k = temperatures.length;
     const seedBase = options.seed ?? Math.floor(Math.random() * 2 ** 31);
-    const rngs = temperatures.map((_, i) => new Rng(seedBase * 7919 + i * 104729 + 1));
-    const texts = temperatures.map(() => '');
+    let ghostAt = -1;
+    if (options.ghost) {
+      for (const [i, t] of temperatures.entries()) {
+        if (t < GHOST_MAX_TEMPERATURE && (ghostAt < 0 || t < temperatures[ghostAt])) ghostAt = i;
+      }
+    }
+    const out: Suggestion[] = [];
+    if (ghostAt >= 0) {
+      const g = await this.ghost({ ...options.ghost!, maxChars, stop: rule, signal: options.signal });
+      out.push({
+        temperature: temperatures[ghostAt],
+        text: g.text,
+        logprob: g.chars ? Math.log(g.confidence) / g.chars : 0,
+        stoppedBy: g.endedBy === 'stop' ? rule : g.endedBy,
+        ghost: true,
+      });
+    }
+    const streams = [...temperatures.keys()].filter((i) => i !== ghostAt);
+    out.push(...(await this.sample(streams, temperatures, seedBase, maxChars, rule, version, options)));
+    this.staleCheck(version);
+    return out;
+  }
+
+  /** Samples streams (indices into `temperatures`; the index seeds each one) in one batched pass. */
+  private async sample(
+    streams: number[],
+    temperatures: number[],
+    seedBase: number,
+    maxChars: number,
+    rule: StopRule,
+    version: number,
+    options: SuggestOptions,
+  ): Promise<Suggestion[]> {
+    const k = streams.length;
+    if (k === 0) return [];
+    const rngs = streams.map((i) => new Rng(seedBase * 7919 + i * 104729 + 1));
+    const context = this.contextTail();
+    const guards = streams.map(() => new LoopGuard(this.vocab, context));
+    const texts = streams.map(() => '');
     const logprobSums = new Float64Array(k);
     const counts = new Int32Array(k);
-    const done: (Suggestion['stoppedBy'] | null)[] = temperatures.map(() => null);
+    const done: (Suggestion['stoppedBy'] | null)[] = streams.map(() => null);
     let state = tileState(this.state, k);
     let logits = this.net.logitsOf(state);
     let lastYield = performance.now();
@@ -247,18 +340,26 @@ export class SuggestionSession {
       for (let step = 0; step < maxChars; step++) {
         const rows = (await logits.data()) as Float32Array;
         logits.dispose();
-        if (options.signal?.aborted) throw cancelledError('The suggestion');
-        if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
+        this.staleCheck(version, options.signal);
         const V = rows.length / k;
         const next = new Int32Array(k);
         for (let i = 0; i < k; i++) {
           if (done[i]) continue;
           const row = rows.subarray(i * V, (i + 1) * V);
-          const id = sampleId(row, { temperature: temperatures[i], topK: options.topK, topP: options.topP }, rngs[i]);
+          // a word that would repeat a word 3-gram may not begin
+          const banned = guards[i].bannedIds();
+          let choices = row;
+          if (banned.length) {
+            choices = row.slice();
+            for (const id of banned) choices[id] = -Infinity;
+          }
+          const options_ = { temperature: temperatures[streams[i]], topK: options.topK, topP: options.topP };
+          const id = sampleId(choices, options_, rngs[i]);
           const ch = this.vocab.charOf(id);
           const decision = decideStop(rule, texts[i], ch);
           if (decision.take) {
             texts[i] += ch;
+            guards[i].push(ch);
             logprobSums[i] += logProbOf(row, id);
             counts[i]++;
           }
@@ -279,9 +380,8 @@ export class SuggestionSession {
       if (!logits.isDisposed) logits.dispose();
       disposeState(state);
     }
-    if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
-    return temperatures.map((temperature, i) => ({
-      temperature,
+    return streams.map((s, i) => ({
+      temperature: temperatures[s],
       text: texts[i],
       logprob: counts[i] ? logprobSums[i] / counts[i] : 0,
       stoppedBy: done[i] ?? 'budget',

@@ -4,10 +4,15 @@
  * accept all, accept a word, cycle, dismiss or insert a given suggestion.
  *
  * A set-effect carries the document it was computed for; when that is no
- * longer the document, the answer is stale and the field ignores it. Typing
- * the same characters as the ghost text keeps the rest of it in place (and
- * keeps only the suggestions that agree with what was typed); any other edit
- * or cursor move clears it.
+ * longer the document, the answer is stale and the field ignores it. The
+ * first suggestion is the ghost text; the others are alternatives to cycle to
+ * or pick from the panel. When the ghost text is empty (the model was not
+ * sure enough to suggest anything) nothing shows until the writer cycles,
+ * unless the writer asked with Ctrl+Space. Typing the same characters as the
+ * ghost text keeps the rest of it in place (and keeps only the alternatives
+ * that agree with what was typed); any other edit or cursor move clears it,
+ * and so does typing past it with nothing shown, so a fresh suggestion comes
+ * after the next pause.
  */
 import {
   EditorSelection,
@@ -28,7 +33,7 @@ export interface GhostSuggestion {
 export interface GhostState {
   /** Suggestions that agree with what has been typed since they arrived. */
   suggestions: GhostSuggestion[];
-  /** The one shown. */
+  /** The one shown; -1 for none (the model was not sure enough: cycle to see the alternatives). */
   index: number;
   /** Where the suggestions start. */
   from: number;
@@ -42,16 +47,21 @@ export interface SetSuggestions {
   pos: number;
   /** The document they were computed for. */
   doc: Text;
+  /** Asked for by the writer (Ctrl+Space): show an alternative even when there is no ghost text. */
+  explicit?: boolean;
 }
 
 export const setSuggestions = StateEffect.define<SetSuggestions>();
 export const cycleSuggestion = StateEffect.define<1 | -1>();
 export const clearSuggestions = StateEffect.define<null>();
 
-/** The ghost text still to come: the shown suggestion minus what was typed. */
+/** The ghost text still to come: the shown suggestion minus what was typed ('' when none is shown). */
 export function remainingText(g: GhostState): string {
-  return g.suggestions[g.index].text.slice(g.typed);
+  return g.index < 0 ? '' : g.suggestions[g.index].text.slice(g.typed);
 }
+
+/** Whether ghost text is showing. */
+export const ghostVisible = (g: GhostState | null | undefined): g is GhostState => !!g && g.index >= 0;
 
 function cursorAt(state: EditorState): number | null {
   const sel = state.selection.main;
@@ -76,11 +86,13 @@ function update(value: GhostState | null, tr: Transaction): GhostState | null {
       const fresh = e.value.doc === tr.state.doc && cursorAt(tr.state) === e.value.pos;
       const usable = e.value.suggestions.filter((s) => s.text.length > 0);
       if (!fresh || usable.length === 0) return null; // stale or empty: drop it
-      return { suggestions: usable, index: 0, from: e.value.pos, typed: 0 };
+      const ghost = e.value.suggestions[0].text.length > 0;
+      return { suggestions: usable, index: ghost || e.value.explicit ? 0 : -1, from: e.value.pos, typed: 0 };
     }
     if (e.is(cycleSuggestion) && value) {
       const n = value.suggestions.length;
-      value = { ...value, index: (value.index + e.value + n) % n };
+      const index = value.index < 0 ? (e.value > 0 ? 0 : n - 1) : (value.index + e.value + n) % n;
+      value = { ...value, index };
     }
   }
   if (!value) return null;
@@ -90,12 +102,13 @@ function update(value: GhostState | null, tr: Transaction): GhostState | null {
     // provisional: no ghost text beside it
     if (tr.isUserEvent('input.type.compose')) return null;
     const typed = insertionAt(tr, at);
-    if (typed === null || typed === '') return null;
+    if (typed === null || typed === '' || value.index < 0) return null;
     const prefix = value.suggestions[value.index].text.slice(0, value.typed) + typed;
     const agreeing = value.suggestions.filter((s) => s.text.startsWith(prefix) && s.text.length > prefix.length);
-    if (agreeing.length === 0) return null;
     const shown = value.suggestions[value.index];
-    const index = Math.max(0, agreeing.indexOf(shown));
+    const index = agreeing.indexOf(shown);
+    // the shown suggestion no longer agrees: clear, so the next pause asks afresh
+    if (index < 0) return null;
     const next = { ...value, suggestions: agreeing, index, typed: prefix.length };
     return cursorAt(tr.state) === next.from + next.typed ? next : null;
   }
@@ -131,7 +144,7 @@ export const ghostField = StateField.define<GhostState | null>({
   update,
   provide: (field) =>
     EditorView.decorations.from(field, (g): DecorationSet => {
-      if (!g) return Decoration.none;
+      if (!ghostVisible(g)) return Decoration.none;
       const widget = new GhostWidget(remainingText(g), `${g.index + 1} of ${g.suggestions.length}`);
       return Decoration.set([Decoration.widget({ widget, side: 1 }).range(g.from + g.typed)]);
     }),
@@ -157,13 +170,13 @@ function insert(target: Target, text: string): boolean {
 /** Tab: the whole suggestion. False when there is none, so Tab indents as usual. */
 export function acceptSuggestion(target: Target): boolean {
   const g = target.state.field(ghostField, false);
-  return g ? insert(target, remainingText(g)) : false;
+  return ghostVisible(g) ? insert(target, remainingText(g)) : false;
 }
 
 /** Ctrl+Right (Alt+Right on macOS): up to the end of the next word. */
 export function acceptWord(target: Target): boolean {
   const g = target.state.field(ghostField, false);
-  if (!g) return false;
+  if (!ghostVisible(g)) return false;
   const rest = remainingText(g);
   // leading spaces, then the word with any punctuation attached to it
   const word = /^\s*\S+/u.exec(rest)?.[0] ?? rest;
@@ -172,21 +185,21 @@ export function acceptWord(target: Target): boolean {
 
 export function nextSuggestion(target: Target): boolean {
   const g = target.state.field(ghostField, false);
-  if (!g || g.suggestions.length < 2) return false;
+  if (!g || (g.index >= 0 && g.suggestions.length < 2)) return false;
   target.dispatch(target.state.update({ effects: cycleSuggestion.of(1) }));
   return true;
 }
 
 export function previousSuggestion(target: Target): boolean {
   const g = target.state.field(ghostField, false);
-  if (!g || g.suggestions.length < 2) return false;
+  if (!g || (g.index >= 0 && g.suggestions.length < 2)) return false;
   target.dispatch(target.state.update({ effects: cycleSuggestion.of(-1) }));
   return true;
 }
 
 /** Escape: hide the ghost text. False when there is none, so Escape does its usual job. */
 export function dismissSuggestion(target: Target): boolean {
-  if (!target.state.field(ghostField, false)) return false;
+  if (!ghostVisible(target.state.field(ghostField, false))) return false;
   target.dispatch(target.state.update({ effects: clearSuggestions.of(null) }));
   return true;
 }

@@ -40,7 +40,7 @@ export function suggestionFetcher(source: SuggestionSource) {
         // while an input method composes, the text is provisional: ask when it is committed
         if (u.view.composing) return this.cancel();
         const now = u.transactions.some((tr) => tr.effects.some((e) => e.is(requestSuggestionsNow)));
-        if (now) return this.schedule(0);
+        if (now) return this.schedule(0, true);
         if (!u.docChanged && !u.selectionSet) return;
         // still typing through a suggestion: keep it, ask nothing
         if (u.state.field(ghostField, false)) return this.cancel();
@@ -55,9 +55,9 @@ export function suggestionFetcher(source: SuggestionSource) {
         this.controller = undefined;
       }
 
-      private schedule(delay: number) {
+      private schedule(delay: number, explicit = false) {
         this.cancel();
-        this.timer = setTimeout(() => void this.fetch(), delay);
+        this.timer = setTimeout(() => void this.fetch(explicit), delay);
       }
 
       /** The composition was committed: ask for the text as it now stands. */
@@ -65,7 +65,7 @@ export function suggestionFetcher(source: SuggestionSource) {
         if (source.auto()) this.schedule(source.pauseMs());
       }
 
-      private async fetch() {
+      private async fetch(explicit: boolean) {
         if (this.view.composing) return;
         const { state } = this.view;
         const sel = state.selection.main;
@@ -81,7 +81,7 @@ export function suggestionFetcher(source: SuggestionSource) {
           suggestions = null; // superseded or failed: the source reports real errors itself
         }
         if (controller.signal.aborted || !suggestions) return;
-        this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc }) });
+        this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc, explicit }) });
       }
 
       destroy() {

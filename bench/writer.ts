@@ -33,7 +33,7 @@ import { SuggestionSession } from '../src/model/suggesting/session';
 import { evaluateText, train } from '../src/model/training/train';
 import { SuggestionService } from '../src/main/services/suggestions';
 import { DEFAULT_SETTINGS, type Settings } from '../src/shared/ipc-contract';
-import { CONTEXT_CHARS } from '../src/renderer/src/editor/suggestion-fetcher';
+import { CONTEXT_LIMITS } from '../src/shared/vocabulary';
 import { percentile, round } from './stats';
 import { simulateWriter, type WriterTally } from './writer-sim';
 
@@ -119,7 +119,7 @@ async function nextWordTop1(model: CharModel, text: string): Promise<number> {
   const ends = wordEnds(text);
   try {
     for (const { before, next } of ends) {
-      session.setText(before.slice(-CONTEXT_CHARS));
+      session.setText(before.slice(-CONTEXT_LIMITS.sent));
       const g = await session.ghost({ minConfidence: 0, maxChars: settings.suggestionChars, stop: 'word' });
       if (firstWord(g.words[0]?.text ?? '') === next) right++;
     }
@@ -135,7 +135,7 @@ async function draftLoops(service: SuggestionService, text: string): Promise<{ d
   let loopy = 0;
   const every = quick ? Math.max(1, text.length - 1) : 1000;
   for (let at = every; at <= text.length; at += every) {
-    const before = text.slice(Math.max(0, at - CONTEXT_CHARS), at);
+    const before = text.slice(Math.max(0, at - CONTEXT_LIMITS.sent), at);
     for (const [i, temperature] of settings.draftTemperatures.entries()) {
       const r = await service.request({
         docId: `writer.draft${i}`,

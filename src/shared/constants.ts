@@ -11,5 +11,3 @@ export const EVENT_NAMES = [
   'menu:command',
   'app:closeRequested',
 ] as const;
-
-export const STOP_RULES = ['none', 'word', 'phrase', 'sentence', 'line'] as const;

@@ -4,87 +4,31 @@
  * main pushes to the renderer. Imported by main, preload and renderer.
  */
 import { z } from 'zod';
-import { EVENT_NAMES, STOP_RULES } from './constants';
-import { SIZE_NAMES, type SizeName } from './vocabulary';
+import { EVENT_NAMES } from './constants';
+import { id, path, temperature } from './schema-parts';
+import { settingsPatchSchema, type Settings } from './settings';
+import type { CorpusSummary, TrainProgress } from './reports';
+import {
+  CONTEXT_LIMITS,
+  SIZE_NAMES,
+  STOP_RULES,
+  type SizeName,
+  type SuggestionText,
+  type TrainingStopReason,
+} from './vocabulary';
 
 // ---------- limits ----------
 
 /** Largest document the editor sends (code units): far beyond a novel. */
 export const MAX_DOCUMENT_CHARS = 20_000_000;
-/** Text before the cursor sent for suggestions; older text does not change an LSTM's state. */
-export const MAX_CONTEXT_CHARS = 20_000;
 export const MAX_PATHS = 1000;
-/** Compare drafts shows two to four columns, each asking as `<docId>.draft<i>`. */
-export const MAX_DRAFTS = 4;
+export { MAX_DRAFTS } from './vocabulary';
 
 // ---------- shared value types ----------
 
 export { STOP_RULES };
-export type StopRuleName = (typeof STOP_RULES)[number];
 
-const id = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[A-Za-z0-9._-]+$/, 'must be an id');
-const temperature = z.number().min(0).max(5);
-const path = z.string().min(1).max(4096);
-
-/**
- * Each setting's rule, without its default. Kept apart from the defaults
- * because zod applies a default even inside .partial(): a patch built from a
- * schema with defaults would put every setting it does not name back to its
- * default (it did: changing a temperature switched the model back).
- */
-const settingFields = {
-  temperatures: z.array(temperature).min(1).max(9),
-  suggestionChars: z.number().int().min(1).max(400),
-  stopRule: z.enum(STOP_RULES),
-  /** How sure before suggesting: the least probability, as the model sees it, that the ghost text is right. */
-  suggestionConfidence: z.number().min(0).max(0.99),
-  pauseMs: z.number().int().min(0).max(5000),
-  autoSuggest: z.boolean(),
-  draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
-  draftChars: z.number().int().min(20).max(2000),
-  activeModelId: id,
-  theme: z.enum(['system', 'light', 'dark']),
-  fontSize: z.number().int().min(10).max(32),
-  lineWidth: z.number().int().min(30).max(200),
-  trainingThreads: z.number().int().min(0).max(256),
-};
-type SettingFields = typeof settingFields;
-export type Settings = { [K in keyof SettingFields]: z.output<SettingFields[K]> };
-
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  temperatures: [0.2, 0.5, 0.8, 1.2],
-  suggestionChars: 48,
-  stopRule: 'phrase',
-  // chosen with `npm run bench:writer -- --curve` on the gate slice (README, "Writer's benchmark")
-  suggestionConfidence: 0.35,
-  pauseMs: 150,
-  autoSuggest: true,
-  draftTemperatures: [0.3, 1.0],
-  draftChars: 300,
-  activeModelId: 'default',
-  theme: 'system',
-  fontSize: 18,
-  lineWidth: 72,
-  trainingThreads: 0,
-});
-
-/** Settings as stored: a setting missing from the file takes its default. */
-export const settingsSchema = z.object(
-  Object.fromEntries(
-    Object.entries(settingFields).map(([key, rule]) => [
-      key,
-      // a fresh copy each time: the stored arrays must not share the defaults'
-      (rule as z.ZodType).default(() => structuredClone(DEFAULT_SETTINGS[key as keyof Settings])),
-    ]),
-  ) as { [K in keyof SettingFields]: z.ZodDefault<SettingFields[K]> },
-);
-
-/** A change to some settings: only the ones named. */
-export const settingsPatchSchema = z.object(settingFields).partial().strict();
+export { DEFAULT_SETTINGS, settingsPatchSchema, settingsSchema, type Settings } from './settings';
 
 export interface DocumentInfo {
   docId: string;
@@ -111,7 +55,7 @@ export interface RecoveredDocument {
 }
 
 /** What a corpus gives: files used, skipped (with reasons), characters. Defined by the model core. */
-export type CorpusSummary = import('../model/text/corpus-summary').CorpusSummary;
+export type { CorpusSummary };
 
 export interface ModelSummary {
   modelId: string;
@@ -130,14 +74,10 @@ export interface ModelSummary {
   baseModel: { name: string; valLoss: number | null } | null;
 }
 
-export interface Suggestion {
-  temperature: number;
-  text: string;
-  logprob: number;
-}
+export type Suggestion = SuggestionText;
 
 /** A training run's progress report, as the model core's trainer emits it. */
-export type TrainingProgress = import('../model/training/progress').TrainProgress;
+export type TrainingProgress = TrainProgress;
 
 export interface TrainingSample {
   temperature: number;
@@ -161,7 +101,7 @@ export interface TrainingResult {
   jobId: string;
   model: ModelSummary;
   /** converged: it stopped early because it had stopped improving on the held-out text. */
-  stoppedBy: 'budget' | 'cancelled' | 'converged';
+  stoppedBy: TrainingStopReason;
   /** The new model's validation loss beside the base (or default) model's, on the same text. */
   comparison: { newLoss: number | null; baseName: string; baseLoss: number | null };
 }
@@ -247,7 +187,7 @@ export const requestSchemas = {
     .object({
       docId: id,
       requestId: z.number().int().min(0),
-      textBefore: z.string().max(MAX_CONTEXT_CHARS),
+      textBefore: z.string().max(CONTEXT_LIMITS.accepted),
       temperatures: z.array(temperature).min(1).max(9).optional(),
       maxChars: z.number().int().min(1).max(2000).optional(),
       stop: z.enum(STOP_RULES).optional(),

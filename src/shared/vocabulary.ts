@@ -11,3 +11,46 @@ export type SizeName = (typeof SIZE_NAMES)[number];
 export function isSizeName(name: string): name is SizeName {
   return (SIZE_NAMES as readonly string[]).includes(name);
 }
+
+/** Where a suggestion may end (see src/model/suggesting/stop-rules.ts for what each means). */
+export const STOP_RULES = ['none', 'word', 'phrase', 'sentence', 'line'] as const;
+export type StopRule = (typeof STOP_RULES)[number];
+
+/** Why a suggestion ended: its length budget, its stop rule, or (ghost text) the model's confidence. */
+export type SuggestionEnd = 'budget' | StopRule | 'confidence';
+
+/** Why a training run ended: its budget, the writer's cancel, or it stopped improving. */
+export const TRAINING_STOP_REASONS = ['budget', 'cancelled', 'converged'] as const;
+export type TrainingStopReason = (typeof TRAINING_STOP_REASONS)[number];
+
+/** One continuation as the writer sees it. */
+export interface SuggestionText {
+  temperature: number;
+  text: string;
+  /** Mean log-probability per character under the model (temperature 1), nats. */
+  logprob: number;
+}
+
+/** One suggestion per temperature, low (safe) to high (adventurous). */
+export const DEFAULT_TEMPERATURES: readonly number[] = Object.freeze([0.2, 0.5, 0.8, 1.2]);
+/** Compare drafts shows two to four columns, each asking as `<docId>.draft<i>`. */
+export const MAX_DRAFTS = 4;
+
+/** Longest suggestion by default, in characters. */
+export const DEFAULT_SUGGESTION_CHARS = 48;
+
+/**
+ * How much text before the cursor each layer handles, each for its own reason:
+ * - `coldStart`: a suggestion session that starts afresh reads this much (an
+ *   LSTM's state hardly depends on text further back, and priming costs about
+ *   0.2 ms a character);
+ * - `sent`: the editor sends this much, so a session can follow its window
+ *   as it slides with the cursor instead of starting over;
+ * - `accepted`: main refuses more than this in one request (a bound on a
+ *   hostile or broken renderer, far above what the editor sends).
+ */
+export const CONTEXT_LIMITS: Readonly<{ coldStart: number; sent: number; accepted: number }> = Object.freeze({
+  coldStart: 1_000,
+  sent: 4_000,
+  accepted: 20_000,
+});

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, MAX_CONTEXT_CHARS, MAX_DOCUMENT_CHARS, requestSchemas } from '../../src/shared/ipc-contract';
+import { CHANNELS, MAX_DOCUMENT_CHARS, requestSchemas } from '../../src/shared/ipc-contract';
+import { CONTEXT_LIMITS } from '../../src/shared/vocabulary';
 import { tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
 
@@ -34,7 +35,7 @@ const OPTIONAL = new Set(['settings:update.pauseMs']);
 const OVERSIZED: Record<string, Record<string, unknown>> = {
   'documents:save': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },
   'documents:autosave': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },
-  'suggestions:request': { docId: 'doc-1', requestId: 1, textBefore: 'x'.repeat(MAX_CONTEXT_CHARS + 1) },
+  'suggestions:request': { docId: 'doc-1', requestId: 1, textBefore: 'x'.repeat(CONTEXT_LIMITS.accepted + 1) },
   'corpus:summarize': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'corpus:dropped': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'models:rename': { modelId: 'm-1', name: 'n'.repeat(121) },

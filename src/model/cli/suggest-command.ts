@@ -1,12 +1,12 @@
 import { modelDirFor } from '../storage/default-model';
 import { normaliseText } from '../text/decode';
 import { disposeModel, loadModel } from '../storage/persistence';
-import { DEFAULT_TEMPERATURES, SuggestionSession } from '../suggesting/session';
-import { STOP_RULES, type StopRule } from '../suggesting/stop-rules';
+import { SuggestionSession } from '../suggesting/session';
+import { DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES, STOP_RULES, type StopRule } from '../../shared/vocabulary';
 import { parse, positiveNumber, UsageError } from './args';
 
 function parseTemperatures(value: string | undefined): number[] {
-  if (value === undefined) return DEFAULT_TEMPERATURES;
+  if (value === undefined) return [...DEFAULT_TEMPERATURES];
   const temps = value.split(',').map((s) => Number(s.trim()));
   if (temps.length === 0 || temps.length > 16 || temps.some((t) => !Number.isFinite(t) || t < 0 || t > 5)) {
     throw new UsageError(`--temps needs 1 to 16 comma-separated numbers between 0 and 5, not "${value}"`);
@@ -32,7 +32,7 @@ export async function suggestCommand(argv: string[]): Promise<number> {
   if (topP !== undefined && !(topP > 0 && topP <= 1)) throw new UsageError('--top-p needs a number in (0, 1]');
   const options = {
     temperatures: parseTemperatures(values.temps),
-    maxChars: positiveNumber(values.chars, '--chars', true) ?? 48,
+    maxChars: positiveNumber(values.chars, '--chars', true) ?? DEFAULT_SUGGESTION_CHARS,
     stop,
     topK: positiveNumber(values['top-k'], '--top-k', true),
     topP,

@@ -1,6 +1,7 @@
 /**
  * Ghost text: the most probable continuation, word by word, shown only as far
- * as the model is sure of it.
+ * as the model is sure of it. One long file on purpose (over 300 lines): the
+ * beam, its word scoring and the confidence gate are one algorithm.
  *
  * A small beam over characters (every hypothesis advanced in one batched
  * network step) looks for the most probable next word: the characters before

@@ -5,65 +5,21 @@
  * over, and samples K continuations in one batched pass, each at its own
  * temperature.
  */
-import { DOCUMENT_SEPARATOR } from '../training/batches';
+import { CONTEXT_LIMITS, DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES } from '../../shared/vocabulary';
 import { PenwrightError, cancelledError } from '../errors';
-import { decodeGhost, type GhostResult } from './ghost-decoder';
-import { InferenceNet, cloneState, disposeState, tileState, type LstmState } from '../network/inference';
-import { LoopGuard } from './loop-guard';
+import { InferenceNet, cloneState, disposeState, type LstmState } from '../network/inference';
 import type { CharModel } from '../storage/persistence';
-import { Rng } from '../rng';
-import { logProbOf, sampleId } from './sampling';
-import { decideStop, type StopRule } from './stop-rules';
 import { Vocabulary } from '../text/vocab';
+import { DOCUMENT_SEPARATOR } from '../training/batches';
+import { decodeGhost, type GhostResult } from './ghost-decoder';
+import { sampleStreams } from './sampler';
+import type { StopRule } from './stop-rules';
+import type { GhostRequest, SessionOptions, Suggestion, SuggestOptions } from './suggest-options';
 
-export const DEFAULT_TEMPERATURES = [0.2, 0.5, 0.8, 1.2];
+export type { GhostRequest, SessionOptions, Suggestion, SuggestOptions };
+
 /** Temperatures from here up are always sampled, to keep their variety; below it one may be ghost text. */
 export const GHOST_MAX_TEMPERATURE = 0.8;
-
-export interface GhostRequest {
-  /** How sure before suggesting: the least probability of the ghost text (0: always the best guess). */
-  minConfidence: number;
-  beamWidth?: number;
-}
-
-export interface SuggestOptions {
-  /** One continuation per temperature, in this order. */
-  temperatures?: number[];
-  /** Most characters (code points) per continuation. */
-  maxChars?: number;
-  stop?: StopRule;
-  topK?: number;
-  topP?: number;
-  /** Same seed, same text, same options: same continuations. */
-  seed?: number;
-  signal?: AbortSignal;
-  /**
-   * Ghost text: the lowest temperature below GHOST_MAX_TEMPERATURE is not
-   * sampled but decoded as the most probable continuation (ghost-decoder.ts),
-   * '' when the model is not sure enough, and comes first in the answer.
-   */
-  ghost?: GhostRequest;
-}
-
-export interface Suggestion {
-  temperature: number;
-  text: string;
-  /** Mean log-probability per character under the model (temperature 1), nats. */
-  logprob: number;
-  /** Why it ended: the character budget, the stop rule, or (ghost text) the model's confidence. */
-  stoppedBy: 'budget' | StopRule | 'confidence';
-  /** Decoded as ghost text rather than sampled. */
-  ghost?: boolean;
-}
-
-export interface SessionOptions {
-  /** A cold start reads at most this many characters before the cursor. */
-  contextChars?: number;
-  /** Take a state snapshot every this many characters... */
-  snapshotEvery?: number;
-  /** ...and keep this many (the most recent). */
-  maxSnapshots?: number;
-}
 
 interface Snapshot {
   /** Characters absorbed (from the origin) when it was taken. */
@@ -108,7 +64,7 @@ export class SuggestionSession {
       this.vocab = model.vocab;
       this.ownsNet = true;
     }
-    this.contextChars = options.contextChars ?? 1000;
+    this.contextChars = options.contextChars ?? CONTEXT_LIMITS.coldStart;
     this.snapshotEvery = options.snapshotEvery ?? 100;
     this.maxSnapshots = options.maxSnapshots ?? 50;
     // Every context starts as a new document does in training: after the separator.
@@ -263,7 +219,7 @@ export class SuggestionSession {
     return decodeGhost(this.net, this.vocab, this.state, this.contextTail(), {
       minConfidence: options.minConfidence,
       beamWidth: options.beamWidth,
-      maxChars: Math.min(options.maxChars ?? 48, MAX_CHARS_LIMIT),
+      maxChars: Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT),
       stop: options.stop ?? 'none',
       checkpoint: async () => {
         this.staleCheck(version, options.signal);
@@ -285,9 +241,9 @@ export class SuggestionSession {
    */
   async suggest(options: SuggestOptions = {}): Promise<Suggestion[]> {
     if (this.disposed) throw new Error('session disposed');
-    const temperatures = options.temperatures ?? DEFAULT_TEMPERATURES;
+    const temperatures = options.temperatures ?? [...DEFAULT_TEMPERATURES];
     if (temperatures.length === 0) return [];
-    const maxChars = Math.min(options.maxChars ?? 48, MAX_CHARS_LIMIT);
+    const maxChars = Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT);
     const rule = options.stop ?? 'none';
     const version = this.version;
     const seedBase = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -309,83 +265,24 @@ export class SuggestionSession {
       });
     }
     const streams = [...temperatures.keys()].filter((i) => i !== ghostAt);
-    out.push(...(await this.sample(streams, temperatures, seedBase, maxChars, rule, version, options)));
+    out.push(
+      ...(await sampleStreams({
+        net: this.net,
+        vocab: this.vocab,
+        state: this.state,
+        context: this.contextTail(),
+        streams,
+        temperatures,
+        seedBase,
+        maxChars,
+        rule,
+        topK: options.topK,
+        topP: options.topP,
+        check: () => this.staleCheck(version, options.signal),
+      })),
+    );
     this.staleCheck(version);
     return out;
-  }
-
-  /** Samples streams (indices into `temperatures`; the index seeds each one) in one batched pass. */
-  private async sample(
-    streams: number[],
-    temperatures: number[],
-    seedBase: number,
-    maxChars: number,
-    rule: StopRule,
-    version: number,
-    options: SuggestOptions,
-  ): Promise<Suggestion[]> {
-    const k = streams.length;
-    if (k === 0) return [];
-    const rngs = streams.map((i) => new Rng(seedBase * 7919 + i * 104729 + 1));
-    const context = this.contextTail();
-    const guards = streams.map(() => new LoopGuard(this.vocab, context));
-    const texts = streams.map(() => '');
-    const logprobSums = new Float64Array(k);
-    const counts = new Int32Array(k);
-    const done: (Suggestion['stoppedBy'] | null)[] = streams.map(() => null);
-    let state = tileState(this.state, k);
-    let logits = this.net.logitsOf(state);
-    let lastYield = performance.now();
-    try {
-      for (let step = 0; step < maxChars; step++) {
-        const rows = (await logits.data()) as Float32Array;
-        logits.dispose();
-        this.staleCheck(version, options.signal);
-        const V = rows.length / k;
-        const next = new Int32Array(k);
-        for (let i = 0; i < k; i++) {
-          if (done[i]) continue;
-          const row = rows.subarray(i * V, (i + 1) * V);
-          // a word that would repeat a word 3-gram may not begin
-          const banned = guards[i].bannedIds();
-          let choices = row;
-          if (banned.length) {
-            choices = row.slice();
-            for (const id of banned) choices[id] = -Infinity;
-          }
-          const options_ = { temperature: temperatures[streams[i]], topK: options.topK, topP: options.topP };
-          const id = sampleId(choices, options_, rngs[i]);
-          const ch = this.vocab.charOf(id);
-          const decision = decideStop(rule, texts[i], ch);
-          if (decision.take) {
-            texts[i] += ch;
-            guards[i].push(ch);
-            logprobSums[i] += logProbOf(row, id);
-            counts[i]++;
-          }
-          if (decision.stop) done[i] = rule;
-          next[i] = id;
-        }
-        if (done.every(Boolean) || step === maxChars - 1) break;
-        const advanced = this.net.step(state, next, true);
-        state = advanced.state;
-        logits = advanced.logits!;
-        if (performance.now() - lastYield > 8) {
-          // let a newer request or a cancel message through
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          lastYield = performance.now();
-        }
-      }
-    } finally {
-      if (!logits.isDisposed) logits.dispose();
-      disposeState(state);
-    }
-    return streams.map((s, i) => ({
-      temperature: temperatures[s],
-      text: texts[i],
-      logprob: counts[i] ? logprobSums[i] / counts[i] : 0,
-      stoppedBy: done[i] ?? 'budget',
-    }));
   }
 
   dispose(): void {

@@ -2,8 +2,9 @@
  * When a suggestion ends. Each rule looks at the text generated so far and the
  * next character, and says whether to take it and whether to stop.
  */
-export type StopRule = 'none' | 'word' | 'phrase' | 'sentence' | 'line';
-export const STOP_RULES: StopRule[] = ['none', 'word', 'phrase', 'sentence', 'line'];
+import type { StopRule } from '../../shared/vocabulary';
+
+export type { StopRule };
 
 const PHRASE_END = /[,;:.!?…—–]/u;
 const SENTENCE_END = /[.!?…。！？]/u;

@@ -1,11 +1,6 @@
-/** What a corpus gives. Free of imports, so the IPC contract can use it. */
-export interface CorpusSummary {
-  files: { path: string; characters: number }[];
-  skipped: { path: string; reason: string }[];
-  /** Code points over all used files. */
-  characters: number;
-  distinctCharacters: number;
-}
+import type { CorpusSummary } from '../../shared/reports';
+
+export type { CorpusSummary };
 
 /**
  * The summary a model keeps: file names without their folders. A model is

@@ -7,6 +7,7 @@ import type { NetworkConfig, PresetName } from '../network/config';
 import type { CorpusSummaryMeta } from '../storage/metadata';
 import type { CharModel } from '../storage/persistence';
 import type { TrainProgress } from './progress';
+import type { TrainingStopReason } from '../../shared/vocabulary';
 
 export interface TrainOptions {
   /** Training texts (already decoded and normalised). */
@@ -84,7 +85,7 @@ export interface TrainOptions {
   }) => void | Promise<void>;
 }
 
-export type StopReason = 'budget' | 'cancelled' | 'converged';
+export type StopReason = TrainingStopReason;
 
 export interface TrainResult {
   /** The model with the best validation loss; the caller disposes it. */

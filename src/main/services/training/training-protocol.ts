@@ -1,7 +1,7 @@
 /** Messages between the training job service and its worker thread. */
 import type { BackendOptions } from '../../../model/network/backend';
 import type { CorpusSummary, TrainingProgress, TrainingSample } from '../../../shared/ipc-contract';
-import type { SizeName } from '../../../shared/vocabulary';
+import type { SizeName, TrainingStopReason } from '../../../shared/vocabulary';
 
 export interface TrainingWorkerData {
   jobId: string;
@@ -34,7 +34,7 @@ export type FromTrainingWorker =
     }
   | {
       type: 'done';
-      stoppedBy: 'budget' | 'cancelled' | 'converged';
+      stoppedBy: TrainingStopReason;
       valLoss: number | null;
       base: { name: string; valLoss: number | null } | null;
     }

@@ -23,12 +23,9 @@ import {
   type Transaction,
 } from '@codemirror/state';
 import { Decoration, EditorView, WidgetType, type DecorationSet } from '@codemirror/view';
+import type { SuggestionText } from '../../../shared/vocabulary';
 
-export interface GhostSuggestion {
-  text: string;
-  temperature: number;
-  logprob: number;
-}
+export type GhostSuggestion = SuggestionText;
 
 export interface GhostState {
   /** Suggestions that agree with what has been typed since they arrived. */

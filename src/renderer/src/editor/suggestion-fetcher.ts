@@ -7,6 +7,7 @@
 import { StateEffect, type EditorState } from '@codemirror/state';
 import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view';
 import { ghostField, setSuggestions, type GhostSuggestion } from './ghost-text';
+import { CONTEXT_LIMITS } from '../../../shared/vocabulary';
 
 export interface SuggestionSource {
   /** Suggestions for the text before the cursor. Rejects or resolves null when it has none. */
@@ -17,13 +18,10 @@ export interface SuggestionSource {
   auto(): boolean;
 }
 
-/** Characters of context sent: beyond this an LSTM's state no longer changes. */
-export const CONTEXT_CHARS = 4000;
-
 export const requestSuggestionsNow = StateEffect.define<null>();
 
 /** What a continuation follows: up to `maxChars` before the (main) cursor. */
-export function textBeforeCursor(state: EditorState, maxChars = CONTEXT_CHARS): string {
+export function textBeforeCursor(state: EditorState, maxChars = CONTEXT_LIMITS.sent): string {
   const head = state.selection.main.head;
   return state.doc.sliceString(Math.max(0, head - maxChars), head);
 }

@@ -1,0 +1,45 @@
+/**
+ * What a suggestion session is asked (SuggestOptions, GhostRequest,
+ * SessionOptions) and what it answers (Suggestion).
+ */
+import type { StopRule, SuggestionEnd, SuggestionText } from '../../shared/vocabulary';
+
+export interface GhostRequest {
+  /** How sure before suggesting: the least probability of the ghost text (0: always the best guess). */
+  minConfidence: number;
+  beamWidth?: number;
+}
+
+export interface SuggestOptions {
+  /** One continuation per temperature, in this order. */
+  temperatures?: number[];
+  /** Most characters (code points) per continuation. */
+  maxChars?: number;
+  stop?: StopRule;
+  topK?: number;
+  topP?: number;
+  /** Same seed, same text, same options: same continuations. */
+  seed?: number;
+  signal?: AbortSignal;
+  /**
+   * Ghost text: the lowest temperature below GHOST_MAX_TEMPERATURE is not
+   * sampled but decoded as the most probable continuation (ghost-decoder.ts),
+   * '' when the model is not sure enough, and comes first in the answer.
+   */
+  ghost?: GhostRequest;
+}
+
+export interface Suggestion extends SuggestionText {
+  stoppedBy: SuggestionEnd;
+  /** Decoded as ghost text rather than sampled. */
+  ghost?: boolean;
+}
+
+export interface SessionOptions {
+  /** A cold start reads at most this many characters before the cursor. */
+  contextChars?: number;
+  /** Take a state snapshot every this many characters... */
+  snapshotEvery?: number;
+  /** ...and keep this many (the most recent). */
+  maxSnapshots?: number;
+}

@@ -1,0 +1,63 @@
+/**
+ * The writer's settings: each one's rule, its default, the stored form (a
+ * setting missing from the file takes its default) and a change to some.
+ */
+import { z } from 'zod';
+import { id, temperature } from './schema-parts';
+import { DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES, MAX_DRAFTS, STOP_RULES } from './vocabulary';
+
+/**
+ * Each setting's rule, without its default. Kept apart from the defaults
+ * because zod applies a default even inside .partial(): a patch built from a
+ * schema with defaults would put every setting it does not name back to its
+ * default (it did: changing a temperature switched the model back).
+ */
+const settingFields = {
+  temperatures: z.array(temperature).min(1).max(9),
+  suggestionChars: z.number().int().min(1).max(400),
+  stopRule: z.enum(STOP_RULES),
+  /** How sure before suggesting: the least probability, as the model sees it, that the ghost text is right. */
+  suggestionConfidence: z.number().min(0).max(0.99),
+  pauseMs: z.number().int().min(0).max(5000),
+  autoSuggest: z.boolean(),
+  draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
+  draftChars: z.number().int().min(20).max(2000),
+  activeModelId: id,
+  theme: z.enum(['system', 'light', 'dark']),
+  fontSize: z.number().int().min(10).max(32),
+  lineWidth: z.number().int().min(30).max(200),
+  trainingThreads: z.number().int().min(0).max(256),
+};
+type SettingFields = typeof settingFields;
+export type Settings = { [K in keyof SettingFields]: z.output<SettingFields[K]> };
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  temperatures: [...DEFAULT_TEMPERATURES],
+  suggestionChars: DEFAULT_SUGGESTION_CHARS,
+  stopRule: 'phrase',
+  // chosen with `npm run bench:writer -- --curve` on the gate slice (README, "Writer's benchmark")
+  suggestionConfidence: 0.35,
+  pauseMs: 150,
+  autoSuggest: true,
+  draftTemperatures: [0.3, 1.0],
+  draftChars: 300,
+  activeModelId: 'default',
+  theme: 'system',
+  fontSize: 18,
+  lineWidth: 72,
+  trainingThreads: 0,
+});
+
+/** Settings as stored: a setting missing from the file takes its default. */
+export const settingsSchema = z.object(
+  Object.fromEntries(
+    Object.entries(settingFields).map(([key, rule]) => [
+      key,
+      // a fresh copy each time: the stored arrays must not share the defaults'
+      (rule as z.ZodType).default(() => structuredClone(DEFAULT_SETTINGS[key as keyof Settings])),
+    ]),
+  ) as { [K in keyof SettingFields]: z.ZodDefault<SettingFields[K]> },
+);
+
+/** A change to some settings: only the ones named. */
+export const settingsPatchSchema = z.object(settingFields).partial().strict();

@@ -54,7 +54,7 @@ async function main() {
     const t0 = performance.now();
     await call<Responses['suggestions:request']>('suggestions:request', {
       docId: doc.docId,
-      requestId: i,
+
       textBefore: text,
       ...options,
       seed: i + 1,
@@ -96,7 +96,7 @@ async function main() {
     const t0 = performance.now();
     await call('suggestions:request', {
       docId: doc.docId,
-      requestId: 1000 + i,
+
       textBefore: text + ' '.repeat(i % 3),
       ...options,
     });

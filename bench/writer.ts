@@ -94,8 +94,6 @@ function serviceFor(dir: string): SuggestionService {
   return new SuggestionService({ modelDir: () => dir, settings: () => settings });
 }
 
-let nextRequest = 1;
-
 /** The writer's next words: each word end in `text` with the word that follows it. */
 function wordEnds(text: string): { before: string; next: string }[] {
   const words = [...text.matchAll(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu)];
@@ -139,7 +137,7 @@ async function draftLoops(service: SuggestionService, text: string): Promise<{ d
     for (const [i, temperature] of settings.draftTemperatures.entries()) {
       const r = await service.request({
         docId: `writer.draft${i}`,
-        requestId: nextRequest++,
+
         textBefore: before,
         temperatures: [temperature],
         maxChars: settings.draftChars,
@@ -163,13 +161,13 @@ async function runConfig(
   const started = performance.now();
   const service = serviceFor(dir);
   // load the model before timing anything
-  await service.request({ docId: 'warm-up', requestId: nextRequest++, textBefore: 'The' });
+  await service.request({ docId: 'warm-up', textBefore: 'The' });
   let seed = 1;
   const tally: WriterTally = await simulateWriter(
     text,
     async (textBefore) => {
       const t0 = performance.now();
-      const r = await service.request({ docId: 'writer', requestId: nextRequest++, textBefore, seed: seed++ });
+      const r = await service.request({ docId: 'writer', textBefore, seed: seed++ });
       return { suggestions: r.suggestions, ms: performance.now() - t0 };
     },
     (done, total) => log(`${name}: ${done}/${total} characters typed`),

@@ -186,7 +186,6 @@ export const requestSchemas = {
   'suggestions:request': z
     .object({
       docId: id,
-      requestId: z.number().int().min(0),
       textBefore: z.string().max(CONTEXT_LIMITS.accepted),
       temperatures: z.array(temperature).min(1).max(9).optional(),
       maxChars: z.number().int().min(1).max(2000).optional(),
@@ -242,7 +241,7 @@ export interface Responses {
   'training:cancel': null;
   'training:resume': TrainingJob;
   'training:list': TrainingJob[];
-  'suggestions:request': { requestId: number; suggestions: Suggestion[]; latencyMs: number; modelId: string };
+  'suggestions:request': { suggestions: Suggestion[]; latencyMs: number; modelId: string };
   'settings:get': { settings: Settings; notice: string | null };
   'settings:update': Settings;
 }

@@ -109,6 +109,25 @@ describe('the writer’s text is never lost or silently replaced', () => {
     expect(readFileSync(real, 'utf8')).toBe('Third version.');
   });
 
+  it('saves through a link inside a symlinked folder into the file the kernel reaches (2, review)', async () => {
+    // home/docs is a link to mnt/docs; inside it, novel.md -> ../real/novel.md climbs out of mnt/docs
+    const base = join(files, 'layout');
+    mkdirSync(join(base, 'mnt', 'docs'), { recursive: true });
+    mkdirSync(join(base, 'mnt', 'real'), { recursive: true });
+    mkdirSync(join(base, 'home'), { recursive: true });
+    const real = join(base, 'mnt', 'real', 'novel.md');
+    writeFileSync(real, 'OLD');
+    symlinkSync(join(base, 'mnt', 'docs'), join(base, 'home', 'docs'));
+    symlinkSync(join('..', 'real', 'novel.md'), join(base, 'mnt', 'docs', 'novel.md'));
+    app.dialogs.answers.push(join(base, 'home', 'docs', 'novel.md'));
+    const doc = await app.ok<OpenedDocument>('documents:open');
+    expect(doc.text).toBe('OLD');
+    await app.ok('documents:save', { docId: doc.docId, text: 'NEW' });
+    expect(readFileSync(real, 'utf8')).toBe('NEW');
+    // no stray copy where a textual '..' would have led
+    expect(existsSync(join(base, 'home', 'real'))).toBe(false);
+  });
+
   it.skipIf(process.platform === 'win32')(
     'refuses pipes, devices and folders by name, at once, instead of hanging or filling memory (6)',
     async () => {
@@ -154,6 +173,21 @@ describe('the writer’s text is never lost or silently replaced', () => {
     } finally {
       releaseFifo(path);
     }
+  });
+
+  it('saves the document even when the recovery area cannot be written (review)', async () => {
+    const root = join(tmp.path, 'broken-recovery');
+    const path = join(files, 'still-saves.md');
+    writeFileSync(path, 'Before.');
+    const broken = await startApp(root, defaultModel);
+    broken.dialogs.answers.push(path);
+    const doc = await broken.ok<OpenedDocument>('documents:open');
+    // the user-data disk fails under the recovery area (here: the folder replaced by a file)
+    rmSync(join(broken.userData, 'recovery'), { recursive: true, force: true });
+    writeFileSync(join(broken.userData, 'recovery'), 'not a folder');
+    const saved = await broken.call('documents:save', { docId: doc.docId, text: 'After.' });
+    expect(saved.ok).toBe(true);
+    expect(readFileSync(path, 'utf8')).toBe('After.');
   });
 
   it('a restored document keeps the conflict check: a file changed meanwhile is not overwritten (3)', async () => {

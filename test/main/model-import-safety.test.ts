@@ -117,7 +117,7 @@ describe('importing models', () => {
         // what today's code does with it: it imports, and suggestions fail
         await app.ok('models:select', { modelId: r.value!.modelId });
         const doc = await app.ok<OpenedDocument>('documents:new');
-        const s = await app.call('suggestions:request', { docId: doc.docId, requestId: 1, textBefore: 'Alice' });
+        const s = await app.call('suggestions:request', { docId: doc.docId, textBefore: 'Alice' });
         await app.ok('models:select', { modelId: 'default' });
         throw new Error(
           `a manifest with a weight ${what} was imported; a suggestion then answered ${JSON.stringify(s)}`,

@@ -25,7 +25,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1 } },
   'training:cancel': { jobId: 'j-1' },
   'training:resume': { jobId: 'j-1', budget: { minutes: 1 } },
-  'suggestions:request': { docId: 'doc-1', requestId: 1, textBefore: 'abc' },
+  'suggestions:request': { docId: 'doc-1', textBefore: 'abc' },
   'settings:update': { pauseMs: 100 },
 };
 
@@ -35,7 +35,7 @@ const OPTIONAL = new Set(['settings:update.pauseMs']);
 const OVERSIZED: Record<string, Record<string, unknown>> = {
   'documents:save': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },
   'documents:autosave': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },
-  'suggestions:request': { docId: 'doc-1', requestId: 1, textBefore: 'x'.repeat(CONTEXT_LIMITS.accepted + 1) },
+  'suggestions:request': { docId: 'doc-1', textBefore: 'x'.repeat(CONTEXT_LIMITS.accepted + 1) },
   'corpus:summarize': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'corpus:dropped': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'models:rename': { modelId: 'm-1', name: 'n'.repeat(121) },

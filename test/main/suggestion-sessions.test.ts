@@ -20,7 +20,7 @@ describe('suggestion sessions (12)', () => {
     app = await startApp(tmp.path, defaultModel);
     // the model loaded, so what follows counts sessions only
     const doc = await app.ok<OpenedDocument>('documents:new');
-    await app.ok('suggestions:request', { docId: doc.docId, requestId: 1, textBefore: 'Alice', maxChars: 2 });
+    await app.ok('suggestions:request', { docId: doc.docId, textBefore: 'Alice', maxChars: 2 });
     await app.ok('documents:close', { docId: doc.docId });
   });
   afterAll(async () => {
@@ -28,8 +28,7 @@ describe('suggestion sessions (12)', () => {
     tmp.cleanup();
   });
 
-  const ask = (docId: string) =>
-    app.call('suggestions:request', { docId, requestId: 1, textBefore: 'Alice', maxChars: 2 });
+  const ask = (docId: string) => app.call('suggestions:request', { docId, textBefore: 'Alice', maxChars: 2 });
 
   it('keeps no session for a document that is not open', async () => {
     const before = tf.memory().numTensors;

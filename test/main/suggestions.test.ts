@@ -26,10 +26,9 @@ describe('suggestions through the handler table', () => {
   it('answers with one continuation per temperature from the settings, and its latency', async () => {
     const r = await app.ok<Answer>('suggestions:request', {
       docId: doc.docId,
-      requestId: 1,
+
       textBefore: 'Alice was beginning to',
     });
-    expect(r.requestId).toBe(1);
     expect(r.modelId).toBe('default');
     expect(r.suggestions.map((s) => s.temperature)).toEqual([0.2, 0.5, 0.8, 1.2]);
     expect(r.latencyMs).toBeGreaterThan(0);
@@ -45,23 +44,23 @@ describe('suggestions through the handler table', () => {
       stop: 'none',
       seed: 5,
     };
-    const r = await app.ok<Answer>('suggestions:request', { ...drafts, requestId: 2 });
+    const r = await app.ok<Answer>('suggestions:request', { ...drafts });
     expect(r.suggestions.map((s) => s.temperature)).toEqual([0.3, 1.0]);
     expect([...r.suggestions[0].text].length).toBe(120);
     // the same seed gives the same drafts
-    const again = await app.ok<Answer>('suggestions:request', { ...drafts, requestId: 3 });
+    const again = await app.ok<Answer>('suggestions:request', { ...drafts });
     expect(again.suggestions).toEqual(r.suggestions);
   });
 
   it('drops a request superseded by a newer one for the same document', async () => {
     const slow = app.call('suggestions:request', {
       docId: doc.docId,
-      requestId: 10,
+
       textBefore: 'The Queen',
       maxChars: 400,
       stop: 'none',
     });
-    const fresh = app.call('suggestions:request', { docId: doc.docId, requestId: 11, textBefore: 'The Queen said' });
+    const fresh = app.call('suggestions:request', { docId: doc.docId, textBefore: 'The Queen said' });
     const [a, b] = await Promise.all([slow, fresh]);
     expect(a).toMatchObject({ ok: false, error: { code: 'SUPERSEDED' } });
     expect(b.ok).toBe(true);
@@ -70,8 +69,8 @@ describe('suggestions through the handler table', () => {
   it('keeps documents independent', async () => {
     const other = await app.ok<OpenedDocument>('documents:new');
     const [a, b] = await Promise.all([
-      app.call('suggestions:request', { docId: doc.docId, requestId: 20, textBefore: 'Alice' }),
-      app.call('suggestions:request', { docId: other.docId, requestId: 1, textBefore: 'The Hatter' }),
+      app.call('suggestions:request', { docId: doc.docId, textBefore: 'Alice' }),
+      app.call('suggestions:request', { docId: other.docId, textBefore: 'The Hatter' }),
     ]);
     expect(a.ok && b.ok).toBe(true);
   });
@@ -79,10 +78,10 @@ describe('suggestions through the handler table', () => {
   it('frees a document’s sessions, its drafts’ too, when it closes', async () => {
     const other = await app.ok<OpenedDocument>('documents:new');
     const before = tf.memory().numTensors;
-    await app.ok('suggestions:request', { docId: other.docId, requestId: 1, textBefore: 'Alice' });
+    await app.ok('suggestions:request', { docId: other.docId, textBefore: 'Alice' });
     await app.ok('suggestions:request', {
       docId: `${other.docId}.draft0`,
-      requestId: 1,
+
       textBefore: 'Alice',
       maxChars: 20,
     });
@@ -97,7 +96,7 @@ describe('suggestions through the handler table', () => {
     app.dialogs.answers.push(join(tmp.path, 'copy.penwright'));
     const copy = await app.ok<ModelSummary>('models:import');
     await app.ok('models:select', { modelId: copy.modelId });
-    const r = await app.ok<Answer>('suggestions:request', { docId: doc.docId, requestId: 30, textBefore: 'Alice' });
+    const r = await app.ok<Answer>('suggestions:request', { docId: doc.docId, textBefore: 'Alice' });
     expect(r.modelId).toBe(copy.modelId);
     await app.ok('models:select', { modelId: 'default' });
   });

@@ -138,7 +138,7 @@ describe('background training jobs', () => {
     const doc = await crashing.ok<OpenedDocument>('documents:new');
     const r = await crashing.ok<{ suggestions: unknown[] }>('suggestions:request', {
       docId: doc.docId,
-      requestId: 1,
+
       textBefore: 'Alice was',
     });
     expect(r.suggestions.length).toBe(4);

@@ -16,7 +16,7 @@ describe("main's answers take one road", () => {
 
   it('says nothing of a request a newer one replaced', async () => {
     const m = fakeMain({ 'suggestions:request': () => fail('SUPERSEDED') });
-    expect(await m.main.call(m.api.requestSuggestions({ docId: 'd', requestId: 1, textBefore: '' }))).toBeUndefined();
+    expect(await m.main.call(m.api.requestSuggestions({ docId: 'd', textBefore: '' }))).toBeUndefined();
     expect(m.reported).toEqual([]);
   });
 

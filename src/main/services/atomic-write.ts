@@ -12,18 +12,35 @@ import { syncDir, writeFileSynced } from '../../model/disk/durable-fs';
 /** Links followed before giving up, as the kernel does (ELOOP). */
 const MAX_LINK_HOPS = 40;
 
-/** The file a write to `path` must replace: `path` itself, or what its chain of symlinks ends at. */
+/** A folder as the kernel sees it (through any symlinked folders on the way), or as given when it is missing. */
+async function realFolder(dir: string): Promise<string> {
+  return fs.realpath(dir).catch(() => dir);
+}
+
+/**
+ * The file a write to `path` must replace: `path` itself, or what its chain of
+ * symlinks ends at, resolved as the kernel resolves it (a `..` in a link
+ * climbs out of the link's real folder, not out of the folder named in the
+ * path when that is itself a link).
+ */
 export async function writeTarget(path: string): Promise<string> {
-  let target = resolve(path);
+  const start = resolve(path);
+  try {
+    return await fs.realpath(start);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  // not there yet, or a dangling link: follow the chain hop by hop, each from its real folder
+  let target = start;
   for (let hop = 0; hop <= MAX_LINK_HOPS; hop++) {
     let isLink: boolean;
     try {
       isLink = (await fs.lstat(target)).isSymbolicLink();
     } catch {
-      return target; // not there yet (or a dangling link's target): write it
+      return join(await realFolder(dirname(target)), basename(target)); // write it here
     }
     if (!isLink) return target;
-    target = resolve(dirname(target), await fs.readlink(target));
+    target = resolve(await realFolder(dirname(target)), await fs.readlink(target));
   }
   throw Object.assign(new Error(`${path}: too many levels of symbolic links`), { code: 'ELOOP', path });
 }
@@ -31,7 +48,8 @@ export async function writeTarget(path: string): Promise<string> {
 export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
   const target = await writeTarget(path);
   const dir = dirname(target);
-  await fs.mkdir(dir, { recursive: true });
+  // our own folders are made as needed; a link's target folder is the writer's, never invented
+  if (target === resolve(path)) await fs.mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let mode: number | undefined;
   try {

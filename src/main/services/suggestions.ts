@@ -112,7 +112,6 @@ export class SuggestionService {
         ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
       });
       return {
-        requestId: req.requestId,
         suggestions: suggestions.map((s) => ({ temperature: s.temperature, text: s.text, logprob: s.logprob })),
         latencyMs: performance.now() - started,
         modelId: active.modelId,

@@ -142,7 +142,10 @@ export class DocumentService {
   private async write(doc: OpenDocument, path: string, text: string, journal?: SaveJournal): Promise<DocumentInfo> {
     const bytes = savedBytes(text, doc.info);
     const digest = sha256(bytes);
-    await journal?.before(path, digest);
+    // The recovery bookkeeping around a save must never stop the save itself (a
+    // full or read-only user-data disk): without the marker, the next start still
+    // drops a record whose text equals the file.
+    await journal?.before(path, digest).catch((e: unknown) => logSaveBookkeeping('marker', e));
     try {
       await writeFileAtomic(path, bytes);
     } catch (e) {
@@ -152,8 +155,11 @@ export class DocumentService {
     const stat = await fs.stat(path);
     doc.disk = { mtimeMs: stat.mtimeMs, size: stat.size, sha256: digest };
     doc.info = { ...doc.info, path, title: basename(path), savedAt: new Date().toISOString() };
-    await journal?.saved(text);
-    await this.onSaved(doc.info);
+    // the file has landed: a failure from here on is reported to the log, not as a failed save
+    await journal?.saved(text).catch((e: unknown) => logSaveBookkeeping('recovery record', e));
+    await Promise.resolve()
+      .then(() => this.onSaved(doc.info))
+      .catch((e: unknown) => logSaveBookkeeping('recent files', e));
     return doc.info;
   }
 
@@ -217,4 +223,8 @@ export class DocumentService {
   close(docId: string): void {
     this.docs.delete(docId);
   }
+}
+
+function logSaveBookkeeping(what: string, error: unknown): void {
+  console.error(`[penwright] saving a document: could not update the ${what} (the save itself goes on):`, error);
 }

@@ -4,8 +4,11 @@
  * the answer) or by dropping them on the window (the preload turns each
  * dropped File into its path with webUtils.getPathForFile and sends them on a
  * channel of their own; web content cannot make a File for a path the user
- * did not give it). A compromised renderer can still send any string, but
- * reading it is refused: it cannot list folders or train on arbitrary files.
+ * did not give it). Script in the page cannot name a path: a path it sends
+ * on the corpus channels is refused. A compromised renderer process, which
+ * can call the drop channel itself, could still have any existing path
+ * granted through it: closing that needs main to see the drop (a native
+ * confirmation, or main handling the drop event), not yet done (issue 11).
  */
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';

@@ -21,7 +21,6 @@ export class SuggestionsState {
   shown = $state(0);
   /** How long the last suggestion took in main. */
   latencyMs = $state<number | null>(null);
-  private lastRequest = 0;
 
   constructor(private readonly main: MainProcess) {}
 
@@ -33,8 +32,7 @@ export class SuggestionsState {
 
   /** Suggestions to continue `textBefore` in a document; null when there are none (or the request was given up). */
   async request(docId: string, textBefore: string, signal: AbortSignal): Promise<GhostSuggestion[] | null> {
-    const requestId = ++this.lastRequest;
-    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, requestId, textBefore }), { signal });
+    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, textBefore }), { signal });
     if (!answer) return null;
     this.latencyMs = answer.latencyMs;
     return answer.suggestions;
@@ -49,7 +47,6 @@ export class SuggestionsState {
     const answer = await this.main.call(
       this.main.api.requestSuggestions({
         docId: `${docId}.draft${column}`,
-        requestId: ++this.lastRequest,
         textBefore,
         temperatures: [d.temperature],
         maxChars: d.maxChars,

@@ -175,6 +175,20 @@ describe('the writer’s text is never lost or silently replaced', () => {
     }
   });
 
+  it('an open document’s own autosave cannot be restored or discarded by its id (review)', async () => {
+    const doc = await app.ok<OpenedDocument>('documents:new');
+    await app.ok('documents:autosave', { docId: doc.docId, text: 'Typed, not saved.' });
+    for (const channel of ['recovery:restore', 'recovery:discard']) {
+      expect(await app.call(channel, { recoveryId: doc.docId }), channel).toMatchObject({
+        ok: false,
+        error: { code: 'IN_USE' },
+      });
+    }
+    // its autosaves still land
+    await app.ok('documents:autosave', { docId: doc.docId, text: 'Typed, not saved, and more.' });
+    await app.ok('documents:close', { docId: doc.docId });
+  });
+
   it('saves the document even when the recovery area cannot be written (review)', async () => {
     const root = join(tmp.path, 'broken-recovery');
     const path = join(files, 'still-saves.md');

@@ -133,6 +133,32 @@ describe('the document', () => {
     expect(m.reported).toEqual(['Could not remove it.']);
   });
 
+  it('restoring a second recovered text asks before it replaces unsaved text (review)', async () => {
+    const record = (id: string) => ({
+      recoveryId: id,
+      title: 'Untitled',
+      path: null,
+      savedAt: '',
+      characters: 3,
+      preview: 'Fox',
+    });
+    const { m, doc, questions } = setUp({
+      'recovery:list': () => ok([record('r1'), record('r2')]),
+      'recovery:restore': ({ recoveryId }: { recoveryId: string }) =>
+        ok({ ...opened, docId: `doc-${recoveryId}`, text: 'Fox' }),
+    });
+    await doc.load();
+    await doc.restore('r1'); // recovered text is unsaved
+    expect(doc.dirty).toBe(true);
+    const cancelled = doc.restore('r2');
+    await answer(questions, 'cancel');
+    await cancelled;
+    expect(m.count('recovery:restore')).toBe(1);
+    expect(doc.info?.docId).toBe('doc-r1');
+    expect(doc.recovered.map((r) => r.recoveryId)).toEqual(['r2']);
+    doc.stop();
+  });
+
   it('before a new document: Save / Don’t Save / Cancel', async () => {
     const { m, doc, questions } = setUp({});
     await doc.load();

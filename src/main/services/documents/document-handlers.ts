@@ -48,6 +48,12 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
   const documents = new DocumentService(async (info) => {
     if (info.path) await recent.remember(info.path);
   });
+  /** An open document's own record is its autosave, not something to restore or throw away. */
+  const refuseOpen = (recoveryId: string) => {
+    if (documents.isOpen(recoveryId)) {
+      throw new AppError('IN_USE', 'That text belongs to a document that is open; it is autosaved as you write.');
+    }
+  };
   const saveTarget = { chooseSavePath: (name: string) => dialogs.saveDocument(name) };
   const handlers: Pick<HandlerTable, DocumentChannel> = {
     'documents:new': async () => documents.create(),
@@ -96,6 +102,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
       return (await recovery.list()).filter((r) => !open.has(r.recoveryId));
     },
     'recovery:restore': async ({ recoveryId }) => {
+      refuseOpen(recoveryId);
       const record = await recovery.read(recoveryId);
       const doc = documents.create(record.text, {
         path: record.path,
@@ -115,6 +122,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
       return doc;
     },
     'recovery:discard': async ({ recoveryId }) => {
+      refuseOpen(recoveryId);
       await recovery.discard(recoveryId);
       return null;
     },

@@ -97,6 +97,8 @@ export class DocumentState {
   }
 
   async restore(recoveryId: string): Promise<void> {
+    // a restored document may itself hold unsaved text (two records after a crash): ask first
+    if (!(await this.settleUnsaved())) return;
     const doc = await this.main.call(this.main.api.restoreRecovered({ recoveryId }));
     if (!doc) return;
     this.replaceWith(doc);

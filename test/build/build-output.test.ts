@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS, type TrainingJob } from '../../src/shared/ipc-contract';
+import { CHANNELS } from '../../src/shared/ipc-contract';
 import { aliceText, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp } from '../main/app-harness';
+import { makeDefaultModel, startApp, startTrainingOn } from '../main/app-harness';
 import { builtCopy, jsFiles, requireBuild, ROOT, sharedChunk, syntaxErrors } from './built-copy';
 
 // electron-vite 6 prepends this to every ES chunk that calls require(
@@ -114,15 +114,7 @@ describe('the built workers train in plain Node', () => {
     });
     try {
       await app.ok('settings:update', { trainingThreads: 2 });
-      app.dialogs.answers.push([corpus]);
-      await app.ok('corpus:pick', { folders: false });
-      const job = await app.ok<TrainingJob>('training:start', {
-        name: 'Built workers',
-        paths: [corpus],
-        preset: 'S',
-        baseModelId: null,
-        budget: { steps: 3 },
-      });
+      const job = await startTrainingOn(app, [corpus], { name: 'Built workers', budget: { steps: 3 } });
       const outcome = await Promise.race([
         app.waitFor('training:finished', 90_000, (p) => p.jobId === job.jobId).then((p) => ({ finished: p })),
         app.waitFor('training:failed', 90_000, (p) => p.jobId === job.jobId).then((p) => ({ failed: p })),

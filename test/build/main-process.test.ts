@@ -287,6 +287,18 @@ describe('quitting and closing', () => {
     return started.value;
   }
 
+  /** Starts the app again on `userData`: the job is listed as interrupted and resumable. */
+  async function expectResumableAtNextStart(userData: string, jobId: string): Promise<StandInApp> {
+    const again = launch({ userData });
+    await again.loaded();
+    const after = await again.invoke<IpcResult<TrainingJob[]>>('training:list');
+    expect(after.ok && after.value.find((j) => j.jobId === jobId)).toMatchObject({
+      state: 'interrupted',
+      error: null,
+    });
+    return again;
+  }
+
   it('cancelling the unsaved-changes question keeps the app and its training running; quitting checkpoints it', async () => {
     const userData = join(tmp, 'training-profile');
     const app = launch({ userData, openDialogAnswers: [[corpus]] });
@@ -302,13 +314,7 @@ describe('quitting and closing', () => {
     await quitAnswering(app, true);
     expect(await app.exited).toBe(0);
     // the job was checkpointed in will-quit: the next start offers to resume it
-    const again = launch({ userData });
-    await again.loaded();
-    const after = await again.invoke<IpcResult<TrainingJob[]>>('training:list');
-    expect(after.ok && after.value.find((j) => j.jobId === job.jobId)).toMatchObject({
-      state: 'interrupted',
-      error: null,
-    });
+    const again = await expectResumableAtNextStart(userData, job.jobId);
     await quitAnswering(again, true);
     expect(await again.exited).toBe(0);
   });
@@ -329,13 +335,7 @@ describe('quitting and closing', () => {
     // then Windows ends the process
     app.kill();
     await app.exited;
-    const again = launch({ userData });
-    await again.loaded();
-    const after = await again.invoke<IpcResult<TrainingJob[]>>('training:list');
-    expect(after.ok && after.value.find((j) => j.jobId === job.jobId)).toMatchObject({
-      state: 'interrupted',
-      error: null,
-    });
+    await expectResumableAtNextStart(userData, job.jobId);
   });
 
   it('a window whose page crashed closes without asking', async () => {

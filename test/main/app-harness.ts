@@ -10,7 +10,7 @@ import { createAppServices, type AppServices } from '../../src/main/services/app
 import { scriptedDialogs, type ScriptedDialogs } from './scripted-dialogs';
 
 export { scriptedDialogs, type ScriptedDialogs };
-import type { EventName, Events, IpcResult } from '../../src/shared/ipc-contract';
+import type { EventName, Events, IpcResult, TrainingJob } from '../../src/shared/ipc-contract';
 import { aliceText, trainTiny } from '../helpers';
 
 /** A small trained model standing in for the bundled default. */
@@ -84,4 +84,26 @@ export async function startApp(
       }),
   };
   return app;
+}
+
+/** The writer adds training text with the dialog: the only paths training may read. */
+export async function chooseTrainingText(app: TestApp, paths: string[], folders = false): Promise<void> {
+  app.dialogs.answers.push(paths);
+  await app.ok('corpus:pick', { folders });
+}
+
+/** Chooses `paths` with the dialog and starts a small (S) model on them from scratch. */
+export async function startTrainingOn(
+  app: TestApp,
+  paths: string[],
+  job: { name: string; budget: { steps?: number; minutes?: number }; folders?: boolean },
+): Promise<TrainingJob> {
+  await chooseTrainingText(app, paths, job.folders);
+  return app.ok<TrainingJob>('training:start', {
+    name: job.name,
+    paths,
+    preset: 'S',
+    baseModelId: null,
+    budget: job.budget,
+  });
 }

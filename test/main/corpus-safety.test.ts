@@ -10,7 +10,7 @@ import { readCorpus } from '../../src/model/text/corpus';
 import { isPenwrightError } from '../../src/model/errors';
 import type { TrainingJob } from '../../src/shared/ipc-contract';
 import { aliceText, tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { makeDefaultModel, startApp, startTrainingOn, type TestApp } from './app-harness';
 
 /** The promise, or a rejection after `ms`: a hang fails the test instead of stalling the run. */
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
@@ -118,15 +118,7 @@ describe('cancelling a training job that is still reading its text', () => {
     // today's walk of this folder never ends: cancel must reach it
     symlinkSync('.', join(folder, 'one'));
     symlinkSync('.', join(folder, 'two'));
-    app.dialogs.answers.push([folder]);
-    await app.ok('corpus:pick', { folders: true });
-    const job = await app.ok<TrainingJob>('training:start', {
-      name: 'Endless',
-      paths: [folder],
-      preset: 'S',
-      baseModelId: null,
-      budget: { steps: 2 },
-    });
+    const job = await startTrainingOn(app, [folder], { name: 'Endless', budget: { steps: 2 }, folders: true });
     const t0 = performance.now();
     await within(8000, app.ok('training:cancel', { jobId: job.jobId }), 'training:cancel');
     console.log(`cancel answered in ${(performance.now() - t0).toFixed(0)} ms`);
@@ -143,15 +135,7 @@ describe('cancelling a training job that is still reading its text', () => {
     });
     const corpus = join(tmp.path, 'stuck.txt');
     writeFileSync(corpus, aliceText(2000));
-    stuck.dialogs.answers.push([corpus]);
-    await stuck.ok('corpus:pick', { folders: false });
-    const job = await stuck.ok<TrainingJob>('training:start', {
-      name: 'Stuck',
-      paths: [corpus],
-      preset: 'S',
-      baseModelId: null,
-      budget: { steps: 2 },
-    });
+    const job = await startTrainingOn(stuck, [corpus], { name: 'Stuck', budget: { steps: 2 } });
     const t0 = performance.now();
     await within(6000, stuck.ok('training:cancel', { jobId: job.jobId }), 'training:cancel');
     expect(performance.now() - t0).toBeGreaterThanOrEqual(900);

@@ -3,13 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Events, ModelSummary, OpenedDocument, TrainingJob } from '../../src/shared/ipc-contract';
 import { aliceText, tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
-
-/** The writer adds the training text with the dialog: the only paths training may read. */
-async function choose(app: TestApp, paths: string[]): Promise<void> {
-  app.dialogs.answers.push(paths);
-  await app.ok('corpus:pick', { folders: false });
-}
+import { chooseTrainingText, makeDefaultModel, startApp, type TestApp } from './app-harness';
 
 describe('background training jobs', () => {
   const tmp = tempDir();
@@ -22,7 +16,7 @@ describe('background training jobs', () => {
     writeFileSync(corpus, aliceText(30_000));
     app = await startApp(tmp.path, defaultModel);
     await app.ok('settings:update', { trainingThreads: 1 });
-    await choose(app, [corpus]);
+    await chooseTrainingText(app, [corpus]);
   });
   afterAll(async () => {
     await app.services.shutdown();
@@ -111,7 +105,7 @@ describe('background training jobs', () => {
   it('reports a bad corpus as a job error, not a crash', async () => {
     const binary = join(tmp.path, 'binary.txt');
     writeFileSync(binary, Buffer.from([0, 1, 2, 3, 4]));
-    await choose(app, [binary]);
+    await chooseTrainingText(app, [binary]);
     const job = await app.ok<TrainingJob>('training:start', {
       name: 'x',
       paths: [binary],
@@ -125,7 +119,7 @@ describe('background training jobs', () => {
   it('survives a crashed worker: an error event, and the app carries on', async () => {
     const root = join(tmp.path, 'crashing');
     const crashing = await startApp(root, defaultModel, { trainingCrashAfterReports: 3 });
-    await choose(crashing, [corpus]);
+    await chooseTrainingText(crashing, [corpus]);
     const job = await crashing.ok<TrainingJob>('training:start', {
       name: 'doomed',
       paths: [corpus],
@@ -149,7 +143,7 @@ describe('background training jobs', () => {
     const root = join(tmp.path, 'quitting');
     const first = await startApp(root, defaultModel);
     await first.ok('settings:update', { trainingThreads: 1 });
-    await choose(first, [corpus]);
+    await chooseTrainingText(first, [corpus]);
     const job = await first.ok<TrainingJob>('training:start', {
       name: 'Resumable',
       paths: [corpus],

@@ -14,7 +14,8 @@ import { readFileSync, existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '../src/model/network/backend';
-import { PRESETS, type PresetName } from '../src/model/network/config';
+import { PRESETS } from '../src/model/network/config';
+import type { SizeName } from '../src/shared/vocabulary';
 import { DEFAULT_MODEL_DIR } from '../src/model/storage/default-model';
 import { initParams } from '../src/model/network/params';
 import { disposeModel, loadModel, type CharModel } from '../src/model/storage/persistence';
@@ -31,7 +32,7 @@ function shakespeare(): string {
   return readFileSync(join(DATA, 'tinyshakespeare.txt'), 'utf8');
 }
 
-async function trainingSpeed(preset: PresetName, steps: number, threads: number) {
+async function trainingSpeed(preset: SizeName, steps: number, threads: number) {
   const stepSeconds: number[] = [];
   let last = 0;
   const result = await train({
@@ -178,7 +179,7 @@ async function main() {
   log(`backend ${backend.label}; matmul ceiling`);
   const matmul = matmulCeiling();
   const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
-  const speeds = async (preset: PresetName, steps: number) => {
+  const speeds = async (preset: SizeName, steps: number) => {
     log(`training ${preset}, 1 thread`);
     const one = await trainingSpeed(preset, steps, 1);
     log(`training ${preset}, ${threads} threads`);

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
-import { isPresetName } from '../network/config';
 import { readCorpus, requireText } from '../text/corpus';
 import { fetchHint, readManifest, verifyCorpus } from '../text/corpus-manifest';
 import { modelDirFor } from '../storage/default-model';
@@ -9,7 +8,7 @@ import { loadModel, disposeModel } from '../storage/persistence';
 import { train } from '../training/train';
 import { parse, positiveNumber, UsageError } from './args';
 import { jsonLinesSink, terminalSink } from './progress';
-import type { SizeName } from '../../shared/vocabulary';
+import { isSizeName, type SizeName } from '../../shared/vocabulary';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -37,7 +36,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!values.manifest && positionals.length === 0) {
     throw new UsageError('train needs at least one file or folder of text (or --manifest FILE)');
   }
-  if (values.size && !isPresetName(values.size)) throw new UsageError(`--size must be S, M or L, not "${values.size}"`);
+  if (values.size && !isSizeName(values.size)) throw new UsageError(`--size must be S, M or L, not "${values.size}"`);
   if (values.from && values.resume) throw new UsageError('use either --from or --resume, not both');
   if (values.from && values.size)
     throw new UsageError('--size does not apply with --from: the base model fixes the size');

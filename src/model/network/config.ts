@@ -1,8 +1,5 @@
 import type { SizeName } from '../../shared/vocabulary';
 
-/** Network sizes. The presets match the reference run (bench/data/README.md) so learning curves compare. */
-export type PresetName = SizeName;
-
 export interface NetworkConfig {
   /** Embedding width. */
   embedDim: number;
@@ -12,13 +9,12 @@ export interface NetworkConfig {
   dropout: number;
 }
 
-export const PRESETS: Record<PresetName, NetworkConfig> = {
+/** The networks behind the sizes. They match the reference run (bench/data/README.md) so learning curves compare. */
+export const PRESETS: Record<SizeName, NetworkConfig> = {
   S: { embedDim: 32, hidden: [128], dropout: 0 },
   M: { embedDim: 64, hidden: [256, 256], dropout: 0.1 },
   L: { embedDim: 64, hidden: [512, 512, 512], dropout: 0.25 },
 };
-
-export { isSizeName as isPresetName } from '../../shared/vocabulary';
 
 /** Number of trainable weights for a vocabulary of `vocabSize` symbols. */
 export function countParameters(config: NetworkConfig, vocabSize: number): number {

@@ -3,11 +3,11 @@
  * (TrainResult): the vocabulary of train(), apart from how it runs.
  */
 import type { BackendOptions } from '../network/backend';
-import type { NetworkConfig, PresetName } from '../network/config';
+import type { NetworkConfig } from '../network/config';
 import type { CorpusSummaryMeta } from '../storage/metadata';
 import type { CharModel } from '../storage/persistence';
 import type { TrainProgress } from './progress';
-import type { TrainingStopReason } from '../../shared/vocabulary';
+import type { SizeName, TrainingStopReason } from '../../shared/vocabulary';
 
 export interface TrainOptions {
   /** Training texts (already decoded and normalised). */
@@ -17,7 +17,7 @@ export interface TrainOptions {
   outDir?: string;
   name?: string;
   /** Network size for a new model (ignored when fine-tuning or resuming). */
-  preset?: PresetName;
+  preset?: SizeName;
   network?: NetworkConfig;
   /** Fine-tune from this model; the caller keeps ownership of it. */
   base?: CharModel;

@@ -71,7 +71,7 @@ export function isOwnRendererUrl(url: string | undefined, devServerUrl?: string)
   if (!url) return false;
   const dev = devOrigins(devServerUrl)[0];
   if (dev && sameOrigin(url, dev)) return true;
-  return /^app:\/\/penwright\/index\.html(?:[?#].*)?$/.test(url);
+  return url === RENDERER_URL || url.startsWith(`${RENDERER_URL}?`) || url.startsWith(`${RENDERER_URL}#`);
 }
 
 /**

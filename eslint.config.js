@@ -2,7 +2,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'resources/', 'e2e/artifacts/', '.tmp/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'resources/',
+      'e2e/artifacts/',
+      '.tmp/',
+      'native/build/',
+      'native/vendor/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,6 +41,15 @@ export default tseslint.config(
         clearInterval: 'readonly',
       },
     },
+  },
+  {
+    // the native package's loader is CommonJS (require() of .node files)
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     // the model core runs in Node, workers and the CLI: no DOM, no Electron

@@ -29,4 +29,6 @@ export interface TrainProgress {
   etaSeconds: number | null;
   /** 0..1 of this run's budget. */
   fraction: number;
+  /** What computes the steps: "native (AVX-512)", "wasm". */
+  backend: string;
 }

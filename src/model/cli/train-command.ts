@@ -6,6 +6,8 @@ import { modelDirFor } from '../storage/default-model';
 import { PenwrightError } from '../errors';
 import { loadModel, disposeModel } from '../storage/persistence';
 import { train } from '../training/train';
+import { isTrainingBackendMode } from '../training/training-backend';
+import { trainingBackendCacheFile } from './cache-dir';
 import { parse, positiveNumber, UsageError } from './args';
 import { jsonLinesSink, terminalSink } from './progress';
 import { isSizeName, type SizeName } from '../../shared/vocabulary';
@@ -27,6 +29,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean' },
     manifest: { type: 'string' },
     corpus: { type: 'string' },
+    'training-backend': { type: 'string' },
   });
   if (!values.out) throw new UsageError('train needs --out DIR');
   if (values.manifest && positionals.length > 0) {
@@ -45,6 +48,10 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (!minutes && !steps) throw new UsageError('train needs a budget: --minutes N or --steps N');
   const seed = values.seed === undefined ? 1 : positiveNumber(values.seed, '--seed', true);
   const threads = positiveNumber(values.threads, '--threads', true) ?? availableParallelism();
+  const trainingBackend = values['training-backend'] ?? 'auto';
+  if (!isTrainingBackendMode(trainingBackend)) {
+    throw new UsageError(`--training-backend must be auto, native or tfjs, not "${trainingBackend}"`);
+  }
 
   const log = (line: string) => process.stdout.write(`${line}\n`);
   let inputs = positionals;
@@ -97,6 +104,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       patience: positiveNumber(values.patience, '--patience', true),
       release: values.release,
       threads,
+      trainingBackend,
+      trainingBackendCache: trainingBackendCacheFile(),
       seed,
       signal: controller.signal,
       onProgress: (p) => sink.update(p),
@@ -111,6 +120,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       charsSeen: result.charsSeen,
       charsPerSecond: Math.round(result.charsPerSecond),
       threads: result.threads,
+      backend: result.backend.label,
+      backendReason: result.backend.reason,
       valLoss: m.metrics.valLoss,
       valBitsPerChar: m.metrics.valBitsPerChar,
       baseModel: m.baseModel,
@@ -118,8 +129,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     if (values.json) log(JSON.stringify(summary));
     else {
       log(
-        `${{ cancelled: 'Stopped', converged: 'Stopped improving, finished', budget: 'Finished' }[result.stoppedBy]} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s on ${result.threads} thread(s)).`,
+        `${{ cancelled: 'Stopped', converged: 'Stopped improving, finished', budget: 'Finished' }[result.stoppedBy]} after ${result.steps} steps (${result.charsSeen.toLocaleString('en')} characters, ${summary.charsPerSecond} chars/s on ${result.threads} thread(s), ${result.backend.label}).`,
       );
+      log(`Training backend: ${result.backend.reason}`);
       if (m.metrics.valLoss !== null) {
         log(
           `Validation loss: ${m.metrics.valLoss.toFixed(4)} nats/char (${m.metrics.valBitsPerChar!.toFixed(3)} bits/char).`,

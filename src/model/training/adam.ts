@@ -44,10 +44,7 @@ export class Adam {
   apply(params: ParamMap, grads: ParamMap): number {
     const norm = globalNorm(grads);
     const scale = this.clipNorm > 0 && norm > this.clipNorm ? this.clipNorm / norm : 1;
-    this.step++;
-    const lrT = (this.learningRate * Math.sqrt(1 - this.beta2 ** this.step)) / (1 - this.beta1 ** this.step);
-    // eps is added to sqrt(v_hat); folded into the bias-corrected step size:
-    const epsHat = this.epsilon * Math.sqrt(1 - this.beta2 ** this.step);
+    const { learningRateT: lrT, epsilonHat: epsHat } = this.nextStep();
     for (const [name, p] of params) {
       const g0 = grads.get(name);
       if (!g0) throw new Error(`no gradient for ${name}`);
@@ -70,6 +67,19 @@ export class Adam {
       this.v.set(name, v);
     }
     return norm;
+  }
+
+  /**
+   * Counts one more update and returns its bias-corrected step sizes, the same
+   * for every parameter (the compiled kernel takes them as they are).
+   */
+  nextStep(): { learningRateT: number; epsilonHat: number } {
+    this.step++;
+    return {
+      learningRateT: (this.learningRate * Math.sqrt(1 - this.beta2 ** this.step)) / (1 - this.beta1 ** this.step),
+      // eps is added to sqrt(v_hat); folded into the bias-corrected step size
+      epsilonHat: this.epsilon * Math.sqrt(1 - this.beta2 ** this.step),
+    };
   }
 
   /** The moment tensors by `m/<param>` and `v/<param>`, for checkpoints (not copies). */

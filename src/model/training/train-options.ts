@@ -7,6 +7,7 @@ import type { NetworkConfig } from '../network/config';
 import type { CorpusSummaryMeta } from '../storage/metadata';
 import type { CharModel } from '../storage/persistence';
 import type { TrainProgress } from './progress';
+import type { TrainingBackendChoice, TrainingBackendMode } from './training-backend';
 import type { SizeName, TrainingStopReason } from '../../shared/vocabulary';
 
 export interface TrainOptions {
@@ -58,6 +59,14 @@ export interface TrainOptions {
    * threads on its own, so it always uses one. Default 1.
    */
   threads?: number;
+  /**
+   * What computes the training steps: `native` (the compiled kernel), `tfjs`,
+   * or `auto` (measured once per machine, see training-backend.ts). Default
+   * `tfjs`; the app and the command line ask for `auto`.
+   */
+  trainingBackend?: TrainingBackendMode;
+  /** Where `auto` caches its measurement (without one it measures on every run). */
+  trainingBackendCache?: string;
   /** Backend options for the worker threads (e.g. the packaged app's wasm folder). */
   workerBackend?: BackendOptions;
   /** The gradient worker module, when built into a bundle (default: beside the pool's source). */
@@ -98,4 +107,6 @@ export interface TrainResult {
   charsPerSecond: number;
   /** Threads that computed gradients. */
   threads: number;
+  /** The engine that computed them, and why it was chosen. */
+  backend: TrainingBackendChoice;
 }

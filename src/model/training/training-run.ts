@@ -14,10 +14,13 @@ import { bitsPerChar, type ModelMeta } from '../storage/metadata';
 import { saveModel, type CharModel, type TrainingState } from '../storage/persistence';
 import { sampleBatch, splitDocuments, type SplitText } from './batches';
 import { effectiveThreads, evaluateText } from './evaluate';
+import { NativeTrainer } from './native-trainer';
 import { GradientWorkerPool } from './parallel/worker-pool';
 import type { TrainProgress } from './progress';
 import { disposeStart, startOf, type Start } from './run-start';
 import type { StopReason, TrainOptions, TrainResult } from './train-options';
+import { chooseTrainingBackend, type TrainingBackendChoice } from './training-backend';
+import { nativeKernel } from '../network/native-kernel';
 
 /** A validation gain smaller than this (nats per character) does not count as improving. */
 const DEFAULT_MIN_IMPROVEMENT = 0.002;
@@ -39,7 +42,9 @@ export class TrainingRun {
     private readonly s: Start,
     private readonly data: SplitText,
     private readonly pool: GradientWorkerPool | undefined,
+    private readonly native: NativeTrainer | undefined,
     readonly threads: number,
+    readonly backend: TrainingBackendChoice,
   ) {
     this.startStep = s.step;
     ({ batchSize: this.batchSize, seqLength: this.seqLength } = s.meta.training);
@@ -56,6 +61,29 @@ export class TrainingRun {
       release();
       throw new PenwrightError('EMPTY_CORPUS', 'There is too little text to train on; add more writing.');
     }
+    let backend: TrainingBackendChoice;
+    try {
+      backend = await chooseTrainingBackend(options.trainingBackend ?? 'tfjs', options.trainingBackendCache);
+    } catch (e) {
+      release();
+      throw e;
+    }
+    s.meta.training.backend = backend.label;
+    const native = nativeKernel();
+    if (backend.engine === 'native' && native.available) {
+      const threads = Math.max(1, Math.floor(options.threads ?? 1));
+      const trainer = await NativeTrainer.start(s, {
+        kernel: native.kernel,
+        variant: native.variant,
+        threads,
+        workerUrl: options.gradientWorkerUrl,
+        crashOnStep: options.crashWorkerOnStep,
+      }).catch((e: unknown) => {
+        release();
+        throw e;
+      });
+      return new TrainingRun(options, s, data, undefined, trainer, threads, backend);
+    }
     const threads = effectiveThreads(options.threads);
     let pool: GradientWorkerPool | undefined;
     if (threads > 1) {
@@ -71,7 +99,7 @@ export class TrainingRun {
         throw e;
       });
     }
-    return new TrainingRun(options, s, data, pool, threads);
+    return new TrainingRun(options, s, data, pool, undefined, threads, backend);
   }
 
   private readonly batchSize: number;
@@ -112,6 +140,7 @@ export class TrainingRun {
       elapsedSeconds: this.elapsed(),
       etaSeconds: fraction > 0 ? (this.elapsed() * (1 - fraction)) / fraction : null,
       fraction,
+      backend: this.backend.label,
     });
   }
 
@@ -145,16 +174,25 @@ export class TrainingRun {
     const t0 = performance.now();
     const batch = sampleBatch(this.data.train, this.batchSize, this.seqLength, s.rng);
     const pass = { dropout: s.meta.network.dropout, signal: this.options.signal };
+    if (this.native) {
+      const r = await this.native.step(batch, pass.dropout, pass.signal);
+      this.recordStep(r.lossSum / r.count, r.count, t0);
+      return;
+    }
     const r = this.pool
       ? await this.pool.computeGradients(s.params, batch, pass)
       : await computeGradients(s.params, batch, pass);
     s.adam.apply(s.params, r.grads);
     for (const g of r.grads.values()) g.dispose();
-    const loss = r.lossSum / r.count;
+    this.recordStep(r.lossSum / r.count, r.count, t0);
+  }
+
+  private recordStep(loss: number, count: number, startedAt: number): void {
+    const s = this.s;
     this.trainLoss = this.trainLoss === null ? loss : 0.9 * this.trainLoss + 0.1 * loss;
     s.step++;
-    s.charsSeen += r.count;
-    this.trainSeconds += (performance.now() - t0) / 1000;
+    s.charsSeen += count;
+    this.trainSeconds += (performance.now() - startedAt) / 1000;
   }
 
   /** Whether an evaluation is due after this step (by step count, schedule or time). */
@@ -172,12 +210,12 @@ export class TrainingRun {
   async evaluate(signal?: AbortSignal, maxWindows = this.options.maxValidationWindows): Promise<number> {
     const s = this.s;
     this.report('evaluating');
-    const { loss, chars } = await evaluateText(s.params, this.validationIds, {
-      batchSize: this.batchSize,
-      seqLength: this.seqLength,
-      maxWindows,
-      signal,
-    });
+    const windows = { batchSize: this.batchSize, seqLength: this.seqLength, maxWindows, signal };
+    // the run's tensors catch up with the kernel's weights first: `best` is cloned from them
+    this.native?.syncTo();
+    const { loss, chars } = this.native
+      ? await this.native.evaluate(this.validationIds, windows)
+      : await evaluateText(s.params, this.validationIds, windows);
     this.lastValLoss = loss;
     this.lastEvalAt = performance.now();
     s.meta.metrics.valChars = chars;
@@ -252,6 +290,7 @@ export class TrainingRun {
     const { outDir } = this.options;
     if (!outDir) return;
     const s = this.s;
+    this.native?.syncTo();
     this.report('saving');
     const release = final && this.options.release;
     const state: TrainingState = {
@@ -270,10 +309,12 @@ export class TrainingRun {
 
   async stopHelpers(): Promise<void> {
     await this.pool?.dispose();
+    await this.native?.dispose();
   }
 
   /** The final save; hands the best weights to the caller and frees everything else. */
   async finish(stoppedBy: StopReason): Promise<TrainResult> {
+    this.native?.syncTo();
     await this.checkpoint(true);
     this.report('done');
     const s = this.s;
@@ -288,6 +329,7 @@ export class TrainingRun {
       charsSeen: s.charsSeen,
       charsPerSecond: this.charsPerSecond(),
       threads: this.threads,
+      backend: this.backend,
     };
   }
 

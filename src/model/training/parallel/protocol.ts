@@ -3,12 +3,20 @@ import type { BackendOptions } from '../../network/backend';
 import type { NetworkConfig } from '../../network/config';
 import type { SequenceBatch } from '../../network/sequence-lstm';
 
+/**
+ * How a helper computes its shard: `tensors` through its own tfjs backend
+ * from a replica of the weights, or `native` with the compiled kernel straight
+ * on the shared weights.
+ */
+export type GradientEngine = 'tensors' | 'native';
+
 export interface GradientWorkerData {
+  engine: GradientEngine;
   network: NetworkConfig;
   vocabSize: number;
   /** The current weights, written by the training thread before each step. */
   params: SharedArrayBuffer;
-  /** One gradient slot per worker. */
+  /** Gradient slots: this helper writes into slot `slot`. */
   grads: SharedArrayBuffer;
   slot: number;
   backend: BackendOptions;

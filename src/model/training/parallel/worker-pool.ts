@@ -11,6 +11,10 @@
  *
  * Bytes moved per step: the weights once into shared memory (4P bytes) and
  * each helper's gradients once out of it (4P bytes per helper).
+ *
+ * With the `native` engine (NativeTrainer) the shared weights are the master
+ * copy that the compiled kernel updates in place, so nothing is published;
+ * the training thread's own shard uses gradient slot 0 and helper i slot i+1.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
@@ -26,10 +30,14 @@ import {
   type SequenceBatch,
 } from '../../network/sequence-lstm';
 import { ParamLayout } from './param-layout';
-import type { FromWorker, GradientWorkerData, ToWorker } from './protocol';
+import type { FromWorker, GradientEngine, GradientWorkerData, ToWorker } from './protocol';
 import { siblingModule, startWorker } from './start-worker';
 
 export interface WorkerPoolOptions {
+  /** Default `tensors`. */
+  engine?: GradientEngine;
+  /** The shared weights and gradient slots (`native`: the NativeTrainer's); allocated here when absent. */
+  buffers?: { params: SharedArrayBuffer; grads: SharedArrayBuffer };
   network: NetworkConfig;
   vocabSize: number;
   /** Threads in all, the training thread included (so threads - 1 helpers). */
@@ -43,12 +51,19 @@ export interface WorkerPoolOptions {
 
 interface Helper {
   worker: Worker;
-  pending?: { id: number; resolve: (m: { lossSum: number; count: number }) => void; reject: (e: Error) => void };
+  pending?: { id: number; resolve: (m: ShardResult) => void; reject: (e: Error) => void };
   dead?: string;
+}
+
+/** A shard's result from one thread. */
+export interface ShardResult {
+  lossSum: number;
+  count: number;
 }
 
 export class GradientWorkerPool {
   readonly threads: number;
+  private readonly engine: GradientEngine;
   private readonly layout: ParamLayout;
   private readonly paramsView: Float32Array;
   private readonly gradsBuffer: SharedArrayBuffer;
@@ -58,9 +73,16 @@ export class GradientWorkerPool {
 
   private constructor(options: WorkerPoolOptions) {
     this.threads = options.threads;
+    this.engine = options.engine ?? 'tensors';
     this.layout = new ParamLayout(options.network, options.vocabSize);
-    this.paramsView = new Float32Array(new SharedArrayBuffer(this.layout.total * 4));
-    this.gradsBuffer = new SharedArrayBuffer(this.layout.total * 4 * Math.max(1, options.threads - 1));
+    this.paramsView = new Float32Array(options.buffers?.params ?? new SharedArrayBuffer(this.layout.total * 4));
+    this.gradsBuffer =
+      options.buffers?.grads ?? new SharedArrayBuffer(this.layout.total * 4 * Math.max(1, options.threads - 1));
+  }
+
+  /** Helper i's gradient slot: after the training thread's own with the native engine. */
+  private helperSlot(i: number): number {
+    return this.engine === 'native' ? i + 1 : i;
   }
 
   /** Starts threads - 1 helpers and waits until each has its backend running. */
@@ -70,11 +92,12 @@ export class GradientWorkerPool {
     const ready: Promise<void>[] = [];
     for (let slot = 0; slot < options.threads - 1; slot++) {
       const workerData: GradientWorkerData = {
+        engine: pool.engine,
         network: options.network,
         vocabSize: options.vocabSize,
         params: pool.paramsView.buffer as SharedArrayBuffer,
         grads: pool.gradsBuffer,
-        slot,
+        slot: pool.helperSlot(slot),
         backend: { prefer: ['wasm', 'cpu'], ...options.backend },
         crashOnStep: slot === 0 ? options.crashOnStep : undefined,
       };
@@ -116,7 +139,7 @@ export class GradientWorkerPool {
     else pending.reject(m.cancelled ? cancelledError('Training') : new PenwrightError('WORKER_FAILED', m.message));
   }
 
-  private send(helper: Helper, message: ToWorker): Promise<{ lossSum: number; count: number }> {
+  private send(helper: Helper, message: ToWorker): Promise<ShardResult> {
     if (helper.dead)
       return Promise.reject(new PenwrightError('WORKER_FAILED', `A training thread stopped (${helper.dead}).`));
     return new Promise((resolve, reject) => {
@@ -131,25 +154,29 @@ export class GradientWorkerPool {
     this.paramsVersion++;
   }
 
-  /** Same contract as `computeGradients`, with the batch spread over all threads. */
-  async computeGradients(params: ParamMap, data: SequenceBatch, options: PassOptions): Promise<GradientResult> {
-    this.publish(params);
+  /**
+   * Sends shards 1.. of the batch to the helpers, runs `own` on shard 0 here,
+   * and waits for all. Returns `own`'s result and the helpers' (in slot order);
+   * if anything fails, `release` frees what `own` returned and the error is thrown.
+   */
+  async runShards<T>(
+    data: SequenceBatch,
+    dropout: number,
+    own: (shard: SequenceBatch) => Promise<T>,
+    release: (mine: T) => void = () => undefined,
+  ): Promise<{ mine: T; parts: ShardResult[] }> {
     const shards = shardBatch(data, this.threads);
     const id = ++this.stepId;
-    const remote = shards.slice(1).map((shard, i) =>
-      this.send(this.helpers[i], {
-        type: 'step',
-        id,
-        paramsVersion: this.paramsVersion,
-        shard,
-        dropout: options.dropout,
-      }),
-    );
+    const remote = shards
+      .slice(1)
+      .map((shard, i) =>
+        this.send(this.helpers[i], { type: 'step', id, paramsVersion: this.paramsVersion, shard, dropout }),
+      );
     // never leave a rejection unobserved (tfjs-wasm turns those into crashes)
     const settled = Promise.allSettled(remote);
-    let own: GradientResult;
+    let mine: T;
     try {
-      own = await computeGradients(params, shards[0], options);
+      mine = await own(shards[0]);
     } catch (e) {
       for (const h of this.helpers) h.worker.postMessage({ type: 'cancel' } satisfies ToWorker);
       await settled;
@@ -158,10 +185,21 @@ export class GradientWorkerPool {
     const results = await settled;
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
-      tf.dispose([...own.grads.values()]);
+      release(mine);
       throw failure.reason;
     }
-    const parts = results.map((r) => (r as PromiseFulfilledResult<{ lossSum: number; count: number }>).value);
+    return { mine, parts: results.map((r) => (r as PromiseFulfilledResult<ShardResult>).value) };
+  }
+
+  /** Same contract as `computeGradients`, with the batch spread over all threads. */
+  async computeGradients(params: ParamMap, data: SequenceBatch, options: PassOptions): Promise<GradientResult> {
+    this.publish(params);
+    const { mine: own, parts } = await this.runShards(
+      data,
+      options.dropout,
+      (shard) => computeGradients(params, shard, options),
+      (r) => tf.dispose([...r.grads.values()]),
+    );
     const total = own.count + parts.reduce((n, p) => n + p.count, 0);
     const grads: ParamMap = new Map();
     for (const slot of this.layout.slots) {
@@ -171,7 +209,7 @@ export class GradientWorkerPool {
         tf.tidy(() => {
           let sum = tf.mul(mine, own.count / total);
           parts.forEach((p, i) => {
-            const offset = i * this.layout.total + slot.offset;
+            const offset = this.helperSlot(i) * this.layout.total + slot.offset;
             const view = new Float32Array(this.gradsBuffer, offset * 4, slot.size);
             sum = tf.add(sum, tf.mul(tf.tensor(view, slot.shape), p.count / total));
           });

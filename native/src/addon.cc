@@ -1,0 +1,188 @@
+// The N-API face of the kernel: checks every argument (sizes, types, token
+// ids) before any arithmetic touches memory, then runs lstm.cc on the
+// caller's buffers in place. Typed arrays may sit on SharedArrayBuffers
+// (the gradient workers' shared weights and gradient slots): no copies.
+#include <napi.h>
+
+#include <Eigen/Core>
+#include <string>
+
+#include "lstm.h"
+
+#ifndef PW_VARIANT
+#define PW_VARIANT "baseline"
+#endif
+
+namespace {
+
+using namespace PW_NS;
+
+bool fail(Napi::Env env, const std::string& message) {
+  Napi::TypeError::New(env, "penwright-native: " + message).ThrowAsJavaScriptException();
+  return false;
+}
+
+bool readNetwork(Napi::Env env, const Napi::Value& value, Network& net) {
+  if (!value.IsObject()) return fail(env, "network must be an object");
+  Napi::Object o = value.As<Napi::Object>();
+  Napi::Value vocab = o.Get("vocab"), embed = o.Get("embed"), hidden = o.Get("hidden");
+  if (!vocab.IsNumber() || !embed.IsNumber() || !hidden.IsArray()) return fail(env, "network needs vocab, embed, hidden");
+  net.vocab = vocab.As<Napi::Number>().Int32Value();
+  net.embed = embed.As<Napi::Number>().Int32Value();
+  Napi::Array h = hidden.As<Napi::Array>();
+  if (net.vocab < 1 || net.embed < 1 || h.Length() < 1 || h.Length() > 8) return fail(env, "network sizes out of range");
+  net.hidden.clear();
+  for (uint32_t i = 0; i < h.Length(); i++) {
+    Napi::Value units = h.Get(i);
+    if (!units.IsNumber()) return fail(env, "hidden sizes must be numbers");
+    const int n = units.As<Napi::Number>().Int32Value();
+    if (n < 1 || n > 8192) return fail(env, "hidden size out of range");
+    net.hidden.push_back(n);
+  }
+  return true;
+}
+
+template <typename T>
+bool readArray(Napi::Env env, const Napi::Value& value, napi_typedarray_type type, size_t length, const char* name,
+               T*& data) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    return fail(env, std::string(name) + (type == napi_float32_array ? " must be a Float32Array" : " must be an Int32Array"));
+  }
+  // napi_get_typedarray_info gives the data pointer for typed arrays on a
+  // SharedArrayBuffer too (napi_get_arraybuffer_info refuses those)
+  napi_typedarray_type actual;
+  size_t elements = 0;
+  void* pointer = nullptr;
+  if (napi_get_typedarray_info(env, value, &actual, &elements, &pointer, nullptr, nullptr) != napi_ok) {
+    return fail(env, std::string(name) + " could not be read");
+  }
+  if (elements != length) {
+    return fail(env, std::string(name) + " has " + std::to_string(elements) + " elements, expected " +
+                         std::to_string(length));
+  }
+  data = static_cast<T*>(pointer);
+  return true;
+}
+
+bool readInt(Napi::Env env, const Napi::Value& value, int lo, int hi, const char* name, int& out) {
+  if (!value.IsNumber()) return fail(env, std::string(name) + " must be a number");
+  const double d = value.As<Napi::Number>().DoubleValue();
+  if (!(d >= lo && d <= hi) || d != static_cast<int>(d)) return fail(env, std::string(name) + " out of range");
+  out = static_cast<int>(d);
+  return true;
+}
+
+bool idsInRange(Napi::Env env, const int32_t* ids, size_t n, int vocab, const char* name) {
+  for (size_t i = 0; i < n; i++) {
+    if (ids[i] < 0 || ids[i] >= vocab) return fail(env, std::string(name) + " holds an id outside the vocabulary");
+  }
+  return true;
+}
+
+// (network, params, inputs, targets, batch, steps) -> shard checked, or false.
+bool readShard(const Napi::CallbackInfo& info, size_t first, const Network& net, Shard& shard) {
+  Napi::Env env = info.Env();
+  if (!readInt(env, info[first + 2], 1, 1 << 16, "batch", shard.batch) ||
+      !readInt(env, info[first + 3], 1, 1 << 16, "steps", shard.steps)) {
+    return false;
+  }
+  const size_t n = static_cast<size_t>(shard.batch) * shard.steps;
+  if (n > (1u << 24)) return fail(env, "shard too large");
+  const int32_t* inputs = nullptr;
+  const int32_t* targets = nullptr;
+  if (!readArray(env, info[first], napi_int32_array, n, "inputs", inputs) ||
+      !readArray(env, info[first + 1], napi_int32_array, n, "targets", targets) ||
+      !idsInRange(env, inputs, n, net.vocab, "inputs") || !idsInRange(env, targets, n, net.vocab, "targets")) {
+    return false;
+  }
+  shard.inputs = inputs;
+  shard.targets = targets;
+  return true;
+}
+
+// gradients(network, params, grads, inputs, targets, batch, steps, dropout, seeds) -> summed loss
+Napi::Value Gradients(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Network net;
+  if (info.Length() < 9) return fail(env, "gradients takes 9 arguments"), env.Undefined();
+  if (!readNetwork(env, info[0], net)) return env.Undefined();
+  const size_t total = layoutOf(net).total;
+  float* params = nullptr;
+  float* grads = nullptr;
+  Shard shard;
+  if (!readArray(env, info[1], napi_float32_array, total, "params", params) ||
+      !readArray(env, info[2], napi_float32_array, total, "grads", grads) || !readShard(info, 3, net, shard)) {
+    return env.Undefined();
+  }
+  if (!info[7].IsNumber()) return fail(env, "dropout must be a number"), env.Undefined();
+  const double dropout = info[7].As<Napi::Number>().DoubleValue();
+  if (!(dropout >= 0 && dropout < 1)) return fail(env, "dropout must be in [0, 1)"), env.Undefined();
+  if (dropout > 0) {
+    const int32_t* seeds = nullptr;
+    if (!readArray(env, info[8], napi_int32_array, static_cast<size_t>(shard.batch), "seeds", seeds)) {
+      return env.Undefined();
+    }
+    shard.seeds = seeds;
+  }
+  if (params == grads) return fail(env, "params and grads must not be the same memory"), env.Undefined();
+  return Napi::Number::New(env, gradients(net, params, grads, shard, dropout));
+}
+
+// lossSum(network, params, inputs, targets, batch, steps) -> summed loss (no dropout)
+Napi::Value LossSum(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Network net;
+  if (info.Length() < 6) return fail(env, "lossSum takes 6 arguments"), env.Undefined();
+  if (!readNetwork(env, info[0], net)) return env.Undefined();
+  float* params = nullptr;
+  Shard shard;
+  if (!readArray(env, info[1], napi_float32_array, layoutOf(net).total, "params", params) ||
+      !readShard(info, 2, net, shard)) {
+    return env.Undefined();
+  }
+  return Napi::Number::New(env, lossSum(net, params, shard));
+}
+
+double numberField(Napi::Object o, const char* key, bool& ok) {
+  Napi::Value v = o.Get(key);
+  if (!v.IsNumber()) {
+    ok = false;
+    return 0;
+  }
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+// adam(params, grads, m, v, {learningRateT, epsilonHat, beta1, beta2, clipNorm}) -> norm before clipping
+Napi::Value Adam(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 5 || !info[0].IsTypedArray() || !info[4].IsObject()) {
+    return fail(env, "adam takes (params, grads, m, v, options)"), env.Undefined();
+  }
+  const size_t n = info[0].As<Napi::TypedArray>().ElementLength();
+  float *params = nullptr, *grads = nullptr, *m = nullptr, *v = nullptr;
+  if (!readArray(env, info[0], napi_float32_array, n, "params", params) ||
+      !readArray(env, info[1], napi_float32_array, n, "grads", grads) ||
+      !readArray(env, info[2], napi_float32_array, n, "m", m) || !readArray(env, info[3], napi_float32_array, n, "v", v)) {
+    return env.Undefined();
+  }
+  Napi::Object o = info[4].As<Napi::Object>();
+  bool ok = true;
+  AdamStep step{numberField(o, "learningRateT", ok), numberField(o, "epsilonHat", ok), numberField(o, "beta1", ok),
+                numberField(o, "beta2", ok), numberField(o, "clipNorm", ok)};
+  if (!ok) return fail(env, "adam options need learningRateT, epsilonHat, beta1, beta2, clipNorm"), env.Undefined();
+  return Napi::Number::New(env, adam(params, grads, m, v, n, step));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gradients", Napi::Function::New(env, Gradients, "gradients"));
+  exports.Set("lossSum", Napi::Function::New(env, LossSum, "lossSum"));
+  exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
+  exports.Set("variant", Napi::String::New(env, PW_VARIANT));
+  // what Eigen compiled in, e.g. "AVX512, FMA, AVX2, AVX SSE, SSE2, ..."
+  exports.Set("simd", Napi::String::New(env, Eigen::SimdInstructionSetsInUse()));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(NODE_GYP_MODULE_NAME, Init)

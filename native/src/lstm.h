@@ -1,0 +1,68 @@
+// The training step of Penwright's char-LSTM, compiled: the same arithmetic
+// as src/model/network/sequence-lstm.ts (forward, loss, backward) and
+// src/model/training/adam.ts (global-norm clipping, Adam), on flat float
+// buffers laid out as src/model/training/parallel/param-layout.ts lays them
+// out. No tensors, no allocation per call beyond a per-thread workspace.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+// Each instruction-set variant is its own shared object compiled from these
+// files; its code lives in its own namespace too, so nothing of one variant
+// can stand in for another's (see binding.gyp).
+#ifndef PW_NS
+#define PW_NS penwright_kernel
+#endif
+
+namespace PW_NS {
+
+struct Network {
+  int vocab = 0;
+  int embed = 0;
+  std::vector<int> hidden;  // units per layer, bottom first
+};
+
+// Where each parameter starts in the flat buffer, in ParamLayout's order:
+// embedding [V, E]; per layer W [in, 4H], U [H, 4H], b [4H]; output W [H, V], b [V].
+struct Offsets {
+  size_t embedding = 0;
+  std::vector<size_t> w, u, b;
+  size_t outW = 0, outB = 0;
+  size_t total = 0;
+};
+
+Offsets layoutOf(const Network& net);
+
+// One shard of a batch, time-major: row t * batch + s is time t of sequence s.
+struct Shard {
+  int batch = 0;
+  int steps = 0;
+  const int32_t* inputs = nullptr;
+  const int32_t* targets = nullptr;
+  const int32_t* seeds = nullptr;  // one dropout seed per sequence (may be null without dropout)
+};
+
+// Writes d(mean loss over the shard)/d(param) into `grads` (every element);
+// returns the summed loss in nats. The caller has checked the sizes and ids
+// (addon.cc): nothing here throws, as node-gyp compiles without exceptions.
+double gradients(const Network& net, const float* params, float* grads, const Shard& shard, double dropout);
+
+// Forward only, no dropout: the summed loss in nats.
+double lossSum(const Network& net, const float* params, const Shard& shard);
+
+struct AdamStep {
+  double learningRateT;  // lr * sqrt(1 - beta2^t) / (1 - beta1^t)
+  double epsilonHat;     // eps * sqrt(1 - beta2^t)
+  double beta1;
+  double beta2;
+  double clipNorm;  // 0: no clipping
+};
+
+// Clips `grads` by global norm (in place) and applies one Adam update to
+// params, m and v (in place). Returns the norm before clipping.
+double adam(float* params, float* grads, float* m, float* v, size_t n, const AdamStep& step);
+
+}  // namespace PW_NS

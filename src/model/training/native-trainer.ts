@@ -1,0 +1,181 @@
+/**
+ * Training steps on the compiled kernel (penwright-native). The weights, the
+ * gradient slots and Adam's moments live in flat Float32Arrays, the weights
+ * and slots on SharedArrayBuffers that the helper threads' kernels read and
+ * write in place: a step is one kernel call per thread, a weighted sum of the
+ * slots, and one kernel Adam update, with no tfjs tensors in between.
+ *
+ * The run's tensors (Start.params, the Adam moments) stay the record that
+ * evaluation, checkpoints, resume and the final save read: `syncTo` writes the
+ * flat state back into them before any of those, so they work unchanged.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { cancelledError } from '../errors';
+import { kernelNetwork, nativeLabel, type Kernel, type KernelNetwork, type Variant } from '../network/native-kernel';
+import type { SequenceBatch } from '../network/sequence-lstm';
+import { validationBatches } from './batches';
+import { ParamLayout, type ParamSlot } from './parallel/param-layout';
+import { GradientWorkerPool } from './parallel/worker-pool';
+import type { Start } from './run-start';
+
+export interface NativeTrainerOptions {
+  kernel: Kernel;
+  variant: Variant;
+  /** Threads in all, this one included. */
+  threads: number;
+  workerUrl?: URL;
+  crashOnStep?: number;
+}
+
+export class NativeTrainer {
+  readonly label: string;
+  private readonly network: KernelNetwork;
+  private readonly layout: ParamLayout;
+  private readonly params: Float32Array;
+  private readonly slots: Float32Array[];
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  private pool: GradientWorkerPool | undefined;
+  /** Whether the flat weights have moved on since the last syncTo. */
+  private dirty = false;
+
+  private constructor(
+    private readonly s: Start,
+    private readonly options: NativeTrainerOptions,
+  ) {
+    const { network } = s.meta;
+    this.label = nativeLabel(options.variant);
+    this.network = kernelNetwork(network, s.vocab.size);
+    this.layout = new ParamLayout(network, s.vocab.size);
+    const total = this.layout.total;
+    this.params = new Float32Array(new SharedArrayBuffer(total * 4));
+    const grads = new SharedArrayBuffer(total * 4 * options.threads);
+    this.slots = Array.from({ length: options.threads }, (_, i) => new Float32Array(grads, i * total * 4, total));
+    this.m = new Float32Array(total);
+    this.v = new Float32Array(total);
+    this.layout.write(s.params, this.params);
+    // a resumed run brings Adam's moments; a new one starts them at zero (as Adam does)
+    const moments = s.adam.stateTensors();
+    for (const slot of this.layout.slots) {
+      const m = moments.get(`m/${slot.name}`);
+      const v = moments.get(`v/${slot.name}`);
+      if (m) this.m.set(m.dataSync() as Float32Array, slot.offset);
+      if (v) this.v.set(v.dataSync() as Float32Array, slot.offset);
+    }
+  }
+
+  /** Copies the run's weights and optimiser state in and starts the helper threads. */
+  static async start(s: Start, options: NativeTrainerOptions): Promise<NativeTrainer> {
+    const trainer = new NativeTrainer(s, options);
+    if (options.threads > 1) {
+      trainer.pool = await GradientWorkerPool.start({
+        engine: 'native',
+        buffers: {
+          params: trainer.params.buffer as SharedArrayBuffer,
+          grads: trainer.slots[0].buffer as SharedArrayBuffer,
+        },
+        network: s.meta.network,
+        vocabSize: s.vocab.size,
+        threads: options.threads,
+        workerUrl: options.workerUrl,
+        crashOnStep: options.crashOnStep,
+      });
+    }
+    return trainer;
+  }
+
+  private ownShard(shard: SequenceBatch, dropout: number): number {
+    return this.options.kernel.gradients(
+      this.network,
+      this.params,
+      this.slots[0],
+      shard.inputs,
+      shard.targets,
+      shard.batch,
+      shard.steps,
+      dropout,
+      shard.windowSeeds ?? null,
+    );
+  }
+
+  /** One batch and one Adam update; returns the summed loss and the characters predicted. */
+  async step(batch: SequenceBatch, dropout: number, signal?: AbortSignal): Promise<{ lossSum: number; count: number }> {
+    if (signal?.aborted) throw cancelledError('Training');
+    let lossSum: number;
+    let count: number;
+    if (this.pool) {
+      const { mine, parts } = await this.pool.runShards(batch, dropout, async (shard) => ({
+        lossSum: this.ownShard(shard, dropout),
+        count: shard.batch * shard.steps,
+      }));
+      count = mine.count + parts.reduce((n, p) => n + p.count, 0);
+      lossSum = mine.lossSum + parts.reduce((n, p) => n + p.lossSum, 0);
+      this.combineSlots([mine.count, ...parts.map((p) => p.count)], count);
+    } else {
+      lossSum = this.ownShard(batch, dropout);
+      count = batch.batch * batch.steps;
+      // the kernel call is synchronous: let a cancel message in between steps
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (signal?.aborted) throw cancelledError('Training');
+    const adam = this.s.adam;
+    this.options.kernel.adam(this.params, this.slots[0], this.m, this.v, {
+      ...adam.nextStep(),
+      beta1: adam.beta1,
+      beta2: adam.beta2,
+      clipNorm: adam.clipNorm,
+    });
+    this.dirty = true;
+    return { lossSum, count };
+  }
+
+  /** Slot 0 becomes the whole batch's gradient: each shard's mean weighted by its share of the rows. */
+  private combineSlots(counts: number[], total: number): void {
+    const [own, ...rest] = this.slots;
+    const w0 = counts[0] / total;
+    const n = own.length;
+    for (let i = 0; i < n; i++) own[i] *= w0;
+    rest.forEach((slot, k) => {
+      const w = counts[k + 1] / total;
+      for (let i = 0; i < n; i++) own[i] += slot[i] * w;
+    });
+  }
+
+  /** Mean validation loss (nats per character) over non-overlapping windows, on the kernel. */
+  async evaluate(
+    ids: Int32Array,
+    options: { batchSize: number; seqLength: number; maxWindows?: number; signal?: AbortSignal },
+  ): Promise<{ loss: number; chars: number }> {
+    let sum = 0;
+    let count = 0;
+    for (const b of validationBatches(ids, options.batchSize, options.seqLength, options.maxWindows)) {
+      if (options.signal?.aborted) throw cancelledError('Training');
+      sum += this.options.kernel.lossSum(this.network, this.params, b.inputs, b.targets, b.batch, b.steps);
+      count += b.batch * b.steps;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { loss: count ? sum / count : NaN, chars: count };
+  }
+
+  /** Writes the flat weights and moments back into the run's tensors (for evaluation, checkpoints, the save). */
+  syncTo(): void {
+    if (!this.dirty) return;
+    const s = this.s;
+    // copies (slice), never views: a tensor must not change when the kernel next writes
+    const tensorOf = (from: Float32Array, slot: ParamSlot) =>
+      tf.tensor(from.slice(slot.offset, slot.offset + slot.size), slot.shape);
+    for (const t of s.params.values()) t.dispose();
+    s.params = new Map(this.layout.slots.map((slot) => [slot.name, tensorOf(this.params, slot)]));
+    const moments = new Map<string, tf.Tensor>();
+    for (const slot of this.layout.slots) {
+      moments.set(`m/${slot.name}`, tensorOf(this.m, slot));
+      moments.set(`v/${slot.name}`, tensorOf(this.v, slot));
+    }
+    s.adam.restore(s.adam.step, moments);
+    this.dirty = false;
+  }
+
+  async dispose(): Promise<void> {
+    await this.pool?.dispose();
+  }
+}

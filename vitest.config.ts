@@ -1,4 +1,6 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -10,6 +12,8 @@ export default defineConfig({
     // tfjs-wasm is single-threaded per process; forks keep each file's backend separate
     pool: 'forks',
     testTimeout: 60_000,
+    // what the CLI caches about the machine (the training backend) goes here, not in ~/.cache
+    env: { XDG_CACHE_HOME: join(tmpdir(), `penwright-test-cache-${process.pid}`) },
     hookTimeout: 60_000,
   },
 });

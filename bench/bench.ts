@@ -3,9 +3,13 @@
  * JSON object on stdout (progress on stderr). Each figure is a median over
  * repeated runs, with its spread ((max - min) / median) so noise is visible.
  *
- * Keys (dots are nesting): backend, train.S.chars_per_s, train.S.gflops,
- * train.M.chars_per_s, train.M.gflops (on all cores: data-parallel threads),
- * train.M.chars_per_s_1 (one thread), train.M.threads, matmul_gflops, suggest.p50_ms,
+ * Keys (dots are nesting): backend, training_backend (what `auto` chooses here
+ * and why), train.S.chars_per_s, train.S.gflops, train.M.chars_per_s,
+ * train.M.gflops (on all cores: data-parallel threads), train.M.chars_per_s_1
+ * (one thread), train.M.threads: the figures of the engine the app would
+ * choose; and the same per engine: train.M.native.chars_per_s(_1),
+ * train.M.wasm.chars_per_s(_1) (native absent where the kernel does not load),
+ * matmul_gflops, suggest.p50_ms,
  * suggest.p95_ms, absorb_char_ms, prime_1000_ms, tensors_before,
  * tensors_after, rss_mb.
  */
@@ -21,6 +25,8 @@ import { initParams } from '../src/model/network/params';
 import { disposeModel, loadModel, type CharModel } from '../src/model/storage/persistence';
 import { SuggestionSession } from '../src/model/suggesting/session';
 import { train, trainingGflops } from '../src/model/training/train';
+import { measureChoice, type TrainingEngine } from '../src/model/training/training-backend';
+import { nativeKernel } from '../src/model/network/native-kernel';
 import { Vocabulary } from '../src/model/text/vocab';
 import { median, percentile, round, spread } from './stats';
 
@@ -32,7 +38,7 @@ function shakespeare(): string {
   return readFileSync(join(DATA, 'tinyshakespeare.txt'), 'utf8');
 }
 
-async function trainingSpeed(preset: SizeName, steps: number, threads: number) {
+async function trainingSpeed(preset: SizeName, steps: number, threads: number, engine: TrainingEngine) {
   const stepSeconds: number[] = [];
   let last = 0;
   const result = await train({
@@ -45,6 +51,7 @@ async function trainingSpeed(preset: SizeName, steps: number, threads: number) {
     checkpointEverySeconds: 0,
     seed: 1,
     threads,
+    trainingBackend: engine,
     onProgress: (p) => {
       if (p.phase !== 'training') return;
       if (p.step > 0) stepSeconds.push(p.elapsedSeconds - last);
@@ -53,7 +60,7 @@ async function trainingSpeed(preset: SizeName, steps: number, threads: number) {
   });
   const vocabSize = result.model.vocab.size;
   disposeModel(result.model);
-  const measured = stepSeconds.slice(2); // the first steps warm up the wasm kernels
+  const measured = stepSeconds.slice(2); // the first steps warm up the kernels
   const rates = measured.map((s) => 6400 / s);
   const rate = median(rates);
   return {
@@ -179,11 +186,14 @@ async function main() {
   log(`backend ${backend.label}; matmul ceiling`);
   const matmul = matmulCeiling();
   const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
-  const speeds = async (preset: SizeName, steps: number) => {
-    log(`training ${preset}, 1 thread`);
-    const one = await trainingSpeed(preset, steps, 1);
-    log(`training ${preset}, ${threads} threads`);
-    const many = threads > 1 ? await trainingSpeed(preset, steps, threads) : one;
+  log('training backend: gradient check and calibration');
+  const choice = await measureChoice();
+  const engines: TrainingEngine[] = nativeKernel().available ? ['tfjs', 'native'] : ['tfjs'];
+  const engineSpeeds = async (preset: SizeName, steps: number, engine: TrainingEngine) => {
+    log(`training ${preset} on ${engine}, 1 thread`);
+    const one = await trainingSpeed(preset, steps, 1, engine);
+    log(`training ${preset} on ${engine}, ${threads} threads`);
+    const many = threads > 1 ? await trainingSpeed(preset, steps, threads, engine) : one;
     return {
       chars_per_s: many.chars_per_s,
       gflops: many.gflops,
@@ -196,6 +206,19 @@ async function main() {
       spread: many.spread,
     };
   };
+  const speeds = async (preset: SizeName, steps: number) => {
+    const byEngine: Record<string, Awaited<ReturnType<typeof engineSpeeds>>> = {};
+    for (const engine of engines) {
+      // the kernel's steps are a fraction of wasm's: more of them in the same time
+      byEngine[engine === 'tfjs' ? backend.name : 'native'] = await engineSpeeds(
+        preset,
+        engine === 'native' ? steps * 3 : steps,
+        engine,
+      );
+    }
+    const chosen = byEngine[choice.engine === 'tfjs' ? backend.name : 'native'];
+    return { ...chosen, engine: choice.label, ...byEngine };
+  };
   const trainS = await speeds('S', quick ? 6 : 20);
   const trainM = await speeds('M', quick ? 5 : 12);
   log('suggestions');
@@ -207,6 +230,7 @@ async function main() {
   const out = {
     backend: backend.label,
     backend_not_used: backend.notUsed,
+    training_backend: { engine: choice.label, reason: choice.reason, calibration_chars_per_s: choice.measured },
     train: { S: trainS, M: trainM, batch: '64 x 100', threads },
     matmul_gflops: matmul.gflops,
     matmul_spread: matmul.spread,

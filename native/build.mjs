@@ -40,8 +40,14 @@ function record(outcome) {
   );
 }
 
-function lastLines(text, n) {
-  return text.trim().split('\n').slice(-n).join('\n');
+/** The line of node-gyp's output that says what went wrong (a compiler's error, or node-gyp's own). */
+function failureLine(output) {
+  const lines = output.split('\n').map((l) => l.trim());
+  const compiler = lines.find((l) => !l.startsWith('gyp') && /error:|not found|No such file|command not found/.test(l));
+  if (compiler) return compiler.slice(0, 300);
+  const gyp = lines.find((l) => l.startsWith('gyp ERR! stack Error:'));
+  if (gyp) return gyp.replace('gyp ERR! stack Error:', '').trim();
+  return lines.filter(Boolean).slice(-1)[0] ?? 'no output';
 }
 
 const [command, ...prefixArgs] = nodeGyp();
@@ -63,11 +69,9 @@ if (run.status === 0 && built.includes('cpu_features') && built.includes('kernel
   const output = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;
   const reason = run.error
     ? `${command} could not run (${run.error.message})`
-    : /not found|ENOENT|No such file/.test(output) && /(g\+\+|c\+\+|make)/.test(output)
-      ? 'no C++ compiler or make was found'
-      : `node-gyp exited with ${run.status ?? run.signal}: ${lastLines(output, 3)}`;
+    : `node-gyp exited with ${run.status ?? run.signal}: ${failureLine(output)}`;
   record({ ok: false, reason, built, seconds, nodedir: dir ?? null });
-  console.log(`penwright-native: not built (${reason.split('\n')[0]}); training will use wasm`);
+  console.log(`penwright-native: not built (${reason}); training will use wasm`);
 }
 // never fail the install: the kernel is optional
 process.exit(0);

@@ -4,7 +4,6 @@
 // (the gradient workers' shared weights and gradient slots): no copies.
 #include <napi.h>
 
-#include <Eigen/Core>
 #include <string>
 
 #include "lstm.h"
@@ -16,6 +15,20 @@
 namespace {
 
 using namespace PW_NS;
+
+// The instruction sets this build was compiled for (Eigen's own summary lumps AVX2 and FMA into "AVX").
+constexpr const char* kSimd =
+#if defined(__AVX512F__)
+    "AVX-512, AVX2, FMA, SSE2";
+#elif defined(__AVX2__) && defined(__FMA__)
+    "AVX2, FMA, SSE2";
+#elif defined(__SSE2__)
+    "SSE2";
+#elif defined(__ARM_NEON)
+    "NEON";
+#else
+    "scalar";
+#endif
 
 bool fail(Napi::Env env, const std::string& message) {
   Napi::TypeError::New(env, "penwright-native: " + message).ThrowAsJavaScriptException();
@@ -178,8 +191,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("lossSum", Napi::Function::New(env, LossSum, "lossSum"));
   exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
   exports.Set("variant", Napi::String::New(env, PW_VARIANT));
-  // what Eigen compiled in, e.g. "AVX512, FMA, AVX2, AVX SSE, SSE2, ..."
-  exports.Set("simd", Napi::String::New(env, Eigen::SimdInstructionSetsInUse()));
+  exports.Set("simd", Napi::String::New(env, kSimd));
   return exports;
 }
 

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { EVENT_NAMES } from './constants';
 import { id, path, temperature } from './schema-parts';
 import { settingsPatchSchema, type Settings } from './settings';
-import type { CorpusSummary, TrainProgress } from './reports';
+import type { CorpusSummary, TrainingBackendInfo, TrainProgress } from './reports';
 import {
   CONTEXT_LIMITS,
   SIZE_NAMES,
@@ -55,7 +55,7 @@ export interface RecoveredDocument {
 }
 
 /** What a corpus gives: files used, skipped (with reasons), characters. Defined by the model core. */
-export type { CorpusSummary };
+export type { CorpusSummary, TrainingBackendInfo };
 
 export interface ModelSummary {
   modelId: string;
@@ -214,6 +214,8 @@ export interface Responses {
     cores: number;
     /** Training characters/s measured on this computer, by preset (absent until a job has run). */
     trainingSpeed: Partial<Record<SizeName, number>>;
+    /** What trains here, as the first training on this computer measured it (null until then). */
+    trainingBackend: TrainingBackendInfo | null;
   };
   'app:confirmClose': null;
   'documents:new': OpenedDocument;

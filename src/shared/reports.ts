@@ -32,3 +32,12 @@ export interface TrainProgress {
   /** What computes the steps: "native (AVX-512)", "wasm". */
   backend: string;
 }
+
+/** What trains on this computer, as the first training measured it (training-backend.ts). */
+export interface TrainingBackendInfo {
+  /** "native (AVX-512)", "wasm". */
+  label: string;
+  /** Why, in a sentence. */
+  reason: string;
+  measuredAt: string | null;
+}

@@ -17,6 +17,8 @@ import { CHANNELS } from '../../src/shared/ipc-contract';
 import { aliceText, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, startTrainingOn } from '../main/app-harness';
 import { builtCopy, jsFiles, requireBuild, ROOT, sharedChunk, syntaxErrors } from './built-copy';
+import type { TrainingBackendMode } from '../../src/model/training/training-backend';
+import { nativeSkipReason } from '../native/native-helpers';
 
 // electron-vite 6 prepends this to every ES chunk that calls require(
 const DUPLICATE_REQUIRE = 'const require = 1;\nconst require = 2;\n';
@@ -108,9 +110,10 @@ describe('the built workers train in plain Node', () => {
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   /** A training job the way the app runs one: the training service, 2 threads, the given built worker. */
-  async function trainWith(root: string, name: string) {
+  async function trainWith(root: string, name: string, trainingBackend: TrainingBackendMode = 'tfjs') {
     const app = await startApp(join(tmp, name), defaultModel, {
       trainingWorkerUrl: pathToFileURL(join(root, 'out', 'main', 'training-worker.js')),
+      trainingBackend,
     });
     try {
       await app.ok('settings:update', { trainingThreads: 2 });
@@ -131,6 +134,15 @@ describe('the built workers train in plain Node', () => {
     const finished = (outcome as { finished: { stoppedBy: string; model: { name: string } } }).finished;
     expect(finished.stoppedBy).toBe('budget');
     expect(finished.model.name).toBe('Built workers');
+  });
+
+  it.skipIf(nativeSkipReason !== null)('the built workers load the native kernel and train on it', async () => {
+    const outcome = await trainWith(ROOT, 'native', 'native');
+    expect(outcome).toHaveProperty('finished');
+    const { model } = (outcome as { finished: { model: { modelId: string } } }).finished;
+    const saved = join(tmp, 'native', 'user-data', 'models', model.modelId, 'penwright.json');
+    const meta = JSON.parse(readFileSync(saved, 'utf8')) as { training: { backend: string } };
+    expect(meta.training.backend).toMatch(/^native \(/);
   });
 
   it('fails the job when the built gradient worker is broken', async () => {
@@ -195,6 +207,24 @@ describe('the built command line', () => {
       expect(r.stderr).not.toMatch(/Error/);
       expect(r.status).toBe(0);
       expect(r.stdout).toMatch(/on 2 thread/);
+      if (nativeSkipReason === null) {
+        const native = run([
+          'train',
+          join(dir, 'writing.txt'),
+          '--out',
+          join(dir, 'native-model'),
+          '--size',
+          'S',
+          '--steps',
+          '2',
+          '--threads',
+          '2',
+          '--training-backend',
+          'native',
+        ]);
+        expect(native.status, native.stderr).toBe(0);
+        expect(native.stdout).toMatch(/on 2 thread\(s\), native \((x86-64|AVX2|AVX-512)\)/);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -12,12 +12,22 @@
  * way, nothing is downloaded.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBuild, ROOT } from './built-copy';
+import { nativeSkipReason } from '../native/native-helpers';
 
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar') as { listPackage(path: string, options: object): string[] };
@@ -113,6 +123,34 @@ describe('the packed app (electron-builder --dir)', () => {
     expect(existsSync(join(resources, 'icon.png'))).toBe(true);
     expect(existsSync(join(unpacked, 'penwright'))).toBe(true);
   });
+
+  it.skipIf(nativeSkipReason !== null)(
+    'ships the native kernel: its loader packed, its binaries unpacked, not its sources',
+    () => {
+      const pkg = '/node_modules/penwright-native';
+      expect(files).toContain(`${pkg}/index.cjs`);
+      expect(files).toContain(`${pkg}/package.json`);
+      const release = join(
+        unpacked,
+        'resources',
+        'app.asar.unpacked',
+        'node_modules',
+        'penwright-native',
+        'build',
+        'Release',
+      );
+      const built = readdirSync(join(ROOT, 'native', 'build', 'Release')).filter((f) => f.endsWith('.node'));
+      expect(built).toContain('kernel_baseline.node');
+      for (const file of built) expect(existsSync(join(release, file)), file).toBe(true);
+      // the compiler's inputs and leftovers are not part of the app
+      const shipped = files.filter((f) => f.startsWith(`${pkg}/`));
+      expect(
+        shipped.filter((f) => /\/(src|Eigen|obj\.target|\.deps)\/|\.(cc|h|o|mk|gyp|map)$|Makefile/.test(f)),
+      ).toEqual([]);
+      // Eigen is compiled in: its licence travels with it
+      expect(shipped).toContain(`${pkg}/vendor/eigen/COPYING.MPL2`);
+    },
+  );
 
   it('flips Electron’s fuses as electron-builder.yml says', () => {
     const wire = fuseWire(join(unpacked, 'penwright'));

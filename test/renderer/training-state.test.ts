@@ -17,13 +17,23 @@ const job = (over: Partial<TrainingJob> = {}): TrainingJob => ({
   ...over,
 });
 const progress = (charsSeen: number, trainLoss: number) =>
-  ({ charsSeen, trainLoss, fraction: 0.1, step: 1, charsPerSecond: 1, etaSeconds: 1, phase: 'training' }) as never;
+  ({
+    charsSeen,
+    trainLoss,
+    fraction: 0.1,
+    step: 1,
+    charsPerSecond: 1,
+    etaSeconds: 1,
+    phase: 'training',
+    backend: 'native (AVX-512)',
+  }) as never;
 const info = (speed: Responses['app:info']['trainingSpeed']): Responses['app:info'] => ({
   version: 't',
   backend: { name: 'wasm', label: 'WebAssembly', notUsed: [] },
   platform: 'linux',
   cores: 4,
   trainingSpeed: speed,
+  trainingBackend: { label: 'native (AVX2)', reason: 'It was faster.', measuredAt: '2026-11-27T00:00:00Z' },
 });
 
 function setUp() {
@@ -71,6 +81,16 @@ describe('training as the panel follows it', () => {
     m.emit('training:failed', { jobId: 'j1', error: { code: 'MODEL_ERROR', message: 'Out of memory.' } });
     expect(training.job).toMatchObject({ state: 'failed', error: 'Out of memory.' });
     expect(notices.list.map((n) => n.text)).toEqual(['Out of memory.']);
+  });
+
+  it('says what trains: the running job’s engine, else the one measured here', async () => {
+    const { m, training } = setUp();
+    expect(training.trainsOn).toBeNull();
+    training.takeInfo(info({}));
+    expect(training.trainsOn).toBe('native (AVX2)');
+    await training.begin({ name: 'Alice voice', paths: ['/a.txt'], baseModelId: null, budget: { minutes: 5 } });
+    m.emit('training:progress', { job: job({ progress: progress(100, 3.2) }) });
+    expect(training.trainsOn).toBe('native (AVX-512)');
   });
 
   it('what it knows of this computer makes the estimate', () => {

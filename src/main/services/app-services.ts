@@ -28,6 +28,8 @@ import { createModelHandlers } from './models/model-handlers';
 import { ModelLibrary } from './models/model-library';
 import { SuggestionService } from './suggestions';
 import { TrainingService } from './training/training-jobs';
+import { lastTrainingBackend } from './training/last-training-backend';
+import type { TrainingBackendMode } from '../../model/training/training-backend';
 
 /** The native dialogs: Electron's in the app, scripted ones in tests. Null means cancelled. */
 export interface Dialogs {
@@ -46,6 +48,8 @@ export interface AppServicesOptions {
   version: string;
   backend?: BackendOptions;
   trainingWorkerUrl?: URL;
+  /** Default `auto` (measured at the first training); tests may force one. */
+  trainingBackend?: TrainingBackendMode;
   /** The window asked to close and the renderer answered. */
   onConfirmClose?: (discardChanges: boolean) => void;
   /** Tests only. */
@@ -108,12 +112,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   // A remembered model that has since disappeared falls back to the default.
   await library.summary(settings.current.activeModelId).catch(() => settings.update({ activeModelId: 'default' }));
+  const trainingBackendCache = join(userDataDir, 'training-backend.json');
   const training = new TrainingService({
     jobsDir: join(userDataDir, 'training'),
     library,
     emit,
     threads: () => settings.current.trainingThreads,
     backend: options.backend,
+    trainingBackendCache,
+    trainingBackend: options.trainingBackend,
     workerUrl: options.trainingWorkerUrl,
     crashAfterReports: options.trainingCrashAfterReports,
     cancelGraceMs: options.trainingCancelGraceMs,
@@ -145,6 +152,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
         platform: process.platform,
         cores: availableParallelism(),
         trainingSpeed: appState.current.trainingSpeed,
+        // read, not measured: the measurement happens in the first training job
+        trainingBackend: await lastTrainingBackend(trainingBackendCache),
       };
     },
     'app:confirmClose': async ({ discardChanges }) => {

@@ -24,6 +24,7 @@ const TRAIN = `Usage:
   penwright train <files|folders...> --out DIR [--size S|M|L] [--minutes N | --steps N]
                   [--from MODEL] [--resume] [--name NAME] [--seed N] [--threads N]
                   [--eval-every STEPS] [--patience EVALS] [--release] [--json]
+                  [--training-backend auto|native|tfjs]
   penwright train --manifest FILE [--corpus DIR] --out DIR [the same options]
 
 Trains a model on .txt and .md files (folders recursively) and saves it in --out.
@@ -39,6 +40,9 @@ Trains a model on .txt and .md files (folders recursively) and saves it in --out
   --manifest FILE   trains on the texts a corpus manifest lists (resources/corpus/),
                     in its order, after checking each one's sha256
   --corpus DIR      the folder that holds the manifest's texts (default: $PENWRIGHT_CORPUS)
+  --training-backend  what computes the steps: the compiled kernel (native), tfjs, or
+                    auto (the default: whichever measured faster here, after the kernel
+                    passed its gradient check; measured once, see penwright backend)
 `;
 
 const SUGGEST = `Usage:
@@ -68,9 +72,13 @@ DIR defaults to the bundled default model ("default" names it too).
 `;
 
 const BACKEND = `Usage:
-  penwright backend
+  penwright backend [--measure]
 
-Says which TensorFlow.js backend runs (tfjs-node, wasm or cpu), and why the better ones did not.
+Says what computes here, as JSON: the TensorFlow.js backend suggestions run on
+(tfjs-node, wasm or cpu, and why the better ones did not), whether the compiled
+training kernel loads (its variant, or why not), and which engine trains, as
+measured at the first training (cached in ~/.cache/penwright).
+  --measure   measures the training engines now (a few seconds) and caches the answer
 `;
 
 const FETCH_CORPUS = `Usage:
@@ -102,7 +110,7 @@ Usage:
   penwright suggest [--model DIR] [--temps 0.2,0.5,0.8,1.2] [--chars N] [--stop RULE] [--json] "prompt"
   penwright eval [--model DIR] <files|folders...> [--json]
   penwright info [DIR] [--json]
-  penwright backend
+  penwright backend [--measure]
   penwright fetch-corpus [--manifest FILE] --out DIR
 
 Without --model, suggest, eval and info use the bundled default model; "default" names it

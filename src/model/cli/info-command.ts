@@ -1,4 +1,7 @@
 import { backendReport } from '../network/backend';
+import { nativeKernel } from '../network/native-kernel';
+import { chooseTrainingBackend, readCachedChoice } from '../training/training-backend';
+import { trainingBackendCacheFile } from './cache-dir';
 import { countParameters } from '../network/config';
 import { modelDirFor } from '../storage/default-model';
 import { readModelMeta } from '../storage/persistence';
@@ -38,8 +41,29 @@ export async function infoCommand(argv: string[]): Promise<number> {
 }
 
 export async function backendCommand(argv: string[]): Promise<number> {
-  parse(argv, {});
+  const { values } = parse(argv, { measure: { type: 'boolean' } });
   const report = backendReport()!;
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const native = nativeKernel();
+  const cache = trainingBackendCacheFile();
+  const training = values.measure
+    ? await chooseTrainingBackend('auto', cache, { remeasure: true })
+    : await readCachedChoice(cache);
+  const out = {
+    ...report,
+    nativeKernel: native.available
+      ? {
+          available: true,
+          variant: native.variant,
+          supported: native.supported,
+          simd: native.kernel.simd,
+          file: native.file,
+        }
+      : { available: false, reason: native.reason },
+    training: training ?? {
+      engine: null,
+      reason: 'Not measured on this machine yet: the first training measures it (or run penwright backend --measure).',
+    },
+  };
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }

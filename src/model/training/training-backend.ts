@@ -215,6 +215,11 @@ async function writeCache(cacheFile: string, choice: TrainingBackendChoice): Pro
   await rename(temp, cacheFile);
 }
 
+/** Whether the kernel's speed clears the margin over tfjs's (both in characters per second). */
+export function nativeWins(native: number, tfjs: number): boolean {
+  return native >= tfjs * (1 + SWITCH_MARGIN);
+}
+
 function percent(x: number): string {
   return `${Math.round(x * 100)} %`;
 }
@@ -244,7 +249,7 @@ export async function measureChoice(): Promise<TrainingBackendChoice> {
   }
   const measured = await calibrate(native.kernel);
   const gain = measured.native! / measured.tfjs - 1;
-  const fast = gain >= SWITCH_MARGIN;
+  const fast = nativeWins(measured.native!, measured.tfjs);
   return {
     ...base,
     engine: fast ? 'native' : 'tfjs',
@@ -260,6 +265,7 @@ export async function measureChoice(): Promise<TrainingBackendChoice> {
 export async function chooseTrainingBackend(
   mode: TrainingBackendMode,
   cacheFile?: string,
+  options: { remeasure?: boolean } = {},
 ): Promise<TrainingBackendChoice> {
   const machine = machineKey();
   if (mode === 'tfjs') {
@@ -286,7 +292,7 @@ export async function chooseTrainingBackend(
       measuredAt: null,
     };
   }
-  const cached = await readCachedChoice(cacheFile);
+  const cached = options.remeasure ? null : await readCachedChoice(cacheFile);
   if (cached) return cached;
   const choice = await measureChoice();
   if (cacheFile) await writeCache(cacheFile, choice).catch(() => undefined);

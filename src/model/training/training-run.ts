@@ -1,26 +1,22 @@
 /**
  * One training run as an object whose methods are the steps of training:
- * `TrainingRun.prepare` (a new model, a fine-tune from a base, or a resumed
- * run; the data split; the helper threads), `measureBaselines` (the base and
- * comparison models' loss on the same validation text), `step` (one batch and
- * one Adam update), `evaluate` (validation loss, best weights kept),
- * `checkpoint` (weights, optimiser and random state to disk), and `finish`
- * (the final save and the best model handed to the caller).
+ * `prepare` (a new, fine-tuned or resumed start; the data split; the engine
+ * that computes the steps, step-engine.ts), `measureBaselines` (the base and
+ * comparison models' loss on the same text), `step` (one batch, one Adam
+ * update), `evaluate` (best weights kept), `checkpoint` (weights, optimiser
+ * and random state to disk), and `finish` (the final save).
  */
 import { PenwrightError } from '../errors';
 import { disposeParams, cloneParams } from '../network/params';
-import { computeGradients } from '../network/sequence-lstm';
 import { bitsPerChar, type ModelMeta } from '../storage/metadata';
 import { saveModel, type CharModel, type TrainingState } from '../storage/persistence';
 import { sampleBatch, splitDocuments, type SplitText } from './batches';
-import { effectiveThreads, evaluateText } from './evaluate';
-import { NativeTrainer } from './native-trainer';
-import { GradientWorkerPool } from './parallel/worker-pool';
+import { evaluateText } from './evaluate';
+import { startEngine, type StepEngine } from './step-engine';
 import type { TrainProgress } from './progress';
 import { disposeStart, startOf, type Start } from './run-start';
 import type { StopReason, TrainOptions, TrainResult } from './train-options';
 import { chooseTrainingBackend, type TrainingBackendChoice } from './training-backend';
-import { nativeKernel } from '../network/native-kernel';
 
 /** A validation gain smaller than this (nats per character) does not count as improving. */
 const DEFAULT_MIN_IMPROVEMENT = 0.002;
@@ -41,9 +37,7 @@ export class TrainingRun {
     private readonly options: TrainOptions,
     private readonly s: Start,
     private readonly data: SplitText,
-    private readonly pool: GradientWorkerPool | undefined,
-    private readonly native: NativeTrainer | undefined,
-    readonly threads: number,
+    private readonly engine: StepEngine,
     readonly backend: TrainingBackendChoice,
   ) {
     this.startStep = s.step;
@@ -61,45 +55,25 @@ export class TrainingRun {
       release();
       throw new PenwrightError('EMPTY_CORPUS', 'There is too little text to train on; add more writing.');
     }
-    let backend: TrainingBackendChoice;
     try {
-      backend = await chooseTrainingBackend(options.trainingBackend ?? 'tfjs', options.trainingBackendCache);
+      const backend = await chooseTrainingBackend(options.trainingBackend ?? 'tfjs', options.trainingBackendCache);
+      s.meta.training.backend = backend.label;
+      const engine = await startEngine(s, backend, {
+        threads: options.threads ?? 1,
+        workerBackend: options.workerBackend,
+        workerUrl: options.gradientWorkerUrl,
+        crashOnStep: options.crashWorkerOnStep,
+      });
+      return new TrainingRun(options, s, data, engine, backend);
     } catch (e) {
       release();
       throw e;
     }
-    s.meta.training.backend = backend.label;
-    const native = nativeKernel();
-    if (backend.engine === 'native' && native.available) {
-      const threads = Math.max(1, Math.floor(options.threads ?? 1));
-      const trainer = await NativeTrainer.start(s, {
-        kernel: native.kernel,
-        variant: native.variant,
-        threads,
-        workerUrl: options.gradientWorkerUrl,
-        crashOnStep: options.crashWorkerOnStep,
-      }).catch((e: unknown) => {
-        release();
-        throw e;
-      });
-      return new TrainingRun(options, s, data, undefined, trainer, threads, backend);
-    }
-    const threads = effectiveThreads(options.threads);
-    let pool: GradientWorkerPool | undefined;
-    if (threads > 1) {
-      pool = await GradientWorkerPool.start({
-        network: s.meta.network,
-        vocabSize: s.vocab.size,
-        threads,
-        backend: options.workerBackend,
-        workerUrl: options.gradientWorkerUrl,
-        crashOnStep: options.crashWorkerOnStep,
-      }).catch((e: unknown) => {
-        release();
-        throw e;
-      });
-    }
-    return new TrainingRun(options, s, data, pool, undefined, threads, backend);
+  }
+
+  /** Threads that compute gradients. */
+  get threads(): number {
+    return this.engine.threads;
   }
 
   private readonly batchSize: number;
@@ -173,26 +147,12 @@ export class TrainingRun {
     const s = this.s;
     const t0 = performance.now();
     const batch = sampleBatch(this.data.train, this.batchSize, this.seqLength, s.rng);
-    const pass = { dropout: s.meta.network.dropout, signal: this.options.signal };
-    if (this.native) {
-      const r = await this.native.step(batch, pass.dropout, pass.signal);
-      this.recordStep(r.lossSum / r.count, r.count, t0);
-      return;
-    }
-    const r = this.pool
-      ? await this.pool.computeGradients(s.params, batch, pass)
-      : await computeGradients(s.params, batch, pass);
-    s.adam.apply(s.params, r.grads);
-    for (const g of r.grads.values()) g.dispose();
-    this.recordStep(r.lossSum / r.count, r.count, t0);
-  }
-
-  private recordStep(loss: number, count: number, startedAt: number): void {
-    const s = this.s;
+    const r = await this.engine.step(batch, s.meta.network.dropout, this.options.signal);
+    const loss = r.lossSum / r.count;
     this.trainLoss = this.trainLoss === null ? loss : 0.9 * this.trainLoss + 0.1 * loss;
     s.step++;
-    s.charsSeen += count;
-    this.trainSeconds += (performance.now() - startedAt) / 1000;
+    s.charsSeen += r.count;
+    this.trainSeconds += (performance.now() - t0) / 1000;
   }
 
   /** Whether an evaluation is due after this step (by step count, schedule or time). */
@@ -211,11 +171,9 @@ export class TrainingRun {
     const s = this.s;
     this.report('evaluating');
     const windows = { batchSize: this.batchSize, seqLength: this.seqLength, maxWindows, signal };
-    // the run's tensors catch up with the kernel's weights first: `best` is cloned from them
-    this.native?.syncTo();
-    const { loss, chars } = this.native
-      ? await this.native.evaluate(this.validationIds, windows)
-      : await evaluateText(s.params, this.validationIds, windows);
+    // the run's tensors catch up with the engine's weights first: `best` is cloned from them
+    this.engine.sync();
+    const { loss, chars } = await this.engine.evaluate(this.validationIds, windows);
     this.lastValLoss = loss;
     this.lastEvalAt = performance.now();
     s.meta.metrics.valChars = chars;
@@ -290,7 +248,7 @@ export class TrainingRun {
     const { outDir } = this.options;
     if (!outDir) return;
     const s = this.s;
-    this.native?.syncTo();
+    this.engine.sync();
     this.report('saving');
     const release = final && this.options.release;
     const state: TrainingState = {
@@ -308,13 +266,12 @@ export class TrainingRun {
   }
 
   async stopHelpers(): Promise<void> {
-    await this.pool?.dispose();
-    await this.native?.dispose();
+    await this.engine.dispose();
   }
 
   /** The final save; hands the best weights to the caller and frees everything else. */
   async finish(stoppedBy: StopReason): Promise<TrainResult> {
-    this.native?.syncTo();
+    this.engine.sync();
     await this.checkpoint(true);
     this.report('done');
     const s = this.s;

@@ -1,15 +1,15 @@
 /**
  * Background training jobs: one at a time, each in a worker thread (never on
  * main's event loop). Progress is forwarded as events; cancel stops within a
- * second and keeps what was learned; a job interrupted by quitting or a crash
- * can be resumed from its last checkpoint; a worker that dies becomes an
- * error event and the app carries on; a finished job joins the model library
- * with its validation loss beside its base model's on the same text.
+ * second and keeps what was learned; an interrupted job resumes from its last
+ * checkpoint; a dead worker becomes an error event and the app carries on; a
+ * finished job joins the library with its loss beside its base model's.
  */
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { BackendOptions } from '../../../model/network/backend';
+import type { TrainingBackendMode } from '../../../model/training/training-backend';
 import { siblingModule, startWorker } from '../../../model/training/parallel/start-worker';
 import type { Events, EventName, ParsedRequestOf, TrainingJob } from '../../../shared/ipc-contract';
 import { AppError, workerErrorToIpc } from '../app-error';
@@ -25,6 +25,9 @@ export interface TrainingServiceOptions {
   /** Threads for training; 0 means all cores but one, so suggestions stay fast. */
   threads: () => number;
   backend?: BackendOptions;
+  /** Where the first training here caches the faster engine; `trainingBackend` (default auto) may force one. */
+  trainingBackendCache: string;
+  trainingBackend?: TrainingBackendMode;
   workerUrl?: URL;
   /** Tests only: the worker dies after this many progress reports. */
   crashAfterReports?: number;
@@ -128,10 +131,11 @@ export class TrainingService {
       baseModelDir: file.baseModelId ? this.options.library.dirOf(file.baseModelId) : null,
       compareModelDir: file.baseModelId ? null : this.options.library.dirOf(DEFAULT_MODEL_ID),
       budget,
-      // 0: all cores but one, so suggestions stay fast
       threads: this.options.threads() || Math.max(1, availableParallelism() - 1),
       resume,
       backend: this.options.backend ?? {},
+      trainingBackend: this.options.trainingBackend ?? 'auto',
+      trainingBackendCache: this.options.trainingBackendCache,
       crashAfterReports: this.options.crashAfterReports,
     };
     const worker = startWorker(this.options.workerUrl ?? siblingModule(import.meta.url, 'training-worker'), data);

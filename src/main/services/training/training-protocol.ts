@@ -1,5 +1,6 @@
 /** Messages between the training job service and its worker thread. */
 import type { BackendOptions } from '../../../model/network/backend';
+import type { TrainingBackendMode } from '../../../model/training/training-backend';
 import type { CorpusSummary, TrainingProgress, TrainingSample } from '../../../shared/ipc-contract';
 import type { SizeName, TrainingStopReason } from '../../../shared/vocabulary';
 
@@ -18,6 +19,9 @@ export interface TrainingWorkerData {
   threads: number;
   resume: boolean;
   backend: BackendOptions;
+  /** What computes the steps (`auto`: measured once per machine, cached in `trainingBackendCache`). */
+  trainingBackend: TrainingBackendMode;
+  trainingBackendCache: string;
   /** Tests only: the worker exits abruptly after this many progress reports. */
   crashAfterReports?: number;
 }

@@ -70,6 +70,8 @@ async function run(): Promise<void> {
       checkpointEverySeconds: 120,
       threads: data.threads,
       workerBackend: data.backend,
+      trainingBackend: data.trainingBackend,
+      trainingBackendCache: data.trainingBackendCache,
       // built: gradient-worker.js is emitted beside this entry; from source the pool finds its own
       gradientWorkerUrl: import.meta.url.endsWith('.ts') ? undefined : new URL('./gradient-worker.js', import.meta.url),
       signal: controller.signal,

@@ -12,7 +12,7 @@
  * Bytes moved per step: the weights once into shared memory (4P bytes) and
  * each helper's gradients once out of it (4P bytes per helper).
  *
- * With the `native` engine (NativeTrainer) the shared weights are the master
+ * With the `native` engine (NativeEngine) the shared weights are the master
  * copy that the compiled kernel updates in place, so nothing is published;
  * the training thread's own shard uses gradient slot 0 and helper i slot i+1.
  */
@@ -36,7 +36,7 @@ import { siblingModule, startWorker } from './start-worker';
 export interface WorkerPoolOptions {
   /** Default `tensors`. */
   engine?: GradientEngine;
-  /** The shared weights and gradient slots (`native`: the NativeTrainer's); allocated here when absent. */
+  /** The shared weights and gradient slots (`native`: the NativeEngine’s); allocated here when absent. */
   buffers?: { params: SharedArrayBuffer; grads: SharedArrayBuffer };
   network: NetworkConfig;
   vocabSize: number;

@@ -4,7 +4,13 @@
  * resume), the last result, and the speeds measured on this computer.
  */
 import type { WindowApi } from '../../../shared/api';
-import type { CorpusSummary, Responses, TrainingJob, TrainingResult } from '../../../shared/ipc-contract';
+import type {
+  CorpusSummary,
+  Responses,
+  TrainingBackendInfo,
+  TrainingJob,
+  TrainingResult,
+} from '../../../shared/ipc-contract';
 import type { SizeName } from '../../../shared/vocabulary';
 import type { MainProcess } from './main-process';
 import type { Notices } from './notices.svelte';
@@ -21,6 +27,8 @@ export class TrainingState {
   measured = $state.raw<Partial<Record<SizeName, number>>>({});
   cores = $state(1);
   backend = $state<string | null>(null);
+  /** What trains on this computer, as the first training measured it (null until then). */
+  measuredBackend = $state.raw<TrainingBackendInfo | null>(null);
   /** Training losses from the progress reports; the validation losses are in the job's history. */
   private trainPoints = $state.raw<readonly LossPoint[]>([]);
 
@@ -29,6 +37,8 @@ export class TrainingState {
   result = $derived(this.lastResult && this.lastResult.jobId === this.job?.jobId ? this.lastResult : null);
   interrupted = $derived(this.jobs.filter((j) => j.state === 'interrupted'));
   curve = $derived(lossCurve(this.trainPoints, this.job?.history ?? []));
+  /** The engine of the running job, else the one measured here: "native (AVX-512)", "wasm". */
+  trainsOn = $derived((this.running ? this.job?.progress?.backend : undefined) ?? this.measuredBackend?.label ?? null);
 
   constructor(
     private readonly main: MainProcess,
@@ -68,6 +78,7 @@ export class TrainingState {
     this.cores = info.cores;
     this.backend = info.backend.name;
     this.measured = info.trainingSpeed;
+    this.measuredBackend = info.trainingBackend;
   }
 
   /** What a training estimate needs to know of this computer. */

@@ -6,7 +6,7 @@
  * slots, and one kernel Adam update, with no tfjs tensors in between.
  *
  * The run's tensors (Start.params, the Adam moments) stay the record that
- * evaluation, checkpoints, resume and the final save read: `syncTo` writes the
+ * evaluation, checkpoints, resume and the final save read: `sync` writes the
  * flat state back into them before any of those, so they work unchanged.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,18 +17,16 @@ import { validationBatches } from './batches';
 import { ParamLayout, type ParamSlot } from './parallel/param-layout';
 import { GradientWorkerPool } from './parallel/worker-pool';
 import type { Start } from './run-start';
+import type { StepEngine, StepEngineOptions, ValidationWindows } from './step-engine';
 
-export interface NativeTrainerOptions {
+export interface NativeEngineOptions extends StepEngineOptions {
   kernel: Kernel;
   variant: Variant;
-  /** Threads in all, this one included. */
-  threads: number;
-  workerUrl?: URL;
-  crashOnStep?: number;
 }
 
-export class NativeTrainer {
+export class NativeEngine implements StepEngine {
   readonly label: string;
+  readonly threads: number;
   private readonly network: KernelNetwork;
   private readonly layout: ParamLayout;
   private readonly params: Float32Array;
@@ -41,8 +39,9 @@ export class NativeTrainer {
 
   private constructor(
     private readonly s: Start,
-    private readonly options: NativeTrainerOptions,
+    private readonly options: NativeEngineOptions,
   ) {
+    this.threads = options.threads;
     const { network } = s.meta;
     this.label = nativeLabel(options.variant);
     this.network = kernelNetwork(network, s.vocab.size);
@@ -65,8 +64,8 @@ export class NativeTrainer {
   }
 
   /** Copies the run's weights and optimiser state in and starts the helper threads. */
-  static async start(s: Start, options: NativeTrainerOptions): Promise<NativeTrainer> {
-    const trainer = new NativeTrainer(s, options);
+  static async start(s: Start, options: NativeEngineOptions): Promise<NativeEngine> {
+    const trainer = new NativeEngine(s, options);
     if (options.threads > 1) {
       trainer.pool = await GradientWorkerPool.start({
         engine: 'native',
@@ -142,10 +141,7 @@ export class NativeTrainer {
   }
 
   /** Mean validation loss (nats per character) over non-overlapping windows, on the kernel. */
-  async evaluate(
-    ids: Int32Array,
-    options: { batchSize: number; seqLength: number; maxWindows?: number; signal?: AbortSignal },
-  ): Promise<{ loss: number; chars: number }> {
+  async evaluate(ids: Int32Array, options: ValidationWindows): Promise<{ loss: number; chars: number }> {
     let sum = 0;
     let count = 0;
     for (const b of validationBatches(ids, options.batchSize, options.seqLength, options.maxWindows)) {
@@ -158,7 +154,7 @@ export class NativeTrainer {
   }
 
   /** Writes the flat weights and moments back into the run's tensors (for evaluation, checkpoints, the save). */
-  syncTo(): void {
+  sync(): void {
     if (!this.dirty) return;
     const s = this.s;
     // copies (slice), never views: a tensor must not change when the kernel next writes

@@ -4,8 +4,9 @@
  * protocol (first 90 % train, last 10 % validation, batches of 64 random
  * 100-character windows, Adam 2e-3, clipping at 5) and evaluates the whole
  * validation split after 1,004,800 and 4,000,000 characters, as the reference
- * did. Prints one JSON object. Takes about 8 minutes on two cores (wasm);
- * THREADS=1 for one.
+ * did. Prints one JSON object. Takes about 8 minutes on two cores (wasm),
+ * under 3 on the native kernel; THREADS=1 for one thread, TRAINING_BACKEND=
+ * native|tfjs|auto (default auto, measured without a cache) for the engine.
  */
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { initBackend } from '../src/model/network/backend';
 import { disposeModel } from '../src/model/storage/persistence';
 import { train } from '../src/model/training/train';
+import { isTrainingBackendMode } from '../src/model/training/training-backend';
 import { round } from './stats';
 
 const DATA = join(import.meta.dirname, 'data');
@@ -35,6 +37,8 @@ function reference(config: string): ReferencePoint[] {
 
 async function main() {
   const backend = await initBackend();
+  const mode = process.env.TRAINING_BACKEND ?? 'auto';
+  if (!isTrainingBackendMode(mode)) throw new Error(`TRAINING_BACKEND must be auto, native or tfjs, not ${mode}`);
   const ref = reference('M-2x256');
   const at1M = ref.find((r) => r.chars_seen === 1_004_800)!;
   const at4M = ref.find((r) => r.chars_seen === 4_000_000)!;
@@ -54,6 +58,7 @@ async function main() {
     seed: Number(process.env.SEED ?? 1),
     // data-parallel threads give the same curve per character seen (see test/model/parallel.test.ts), sooner
     threads: Number(process.env.THREADS ?? availableParallelism()),
+    trainingBackend: mode,
     onProgress: (p) => {
       if (p.phase === 'evaluating') return;
       if (p.valLoss !== null && !losses.has(p.step) && [at1M.steps, at4M.steps].includes(p.step)) {
@@ -68,6 +73,8 @@ async function main() {
   disposeModel(result.model);
   const out = {
     backend: backend.label,
+    training_backend: result.backend.label,
+    seed: Number(process.env.SEED ?? 1),
     config: 'M (embedding 64, 2x256, dropout 0.1)',
     protocol: 'tinyshakespeare, 90/10 split, batch 64 x 100, Adam 2e-3, clip 5',
     val_loss_at_1M: round(val1, 4),

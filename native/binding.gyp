@@ -13,7 +13,9 @@
       # only Eigen's MPL-2.0 code may be compiled in
       "EIGEN_MPL2_ONLY",
       # one worker, one thread: no OpenMP, no Eigen threads
-      "EIGEN_DONT_PARALLELIZE"
+      "EIGEN_DONT_PARALLELIZE",
+      # no assertions in the arithmetic: addon.cc checks every argument before it runs
+      "EIGEN_NO_DEBUG"
     ],
     # Eigen as a system header: its own warnings are not ours to fix
     "cflags_cc": [

@@ -17,7 +17,11 @@ export interface AdamStepSizes {
 }
 
 export interface Kernel {
-  /** Writes d(mean loss)/d(params) into grads; returns the summed loss (nats). */
+  /**
+   * Writes d(mean loss)/d(params) into grads; returns the summed loss (nats),
+   * or null when `abort[0]` became nonzero during the pass (polled between
+   * time steps; another thread sets it to cancel).
+   */
   gradients(
     network: KernelNetwork,
     params: Float32Array,
@@ -28,8 +32,9 @@ export interface Kernel {
     steps: number,
     dropout: number,
     seeds: Int32Array | null,
-  ): number;
-  /** Forward only, no dropout: the summed loss (nats). */
+    abort?: Int32Array,
+  ): number | null;
+  /** Forward only, no dropout: the summed loss (nats), or null when aborted. */
   lossSum(
     network: KernelNetwork,
     params: Float32Array,
@@ -37,7 +42,8 @@ export interface Kernel {
     targets: Int32Array,
     batch: number,
     steps: number,
-  ): number;
+    abort?: Int32Array,
+  ): number | null;
   /** Clips grads (in place) and applies one Adam update to params, m, v; returns the norm before clipping. */
   adam(params: Float32Array, grads: Float32Array, m: Float32Array, v: Float32Array, step: AdamStepSizes): number;
   /** baseline, avx2 or avx512 */

@@ -5,6 +5,7 @@
 #include <napi.h>
 
 #include <string>
+#include <vector>
 
 #include "lstm.h"
 
@@ -30,26 +31,44 @@ constexpr const char* kSimd =
     "scalar";
 #endif
 
+// Throws a TypeError, unless a JavaScript exception is already pending (a
+// getter on the caller's object threw): that one propagates, and throwing a
+// second would abort the process.
 bool fail(Napi::Env env, const std::string& message) {
-  Napi::TypeError::New(env, "penwright-native: " + message).ThrowAsJavaScriptException();
+  if (!env.IsExceptionPending()) {
+    Napi::TypeError::New(env, "penwright-native: " + message).ThrowAsJavaScriptException();
+  }
   return false;
+}
+
+bool readInt(Napi::Env env, const Napi::Value& value, int lo, int hi, const char* name, int& out) {
+  if (env.IsExceptionPending()) return false;
+  if (!value.IsNumber()) return fail(env, std::string(name) + " must be a number");
+  const double d = value.As<Napi::Number>().DoubleValue();
+  if (!(d >= lo && d <= hi) || d != static_cast<int>(d)) return fail(env, std::string(name) + " out of range");
+  out = static_cast<int>(d);
+  return true;
 }
 
 bool readNetwork(Napi::Env env, const Napi::Value& value, Network& net) {
   if (!value.IsObject()) return fail(env, "network must be an object");
   Napi::Object o = value.As<Napi::Object>();
-  Napi::Value vocab = o.Get("vocab"), embed = o.Get("embed"), hidden = o.Get("hidden");
-  if (!vocab.IsNumber() || !embed.IsNumber() || !hidden.IsArray()) return fail(env, "network needs vocab, embed, hidden");
-  net.vocab = vocab.As<Napi::Number>().Int32Value();
-  net.embed = embed.As<Napi::Number>().Int32Value();
+  if (!readInt(env, o.Get("vocab"), 1, 1 << 20, "network.vocab", net.vocab) ||
+      !readInt(env, o.Get("embed"), 1, 8192, "network.embed", net.embed)) {
+    return false;
+  }
+  Napi::Value hidden = o.Get("hidden");
+  if (env.IsExceptionPending()) return false;
+  if (!hidden.IsArray()) return fail(env, "network.hidden must be an array");
   Napi::Array h = hidden.As<Napi::Array>();
-  if (net.vocab < 1 || net.embed < 1 || h.Length() < 1 || h.Length() > 8) return fail(env, "network sizes out of range");
+  if (h.Length() < 1 || h.Length() > 8) return fail(env, "network sizes out of range");
   net.hidden.clear();
   for (uint32_t i = 0; i < h.Length(); i++) {
     Napi::Value units = h.Get(i);
+    if (env.IsExceptionPending()) return false;
     if (!units.IsNumber()) return fail(env, "hidden sizes must be numbers");
-    const int n = units.As<Napi::Number>().Int32Value();
-    if (n < 1 || n > 8192) return fail(env, "hidden size out of range");
+    int n = 0;
+    if (!readInt(env, units, 1, 8192, "hidden size", n)) return false;
     net.hidden.push_back(n);
   }
   return true;
@@ -77,22 +96,26 @@ bool readArray(Napi::Env env, const Napi::Value& value, napi_typedarray_type typ
   return true;
 }
 
-bool readInt(Napi::Env env, const Napi::Value& value, int lo, int hi, const char* name, int& out) {
-  if (!value.IsNumber()) return fail(env, std::string(name) + " must be a number");
-  const double d = value.As<Napi::Number>().DoubleValue();
-  if (!(d >= lo && d <= hi) || d != static_cast<int>(d)) return fail(env, std::string(name) + " out of range");
-  out = static_cast<int>(d);
-  return true;
-}
+// The ids are copied before they are checked, and the copies are what the pass
+// reads: the caller's memory (shared with other threads, or overlapping the
+// gradients it writes) cannot change them after the check.
+struct ShardCopy {
+  std::vector<int32_t> inputs, targets, seeds;
+};
+thread_local ShardCopy shardCopy;
 
-bool idsInRange(Napi::Env env, const int32_t* ids, size_t n, int vocab, const char* name) {
-  for (size_t i = 0; i < n; i++) {
-    if (ids[i] < 0 || ids[i] >= vocab) return fail(env, std::string(name) + " holds an id outside the vocabulary");
+bool copyIds(Napi::Env env, const int32_t* ids, size_t n, int vocab, const char* name, std::vector<int32_t>& out) {
+  out.assign(ids, ids + n);
+  for (int32_t id : out) {
+    if (id < 0 || id >= vocab) return fail(env, std::string(name) + " holds an id outside the vocabulary");
   }
   return true;
 }
 
-// (network, params, inputs, targets, batch, steps) -> shard checked, or false.
+// Scratch memory one pass may use; a shard needing more is refused before anything is allocated.
+constexpr size_t kMaxWorkspaceBytes = size_t{2} << 30;
+
+// (inputs, targets, batch, steps) at info[first..]: the shard checked and copied, its scratch reserved.
 bool readShard(const Napi::CallbackInfo& info, size_t first, const Network& net, Shard& shard) {
   Napi::Env env = info.Env();
   if (!readInt(env, info[first + 2], 1, 1 << 16, "batch", shard.batch) ||
@@ -105,15 +128,52 @@ bool readShard(const Napi::CallbackInfo& info, size_t first, const Network& net,
   const int32_t* targets = nullptr;
   if (!readArray(env, info[first], napi_int32_array, n, "inputs", inputs) ||
       !readArray(env, info[first + 1], napi_int32_array, n, "targets", targets) ||
-      !idsInRange(env, inputs, n, net.vocab, "inputs") || !idsInRange(env, targets, n, net.vocab, "targets")) {
+      !copyIds(env, inputs, n, net.vocab, "inputs", shardCopy.inputs) ||
+      !copyIds(env, targets, n, net.vocab, "targets", shardCopy.targets)) {
     return false;
   }
-  shard.inputs = inputs;
-  shard.targets = targets;
+  shard.inputs = shardCopy.inputs.data();
+  shard.targets = shardCopy.targets.data();
+  const size_t bytes = workspaceFloats(net, shard.batch, shard.steps) * sizeof(float);
+  if (bytes > kMaxWorkspaceBytes) {
+    return fail(env, "this shard needs " + std::to_string(bytes >> 20) + " MB of scratch memory (at most " +
+                         std::to_string(kMaxWorkspaceBytes >> 20) + " MB)");
+  }
+  if (!reserveWorkspace(net, shard.batch, shard.steps)) {
+    Napi::Error::New(env, "penwright-native: out of memory for this shard's scratch").ThrowAsJavaScriptException();
+    return false;
+  }
   return true;
 }
 
-// gradients(network, params, grads, inputs, targets, batch, steps, dropout, seeds) -> summed loss
+// Optional abort flag: an Int32Array (on a SharedArrayBuffer, set by another thread) polled between time steps.
+bool readAbort(const Napi::CallbackInfo& info, size_t at, Shard& shard) {
+  if (info.Length() <= at || info[at].IsUndefined() || info[at].IsNull()) return true;
+  Napi::Env env = info.Env();
+  if (!info[at].IsTypedArray() || info[at].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    return fail(env, "abort must be an Int32Array");
+  }
+  const int32_t* flag = nullptr;
+  if (!readArray(env, info[at], napi_int32_array, info[at].As<Napi::TypedArray>().ElementLength(), "abort", flag)) {
+    return false;
+  }
+  if (info[at].As<Napi::TypedArray>().ElementLength() < 1) return fail(env, "abort must hold one element");
+  shard.abort = flag;
+  return true;
+}
+
+bool overlap(const void* a, size_t aBytes, const void* b, size_t bBytes) {
+  const auto* x = static_cast<const uint8_t*>(a);
+  const auto* y = static_cast<const uint8_t*>(b);
+  return x < y + bBytes && y < x + aBytes;
+}
+
+Napi::Value result(Napi::Env env, const PassResult& r) {
+  // null: the abort flag stopped the pass (the caller cancelled)
+  return r.aborted ? env.Null() : Napi::Number::New(env, r.loss);
+}
+
+// gradients(network, params, grads, inputs, targets, batch, steps, dropout, seeds, abort?) -> summed loss, or null if aborted
 Napi::Value Gradients(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Network net;
@@ -135,13 +195,17 @@ Napi::Value Gradients(const Napi::CallbackInfo& info) {
     if (!readArray(env, info[8], napi_int32_array, static_cast<size_t>(shard.batch), "seeds", seeds)) {
       return env.Undefined();
     }
-    shard.seeds = seeds;
+    shardCopy.seeds.assign(seeds, seeds + shard.batch);
+    shard.seeds = shardCopy.seeds.data();
   }
-  if (params == grads) return fail(env, "params and grads must not be the same memory"), env.Undefined();
-  return Napi::Number::New(env, gradients(net, params, grads, shard, dropout));
+  if (overlap(params, total * 4, grads, total * 4)) {
+    return fail(env, "params and grads must not share memory"), env.Undefined();
+  }
+  if (!readAbort(info, 9, shard)) return env.Undefined();
+  return result(env, gradients(net, params, grads, shard, dropout));
 }
 
-// lossSum(network, params, inputs, targets, batch, steps) -> summed loss (no dropout)
+// lossSum(network, params, inputs, targets, batch, steps, abort?) -> summed loss (no dropout), or null if aborted
 Napi::Value LossSum(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Network net;
@@ -150,15 +214,15 @@ Napi::Value LossSum(const Napi::CallbackInfo& info) {
   float* params = nullptr;
   Shard shard;
   if (!readArray(env, info[1], napi_float32_array, layoutOf(net).total, "params", params) ||
-      !readShard(info, 2, net, shard)) {
+      !readShard(info, 2, net, shard) || !readAbort(info, 6, shard)) {
     return env.Undefined();
   }
-  return Napi::Number::New(env, lossSum(net, params, shard));
+  return result(env, lossSum(net, params, shard));
 }
 
 double numberField(Napi::Object o, const char* key, bool& ok) {
   Napi::Value v = o.Get(key);
-  if (!v.IsNumber()) {
+  if (o.Env().IsExceptionPending() || !v.IsNumber()) {
     ok = false;
     return 0;
   }
@@ -183,6 +247,14 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   AdamStep step{numberField(o, "learningRateT", ok), numberField(o, "epsilonHat", ok), numberField(o, "beta1", ok),
                 numberField(o, "beta2", ok), numberField(o, "clipNorm", ok)};
   if (!ok) return fail(env, "adam options need learningRateT, epsilonHat, beta1, beta2, clipNorm"), env.Undefined();
+  const float* arrays[] = {params, grads, m, v};
+  for (int i = 0; i < 4; i++) {
+    for (int j = i + 1; j < 4; j++) {
+      if (overlap(arrays[i], n * 4, arrays[j], n * 4)) {
+        return fail(env, "params, grads, m and v must not share memory"), env.Undefined();
+      }
+    }
+  }
   return Napi::Number::New(env, adam(params, grads, m, v, n, step));
 }
 

@@ -7,6 +7,8 @@
 #include <Eigen/Core>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <new>
 
 namespace PW_NS {
 namespace {
@@ -21,13 +23,20 @@ using ConstRowVec = Eigen::Map<const Eigen::RowVectorXf>;
 using Index = Eigen::Index;
 
 // A buffer that keeps its size between calls: a training step needs tens of
-// megabytes of scratch, and fresh pages would cost a page fault each.
+// megabytes of scratch, and fresh pages would cost a page fault each. It never
+// throws: a failed allocation leaves it empty and get() returns null
+// (reserveWorkspace allocates everything before a pass, and checks).
 struct Buffer {
-  std::vector<float> data;
+  std::unique_ptr<float[]> data;
+  size_t size = 0;
   float* get(size_t n) {
-    if (data.size() < n) data.resize(n);
-    return data.data();
+    if (size < n) {
+      data.reset(new (std::nothrow) float[n]);
+      size = data ? n : 0;
+    }
+    return data.get();
   }
+  float* ptr() const { return data.get(); }
 };
 
 struct LayerBuffers {
@@ -74,6 +83,8 @@ void dropoutMask(float* mask, int steps, int batch, int hidden, double rate, con
   }
 }
 
+bool aborted(const Shard& shard) { return shard.abort != nullptr && *shard.abort != 0; }
+
 struct LayerInput {
   const float* x = nullptr;       // dense input [N, in], or null: layer 0 reads ids
   const int32_t* ids = nullptr;   // token ids [N] (layer 0)
@@ -81,8 +92,9 @@ struct LayerInput {
   int width = 0;                  // in
 };
 
-void layerForward(const LayerInput& in, const float* w, const float* u, const float* bias, int hidden, int batch,
-                  int steps, int vocab, LayerBuffers& buf) {
+// Returns false when the shard's abort flag stopped it.
+bool layerForward(const LayerInput& in, const float* w, const float* u, const float* bias, int hidden, int batch,
+                  int steps, int vocab, const Shard& shard, LayerBuffers& buf) {
   const Index n = static_cast<Index>(batch) * steps;
   const int g4 = 4 * hidden;
   float* a = buf.a.get(n * g4);
@@ -104,6 +116,7 @@ void layerForward(const LayerInput& in, const float* w, const float* u, const fl
     for (Index r = 0; r < n; r++) std::memcpy(a + r * g4, table.data() + in.ids[r] * static_cast<Index>(g4), g4 * 4);
   }
   for (int t = 0; t < steps; t++) {
+    if (aborted(shard)) return false;
     float* at = a + static_cast<Index>(t) * batch * g4;
     if (t > 0) Mat(at, batch, g4).noalias() += ConstMat(h + static_cast<Index>(t - 1) * batch * hidden, batch, hidden) * U;
     for (int s = 0; s < batch; s++) {
@@ -124,6 +137,7 @@ void layerForward(const LayerInput& in, const float* w, const float* u, const fl
       Arr(h + row * hidden, hidden) = o * tcr;
     }
   }
+  return true;
 }
 
 struct LayerGradients {
@@ -134,20 +148,22 @@ struct LayerGradients {
 };
 
 // dh: d(loss)/d(h) of this layer [N, H] (already through its dropout mask).
-void layerBackward(const LayerInput& in, LayerBuffers& buf, const float* dh, const float* w, const float* u, int hidden,
-                   int batch, int steps, int vocab, const LayerGradients& out) {
+// Returns false when the shard's abort flag stopped it.
+bool layerBackward(const LayerInput& in, LayerBuffers& buf, const float* dh, const float* w, const float* u, int hidden,
+                   int batch, int steps, int vocab, const Shard& shard, const LayerGradients& out) {
   const Index n = static_cast<Index>(batch) * steps;
   const int g4 = 4 * hidden;
-  const float* a = buf.a.data.data();
-  const float* c = buf.c.data.data();
-  const float* tc = buf.tc.data.data();
-  const float* h = buf.h.data.data();
+  const float* a = buf.a.ptr();
+  const float* c = buf.c.ptr();
+  const float* tc = buf.tc.ptr();
+  const float* h = buf.h.ptr();
   float* dz = workspace.dz.get(n * g4);
   float* dhNext = workspace.dhNext.get(static_cast<size_t>(batch) * hidden);
   float* dcNext = workspace.dcNext.get(static_cast<size_t>(batch) * hidden);
   ConstMat U(u, hidden, g4);
   Eigen::ArrayXf dhT(hidden), dc(hidden);
   for (int t = steps - 1; t >= 0; t--) {
+    if (aborted(shard)) return false;
     const bool last = t == steps - 1;
     for (int s = 0; s < batch; s++) {
       const Index row = static_cast<Index>(t) * batch + s;
@@ -199,13 +215,13 @@ void layerBackward(const LayerInput& in, LayerBuffers& buf, const float* dh, con
     Mat(out.w, in.width, g4).noalias() = ConstMat(in.embedding, vocab, in.width).transpose() * byToken;
     Mat(out.dx, vocab, in.width).noalias() = byToken * W.transpose();
   }
+  return true;
 }
 
-// Runs every layer forward; returns the top layer's output [N, Htop].
+// Runs every layer forward; returns the top layer's output [N, Htop], or null when aborted.
 const float* forwardLayers(const Network& net, const Offsets& o, const float* params, const Shard& shard,
                            double dropout) {
   const int layers = static_cast<int>(net.hidden.size());
-  if (static_cast<int>(workspace.layers.size()) < layers) workspace.layers.resize(layers);
   const Index n = static_cast<Index>(shard.batch) * shard.steps;
   LayerInput in;
   in.ids = shard.inputs;
@@ -214,9 +230,11 @@ const float* forwardLayers(const Network& net, const Offsets& o, const float* pa
   for (int l = 0; l < layers; l++) {
     LayerBuffers& buf = workspace.layers[l];
     const int hidden = net.hidden[l];
-    layerForward(in, params + o.w[l], params + o.u[l], params + o.b[l], hidden, shard.batch, shard.steps, net.vocab,
-                 buf);
-    const float* x = buf.h.data.data();
+    if (!layerForward(in, params + o.w[l], params + o.u[l], params + o.b[l], hidden, shard.batch, shard.steps,
+                      net.vocab, shard, buf)) {
+      return nullptr;
+    }
+    const float* x = buf.h.ptr();
     if (dropout > 0 && l < layers - 1) {
       float* mask = buf.mask.get(n * hidden);
       dropoutMask(mask, shard.steps, shard.batch, hidden, dropout, shard.seeds, l);
@@ -283,14 +301,16 @@ Offsets layoutOf(const Network& net) {
   return o;
 }
 
-double gradients(const Network& net, const float* params, float* grads, const Shard& shard, double dropout) {
+PassResult gradients(const Network& net, const float* params, float* grads, const Shard& shard, double dropout) {
   const Offsets o = layoutOf(net);
   const int layers = static_cast<int>(net.hidden.size());
   const Index n = static_cast<Index>(shard.batch) * shard.steps;
+  PassResult result;
   const float* top = forwardLayers(net, o, params, shard, dropout);
+  if (top == nullptr) return result.aborted = true, result;
   const int width = net.hidden.back();
   float* dLogits = workspace.logits.get(n * net.vocab);
-  const double loss = outputLayer(net, o, params, top, shard, dLogits);
+  result.loss = outputLayer(net, o, params, top, shard, dLogits);
   ConstMat dL(dLogits, n, net.vocab);
   Mat(grads + o.outW, width, net.vocab).noalias() = ConstMat(top, n, width).transpose() * dL;
   RowVec(grads + o.outB, net.vocab) = dL.colwise().sum();
@@ -300,7 +320,7 @@ double gradients(const Network& net, const float* params, float* grads, const Sh
   for (int l = layers - 1; l >= 0; l--) {
     const int hidden = net.hidden[l];
     LayerBuffers& buf = workspace.layers[l];
-    if (dropout > 0 && l < layers - 1) Arr(dh, n * hidden) *= ConstArr(buf.mask.data.data(), n * hidden);
+    if (dropout > 0 && l < layers - 1) Arr(dh, n * hidden) *= ConstArr(buf.mask.ptr(), n * hidden);
     LayerInput in;
     LayerGradients out{grads + o.w[l], grads + o.u[l], grads + o.b[l], nullptr};
     if (l == 0) {
@@ -310,20 +330,64 @@ double gradients(const Network& net, const float* params, float* grads, const Sh
       out.dx = grads + o.embedding;
     } else {
       const LayerBuffers& below = workspace.layers[l - 1];
-      in.x = dropout > 0 ? below.x.data.data() : below.h.data.data();
+      in.x = dropout > 0 ? below.x.ptr() : below.h.ptr();
       in.width = net.hidden[l - 1];
       out.dx = workspace.dx.get(n * in.width);
     }
-    layerBackward(in, buf, dh, params + o.w[l], params + o.u[l], hidden, shard.batch, shard.steps, net.vocab, out);
-    if (l > 0) std::swap(workspace.dh.data, workspace.dx.data), dh = workspace.dh.data.data();
+    if (!layerBackward(in, buf, dh, params + o.w[l], params + o.u[l], hidden, shard.batch, shard.steps, net.vocab,
+                       shard, out)) {
+      return result.aborted = true, result;
+    }
+    if (l > 0) {
+      std::swap(workspace.dh, workspace.dx);
+      dh = workspace.dh.ptr();
+    }
   }
-  return loss;
+  return result;
 }
 
-double lossSum(const Network& net, const float* params, const Shard& shard) {
+PassResult lossSum(const Network& net, const float* params, const Shard& shard) {
   const Offsets o = layoutOf(net);
+  PassResult result;
   const float* top = forwardLayers(net, o, params, shard, 0);
-  return outputLayer(net, o, params, top, shard, nullptr);
+  if (top == nullptr) return result.aborted = true, result;
+  result.loss = outputLayer(net, o, params, top, shard, nullptr);
+  return result;
+}
+
+size_t workspaceFloats(const Network& net, int batch, int steps) {
+  const size_t n = static_cast<size_t>(batch) * steps;
+  size_t floats = 0, widest = net.embed;
+  for (int h : net.hidden) {
+    floats += n * (4 * static_cast<size_t>(h) + 5 * h);  // a; c, tc, h, mask, x
+    widest = std::max(widest, static_cast<size_t>(h));
+  }
+  const size_t g4max = 4 * widest;
+  floats += static_cast<size_t>(net.vocab) * 4 * net.hidden[0] * 2;  // table, byToken
+  floats += n * net.vocab;                                            // logits
+  floats += n * g4max + 2 * n * widest;                               // dz; dh, dx
+  floats += 2 * static_cast<size_t>(batch) * widest;                  // dhNext, dcNext
+  return floats;
+}
+
+bool reserveWorkspace(const Network& net, int batch, int steps) {
+  const size_t n = static_cast<size_t>(batch) * steps;
+  const size_t layers = net.hidden.size();
+  if (workspace.layers.size() < layers) workspace.layers.resize(layers);
+  size_t widest = net.embed;
+  bool ok = true;
+  for (size_t l = 0; l < layers; l++) {
+    const size_t h = net.hidden[l];
+    LayerBuffers& buf = workspace.layers[l];
+    ok = ok && buf.a.get(n * 4 * h) && buf.c.get(n * h) && buf.tc.get(n * h) && buf.h.get(n * h) &&
+         buf.mask.get(n * h) && buf.x.get(n * h);
+    widest = std::max(widest, h);
+  }
+  const size_t table = static_cast<size_t>(net.vocab) * 4 * net.hidden[0];
+  // dh and dx swap between layers: both get the widest size
+  return ok && workspace.table.get(table) && workspace.byToken.get(table) &&
+         workspace.logits.get(n * net.vocab) && workspace.dz.get(n * 4 * widest) && workspace.dh.get(n * widest) &&
+         workspace.dx.get(n * widest) && workspace.dhNext.get(batch * widest) && workspace.dcNext.get(batch * widest);
 }
 
 double adam(float* params, float* grads, float* m, float* v, size_t n, const AdamStep& step) {

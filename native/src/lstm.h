@@ -43,15 +43,30 @@ struct Shard {
   const int32_t* inputs = nullptr;
   const int32_t* targets = nullptr;
   const int32_t* seeds = nullptr;  // one dropout seed per sequence (may be null without dropout)
+  // Polled between time steps: nonzero stops the pass (another thread sets it to cancel).
+  const volatile int32_t* abort = nullptr;
 };
 
-// Writes d(mean loss over the shard)/d(param) into `grads` (every element);
-// returns the summed loss in nats. The caller has checked the sizes and ids
-// (addon.cc): nothing here throws, as node-gyp compiles without exceptions.
-double gradients(const Network& net, const float* params, float* grads, const Shard& shard, double dropout);
+struct PassResult {
+  double loss = 0;  // summed -log p(target), nats
+  bool aborted = false;
+};
 
-// Forward only, no dropout: the summed loss in nats.
-double lossSum(const Network& net, const float* params, const Shard& shard);
+// Scratch floats a pass of this shape needs (the caller caps it: addon.cc).
+size_t workspaceFloats(const Network& net, int batch, int steps);
+
+// Allocates this thread's scratch for a pass of this shape up front, so the
+// pass itself never allocates; false when the memory is not there.
+bool reserveWorkspace(const Network& net, int batch, int steps);
+
+// Writes d(mean loss over the shard)/d(param) into `grads` (every element,
+// unless aborted). The caller has checked the sizes and ids and reserved the
+// workspace (addon.cc): nothing here throws or allocates, as node-gyp
+// compiles without exceptions.
+PassResult gradients(const Network& net, const float* params, float* grads, const Shard& shard, double dropout);
+
+// Forward only, no dropout.
+PassResult lossSum(const Network& net, const float* params, const Shard& shard);
 
 struct AdamStep {
   double learningRateT;  // lr * sqrt(1 - beta2^t) / (1 - beta1^t)

@@ -147,8 +147,12 @@ describe('the packed app (electron-builder --dir)', () => {
       expect(
         shipped.filter((f) => /\/(src|Eigen|obj\.target|\.deps)\/|\.(cc|h|o|mk|gyp|map)$|Makefile/.test(f)),
       ).toEqual([]);
-      // Eigen is compiled in: its licence travels with it
-      expect(shipped).toContain(`${pkg}/vendor/eigen/COPYING.MPL2`);
+      // Eigen is compiled in: its licences travel with it; the build's own record and node-addon-api's headers do not
+      for (const notice of ['COPYING.MPL2', 'NOTICES.md', 'APACHE-2.0']) {
+        expect(shipped).toContain(`${pkg}/vendor/eigen/${notice}`);
+      }
+      expect(shipped).not.toContain(`${pkg}/build/outcome.json`);
+      expect(files.filter((f) => f.startsWith('/node_modules/node-addon-api/'))).toEqual([]);
     },
   );
 

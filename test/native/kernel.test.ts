@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kernelNetwork } from '../../src/model/network/native-kernel';
@@ -48,19 +49,43 @@ describe.skipIf(nativeSkipReason !== null)('native kernel', () => {
   it('is built in every variant this processor can run', () => {
     expect(variants.map((v) => v.variant)).toContain('baseline');
     for (const { variant, kernel } of variants) expect(kernel.variant).toBe(variant);
+    // on x86-64 Linux every variant builds, whatever this processor runs
+    const outcome = JSON.parse(readFileSync(join(RELEASE_DIR, '..', 'outcome.json'), 'utf8')) as { built: string[] };
+    if (process.platform === 'linux' && process.arch === 'x64') {
+      expect(outcome.built.sort()).toEqual(['cpu_features', 'kernel_avx2', 'kernel_avx512', 'kernel_baseline']);
+    }
+  });
+
+  it('stops a pass when its abort flag is raised, and runs it when not', () => {
+    const { kernel } = variants[0];
+    const config = { embedDim: 4, hidden: [6, 5], dropout: 0 };
+    const layout = new ParamLayout(config, 9);
+    const params = new Float32Array(layout.total).fill(0.1);
+    const grads = new Float32Array(layout.total);
+    const data = randomBatch(3, 8, 9, 4);
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const net = kernelNetwork(config, 9);
+    const run = () => kernel.gradients(net, params, grads, data.inputs, data.targets, 3, 8, 0, null, flag);
+    expect(run()).toBeGreaterThan(0);
+    Atomics.store(flag, 0, 1);
+    expect(run()).toBeNull();
+    expect(kernel.lossSum(net, params, data.inputs, data.targets, 3, 8, flag)).toBeNull();
+    Atomics.store(flag, 0, 0);
+    expect(kernel.lossSum(net, params, data.inputs, data.targets, 3, 8, flag)).toBeGreaterThan(0);
   });
 
   const networks = [
-    { name: 'two layers, dropout', config: { embedDim: 8, hidden: [12, 10], dropout: 0.25 }, vocab: 17 },
-    { name: 'one layer', config: { embedDim: 5, hidden: [9], dropout: 0 }, vocab: 11 },
-    { name: 'three layers, dropout', config: { embedDim: 6, hidden: [16, 8, 12], dropout: 0.4 }, vocab: 23 },
+    { name: 'two layers, dropout', config: { embedDim: 8, hidden: [12, 10], dropout: 0.25 }, vocab: 17, steps: 9 },
+    { name: 'one layer', config: { embedDim: 5, hidden: [9], dropout: 0 }, vocab: 11, steps: 9 },
+    { name: 'three layers, dropout', config: { embedDim: 6, hidden: [16, 8, 12], dropout: 0.4 }, vocab: 23, steps: 9 },
+    { name: 'one time step', config: { embedDim: 4, hidden: [6, 7], dropout: 0.2 }, vocab: 9, steps: 1 },
   ];
 
   for (const { variant, kernel } of variants) {
-    for (const { name, config, vocab } of networks) {
+    for (const { name, config, vocab, steps } of networks) {
       it(`${variant}: gradients and loss match the wasm path (${name})`, async () => {
         const params = initParams(config, vocab, 7);
-        const data = randomBatch(6, 9, vocab, 3);
+        const data = randomBatch(6, steps, vocab, 3);
         const layout = new ParamLayout(config, vocab);
         const flat = new Float32Array(layout.total);
         layout.write(params, flat);
@@ -78,7 +103,7 @@ describe.skipIf(nativeSkipReason !== null)('native kernel', () => {
           config.dropout,
           data.windowSeeds!,
         );
-        expect(Math.abs(loss - wasm.lossSum) / wasm.lossSum).toBeLessThan(1e-5);
+        expect(Math.abs(loss! - wasm.lossSum) / wasm.lossSum).toBeLessThan(1e-5);
         for (const slot of layout.slots) {
           const got = grads.subarray(slot.offset, slot.offset + slot.size);
           expect(relativeDiff(wasm.grads.get(slot.name)!.dataSync(), got), slot.name).toBeLessThan(1e-4);
@@ -86,7 +111,7 @@ describe.skipIf(nativeSkipReason !== null)('native kernel', () => {
         // evaluation: no dropout, the forward loss alone
         const evaluation = await evaluateLoss(params, data);
         const forward = kernel.lossSum(net, flat, data.inputs, data.targets, data.batch, data.steps);
-        expect(Math.abs(forward - evaluation.lossSum) / evaluation.lossSum).toBeLessThan(1e-5);
+        expect(Math.abs(forward! - evaluation.lossSum) / evaluation.lossSum).toBeLessThan(1e-5);
         disposeParams(wasm.grads);
         disposeParams(params);
       });
@@ -189,7 +214,7 @@ describe.skipIf(nativeSkipReason !== null)('native kernel', () => {
     expect(call({ 0: { vocab: 9, embed: 4, hidden: [] } })).toThrow(/out of range/);
     expect(call({ 0: { vocab: 9, embed: 4, hidden: [6, 'x'] } })).toThrow(/hidden sizes must be numbers/);
     expect(call({ 0: null })).toThrow(/network must be an object/);
-    expect(call({ 2: p })).toThrow(/must not be the same memory/);
+    expect(call({ 2: p })).toThrow(/params and grads must not share memory/);
     expect(() => (kernel.gradients as (...a: unknown[]) => number)(net)).toThrow(/9 arguments/);
     expect(() =>
       kernel.adam(p, new Float32Array(3), p, p, {
@@ -203,6 +228,98 @@ describe.skipIf(nativeSkipReason !== null)('native kernel', () => {
     expect(() =>
       kernel.adam(p, g, new Float32Array(layout.total), new Float32Array(layout.total), {} as never),
     ).toThrow(/adam options need/);
+    // overlapping outputs: a gradient buffer that is part of the weights
+    const shared = new Float32Array(layout.total + 10);
+    const params = shared.subarray(0, layout.total);
+    const overlapping = shared.subarray(10);
+    expect(call({ 1: params, 2: overlapping })).toThrow(/params and grads must not share memory/);
+    const options = { learningRateT: 1, epsilonHat: 1, beta1: 0.9, beta2: 0.9, clipNorm: 0 };
+    expect(() => kernel.adam(params, g, overlapping, new Float32Array(layout.total), options)).toThrow(
+      /must not share memory/,
+    );
+    // fractional and huge sizes are refused, not truncated
+    expect(call({ 0: { vocab: 9.5, embed: 4, hidden: [6] } })).toThrow(/network.vocab out of range/);
+    expect(call({ 0: { vocab: 2 ** 32 + 9, embed: 4, hidden: [6] } })).toThrow(/network.vocab out of range/);
+    // a shard whose scratch would not fit in memory is refused before anything is allocated
+    const wide = { vocab: 200_000, embed: 1, hidden: [1] };
+    const wideLayout = new ParamLayout({ embedDim: 1, hidden: [1], dropout: 0 }, 200_000);
+    const manyIds = new Int32Array(64 * 100);
+    expect(() =>
+      kernel.gradients(
+        wide,
+        new Float32Array(wideLayout.total),
+        new Float32Array(wideLayout.total),
+        manyIds,
+        manyIds,
+        64,
+        100,
+        0,
+        null,
+      ),
+    ).toThrow(/needs \d+ MB of scratch memory \(at most 2048 MB\)/);
+  });
+
+  it('passes on an exception thrown while reading its arguments, and survives it', () => {
+    const { kernel } = variants[0];
+    const config = { embedDim: 4, hidden: [6], dropout: 0 };
+    const layout = new ParamLayout(config, 9);
+    const p = new Float32Array(layout.total);
+    const ids = new Int32Array(12);
+    const hostile = {
+      vocab: 9,
+      embed: 4,
+      get hidden(): number[] {
+        throw new Error('hostile getter');
+      },
+    };
+    expect(() => kernel.gradients(hostile, p, new Float32Array(layout.total), ids, ids, 3, 4, 0, null)).toThrow(
+      'hostile getter',
+    );
+    const hostileUnits = { vocab: 9, embed: 4, hidden: [6] };
+    Object.defineProperty(hostileUnits.hidden, 0, {
+      get() {
+        throw new Error('hostile element');
+      },
+    });
+    expect(() => kernel.gradients(hostileUnits, p, new Float32Array(layout.total), ids, ids, 3, 4, 0, null)).toThrow(
+      'hostile element',
+    );
+    const options = {
+      learningRateT: 1,
+      epsilonHat: 1,
+      beta1: 0.9,
+      beta2: 0.9,
+      get clipNorm(): number {
+        throw new Error('hostile option');
+      },
+    };
+    const n = new Float32Array(4);
+    expect(() => kernel.adam(n, new Float32Array(4), new Float32Array(4), new Float32Array(4), options)).toThrow(
+      'hostile option',
+    );
+    // and the kernel still works afterwards
+    const net = kernelNetwork(config, 9);
+    expect(kernel.gradients(net, p, new Float32Array(layout.total), ids, ids, 3, 4, 0, null)).toBeGreaterThan(0);
+  });
+
+  it('reads the token ids once, before the pass: ids sharing memory with the gradients change nothing', () => {
+    const { kernel } = variants[0];
+    const config = { embedDim: 4, hidden: [6], dropout: 0 };
+    const layout = new ParamLayout(config, 9);
+    const params = initParams(config, 9, 3);
+    const flat = new Float32Array(layout.total);
+    layout.write(params, flat);
+    disposeParams(params);
+    const data = randomBatch(3, 4, 9, 2);
+    const net = kernelNetwork(config, 9);
+    const want = new Float32Array(layout.total);
+    kernel.gradients(net, flat, want, data.inputs, data.targets, 3, 4, 0, null);
+    // the ids live at the start of the gradient buffer, which the pass overwrites with gradients
+    const grads = new Float32Array(layout.total);
+    const inputs = new Int32Array(grads.buffer, 0, 12);
+    inputs.set(data.inputs);
+    kernel.gradients(net, flat, grads, inputs, data.targets, 3, 4, 0, null);
+    expect(relativeDiff(want, grads)).toBeLessThan(1e-6);
   });
 
   it('exports only the N-API entry points from each build, so no variant can bind to another', (ctx) => {

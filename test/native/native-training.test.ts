@@ -5,13 +5,13 @@
  * by measurement, cached per machine.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeModel, loadTrainingState } from '../../src/model/storage/persistence';
 import { train } from '../../src/model/training/train';
 import {
   chooseTrainingBackend,
-  gradientCheck,
   machineKey,
   nativeWins,
   readCachedChoice,
@@ -19,6 +19,7 @@ import {
   type TrainingBackendChoice,
 } from '../../src/model/training/training-backend';
 import { nativeKernel, type Kernel } from '../../src/model/network/native-kernel';
+import { gradientCheck } from '../../src/model/training/backend-measurement';
 import { aliceText, maxAbsDiff, tempDir, TINY_TWO_LAYER, trainTiny, useTestBackend } from '../helpers';
 import { nativeSkipReason } from './native-helpers';
 
@@ -77,31 +78,95 @@ describe.skipIf(nativeSkipReason !== null)('training on the native kernel', () =
   });
 
   for (const threads of [1, 2]) {
-    it(`stops within a second of cancellation on ${threads} thread(s)`, async () => {
+    it(`stops within a second of cancellation mid-step, even for L, on ${threads} thread(s)`, async () => {
       const controller = new AbortController();
       let cancelledAt = 0;
       let savingAt = 0;
+      // an L step takes seconds here: stopping in time needs the kernel's abort flag
       const result = await train({
         documents,
-        preset: 'M',
+        preset: 'L',
         maxSteps: 100_000,
         threads,
         trainingBackend: 'native',
         outDir: `${tmp.path}/cancel-${threads}`,
         signal: controller.signal,
         onProgress: (p) => {
-          if (p.step === 2 && !cancelledAt) {
-            cancelledAt = performance.now();
-            controller.abort();
+          if (p.step === 1 && !cancelledAt) {
+            setTimeout(() => {
+              cancelledAt = performance.now();
+              controller.abort();
+            }, 300);
           }
           if (p.phase === 'saving' && cancelledAt && !savingAt) savingAt = performance.now();
         },
       });
       expect(result.stoppedBy).toBe('cancelled');
+      expect(result.steps).toBe(1);
       expect(savingAt - cancelledAt).toBeLessThan(1000);
       disposeModel(result.model);
     });
   }
+
+  it('trains with more threads than windows in a batch (the idle threads’ slots do not count)', async () => {
+    const small = { ...base, batchSize: 2, maxSteps: 6, evalEverySteps: 3 };
+    const wasm = await trainTiny({ ...small, threads: 1, trainingBackend: 'tfjs' });
+    const native = await trainTiny({ ...small, threads: 3, trainingBackend: 'native' });
+    const losses = (r: typeof wasm) => r.model.meta.training.history.map((h) => h.valLoss!);
+    expect(losses(native).every(Number.isFinite)).toBe(true);
+    losses(native).forEach((loss, i) => expect(Math.abs(loss - losses(wasm)[i])).toBeLessThan(1e-3));
+    disposeModel(wasm.model);
+    disposeModel(native.model);
+  });
+
+  it('fine-tunes a base model on text with new characters as the wasm path does', async () => {
+    const baseModel = await trainTiny({ ...base, maxSteps: 6, trainingBackend: 'native' });
+    const newText = 'Ærøskøbing — naïve café, déjà vu. '.repeat(40) + aliceText(3000);
+    const tune = (engine: 'native' | 'tfjs') =>
+      trainTiny({
+        documents: [newText],
+        base: baseModel.model,
+        maxSteps: 8,
+        evalEverySteps: 4,
+        network: undefined,
+        trainingBackend: engine,
+      });
+    const wasm = await tune('tfjs');
+    const native = await tune('native');
+    expect(native.model.vocab.size).toBeGreaterThan(baseModel.model.vocab.size);
+    const losses = (r: typeof wasm) => r.model.meta.training.history.map((h) => h.valLoss!);
+    losses(native).forEach((loss, i) => expect(Math.abs(loss - losses(wasm)[i])).toBeLessThan(1e-3));
+    for (const r of [baseModel, wasm, native]) disposeModel(r.model);
+  });
+
+  it('falls back to wasm under auto when the kernel’s threads cannot start, and says why', async () => {
+    const cache = `${tmp.path}/fallback-backend.json`;
+    const native = await chooseTrainingBackend('native');
+    writeFileSync(cache, JSON.stringify({ ...native, reason: 'measured', measuredAt: new Date().toISOString() }));
+    const broken = `${tmp.path}/broken-worker.mjs`;
+    writeFileSync(broken, "throw new Error('no kernel here');\n");
+    const result = await trainTiny({
+      ...base,
+      maxSteps: 2,
+      threads: 1,
+      trainingBackend: 'auto',
+      trainingBackendCache: cache,
+      gradientWorkerUrl: pathToFileURL(broken),
+    });
+    expect(result.backend.engine).toBe('tfjs');
+    expect(result.backend.reason).toMatch(/could not start its threads.*no kernel here/);
+    disposeModel(result.model);
+    // asked for by name, the same failure is an error
+    await expect(
+      trainTiny({
+        ...base,
+        maxSteps: 2,
+        threads: 1,
+        trainingBackend: 'native',
+        gradientWorkerUrl: pathToFileURL(broken),
+      }),
+    ).rejects.toThrow(/no kernel here/);
+  });
 
   it('reports a helper thread that dies instead of hanging', async () => {
     await expect(trainTiny({ ...base, threads: 2, trainingBackend: 'native', crashWorkerOnStep: 3 })).rejects.toThrow(
@@ -115,11 +180,31 @@ describe.skipIf(nativeSkipReason !== null)('choosing the training backend', () =
   beforeAll(useTestBackend);
   afterAll(() => tmp.cleanup());
 
-  it('switches to the kernel only past the margin', () => {
+  it('switches engines only past the margin, either way', () => {
     expect(SWITCH_MARGIN).toBe(0.1);
+    // from tfjs (the first measurement, or tfjs chosen before): native must be 10 % faster
     expect(nativeWins(1100, 1000)).toBe(true);
     expect(nativeWins(1099, 1000)).toBe(false);
-    expect(nativeWins(900, 1000)).toBe(false);
+    expect(nativeWins(900, 1000, 'tfjs')).toBe(false);
+    // from native: tfjs must be 10 % faster to take over
+    expect(nativeWins(1000, 1050, 'native')).toBe(true);
+    expect(nativeWins(1000, 1100, 'native')).toBe(false);
+  });
+
+  it('fails the gradient check on NaN', async () => {
+    const real = nativeKernel();
+    if (!real.available) throw new Error(real.reason);
+    const broken: Kernel = {
+      ...real.kernel,
+      gradients: (...args: Parameters<Kernel['gradients']>) => {
+        const loss = real.kernel.gradients(...args);
+        args[2].fill(NaN);
+        return loss;
+      },
+    };
+    expect(await gradientCheck(broken)).toMatchObject({ ok: false, worst: Infinity });
+    const nanLoss: Kernel = { ...real.kernel, gradients: (...args) => (real.kernel.gradients(...args), NaN) };
+    expect(await gradientCheck(nanLoss)).toMatchObject({ ok: false, worst: Infinity, where: 'loss' });
   });
 
   it('refuses a kernel whose gradients are off', async () => {
@@ -164,6 +249,15 @@ describe.skipIf(nativeSkipReason !== null)('choosing the training backend', () =
     writeFileSync(cache, '{"engine": "nat');
     expect(await readCachedChoice(cache)).toBeNull();
     expect((await chooseTrainingBackend('auto', cache)).machine).toBe(machineKey());
+  });
+
+  it('a cancelled measurement lets the run stop at once on tfjs, and caches nothing', async () => {
+    const cache = `${tmp.path}/cancelled-backend.json`;
+    const controller = new AbortController();
+    controller.abort();
+    const choice = await chooseTrainingBackend('auto', cache, { signal: controller.signal });
+    expect(choice).toMatchObject({ engine: 'tfjs', reason: 'The measurement was cancelled.' });
+    expect(existsSync(cache)).toBe(false);
   });
 
   it('forces an engine when asked', async () => {

@@ -2,8 +2,10 @@
  * Training steps on the compiled kernel (penwright-native). The weights, the
  * gradient slots and Adam's moments live in flat Float32Arrays, the weights
  * and slots on SharedArrayBuffers that the helper threads' kernels read and
- * write in place: a step is one kernel call per thread, a weighted sum of the
- * slots, and one kernel Adam update, with no tfjs tensors in between.
+ * write in place: a step is one kernel call per helper thread (one helper per
+ * thread asked for; this thread only waits, so a cancel reaches it at once and
+ * raises the shared abort flag the kernels poll), a weighted sum of the slots,
+ * and one kernel Adam update, with no tfjs tensors in between.
  *
  * The run's tensors (Start.params, the Adam moments) stay the record that
  * evaluation, checkpoints, resume and the final save read: `sync` writes the
@@ -34,7 +36,9 @@ export class NativeEngine implements StepEngine {
   private readonly m: Float32Array;
   private readonly v: Float32Array;
   private pool: GradientWorkerPool | undefined;
-  /** Whether the flat weights have moved on since the last syncTo. */
+  /** Raised (to 1) to stop the helpers' kernels mid-pass. */
+  private readonly abort = new Int32Array(new SharedArrayBuffer(4));
+  /** Whether the flat weights have moved on since the last sync. */
   private dirty = false;
 
   private constructor(
@@ -63,60 +67,44 @@ export class NativeEngine implements StepEngine {
     }
   }
 
-  /** Copies the run's weights and optimiser state in and starts the helper threads. */
+  /** Copies the run's weights and optimiser state in and starts the helper threads (one per thread asked for). */
   static async start(s: Start, options: NativeEngineOptions): Promise<NativeEngine> {
-    const trainer = new NativeEngine(s, options);
-    if (options.threads > 1) {
-      trainer.pool = await GradientWorkerPool.start({
-        engine: 'native',
-        buffers: {
-          params: trainer.params.buffer as SharedArrayBuffer,
-          grads: trainer.slots[0].buffer as SharedArrayBuffer,
-        },
-        network: s.meta.network,
-        vocabSize: s.vocab.size,
-        threads: options.threads,
-        workerUrl: options.workerUrl,
-        crashOnStep: options.crashOnStep,
-      });
+    const engine = new NativeEngine(s, options);
+    engine.pool = await GradientWorkerPool.start({
+      engine: 'native',
+      buffers: {
+        params: engine.params.buffer as SharedArrayBuffer,
+        grads: engine.slots[0].buffer as SharedArrayBuffer,
+        abort: engine.abort.buffer as SharedArrayBuffer,
+      },
+      network: s.meta.network,
+      vocabSize: s.vocab.size,
+      threads: options.threads,
+      workerUrl: options.workerUrl,
+      crashOnStep: options.crashOnStep,
+    });
+    return engine;
+  }
+
+  /** Runs `work` with the shared abort flag raised as soon as `signal` fires. */
+  private async abortable<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+    if (signal?.aborted) throw cancelledError('Training');
+    Atomics.store(this.abort, 0, 0);
+    const raise = () => Atomics.store(this.abort, 0, 1);
+    signal?.addEventListener('abort', raise, { once: true });
+    try {
+      return await work();
+    } finally {
+      signal?.removeEventListener('abort', raise);
     }
-    return trainer;
   }
 
-  private ownShard(shard: SequenceBatch, dropout: number): number {
-    return this.options.kernel.gradients(
-      this.network,
-      this.params,
-      this.slots[0],
-      shard.inputs,
-      shard.targets,
-      shard.batch,
-      shard.steps,
-      dropout,
-      shard.windowSeeds ?? null,
-    );
-  }
-
-  /** One batch and one Adam update; returns the summed loss and the characters predicted. */
+  /** One batch over the helpers and one Adam update; returns the summed loss and the characters predicted. */
   async step(batch: SequenceBatch, dropout: number, signal?: AbortSignal): Promise<{ lossSum: number; count: number }> {
-    if (signal?.aborted) throw cancelledError('Training');
-    let lossSum: number;
-    let count: number;
-    if (this.pool) {
-      const { mine, parts } = await this.pool.runShards(batch, dropout, async (shard) => ({
-        lossSum: this.ownShard(shard, dropout),
-        count: shard.batch * shard.steps,
-      }));
-      count = mine.count + parts.reduce((n, p) => n + p.count, 0);
-      lossSum = mine.lossSum + parts.reduce((n, p) => n + p.lossSum, 0);
-      this.combineSlots([mine.count, ...parts.map((p) => p.count)], count);
-    } else {
-      lossSum = this.ownShard(batch, dropout);
-      count = batch.batch * batch.steps;
-      // the kernel call is synchronous: let a cancel message in between steps
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    if (signal?.aborted) throw cancelledError('Training');
+    const parts = await this.abortable(signal, () => this.pool!.computeShards(batch, dropout));
+    const count = parts.reduce((n, p) => n + p.count, 0);
+    const lossSum = parts.reduce((n, p) => n + p.lossSum, 0);
+    this.combineSlots(parts.map((p) => p.count / count));
     const adam = this.s.adam;
     this.options.kernel.adam(this.params, this.slots[0], this.m, this.v, {
       ...adam.nextStep(),
@@ -128,16 +116,20 @@ export class NativeEngine implements StepEngine {
     return { lossSum, count };
   }
 
-  /** Slot 0 becomes the whole batch's gradient: each shard's mean weighted by its share of the rows. */
-  private combineSlots(counts: number[], total: number): void {
-    const [own, ...rest] = this.slots;
-    const w0 = counts[0] / total;
+  /**
+   * Slot 0 becomes the whole batch's gradient: each shard's mean weighted by
+   * its share of the rows. Only the slots of shards that ran count (a batch of
+   * fewer windows than threads leaves the last slots untouched).
+   */
+  private combineSlots(weights: number[]): void {
+    const own = this.slots[0];
     const n = own.length;
-    for (let i = 0; i < n; i++) own[i] *= w0;
-    rest.forEach((slot, k) => {
-      const w = counts[k + 1] / total;
+    if (weights[0] !== 1) for (let i = 0; i < n; i++) own[i] *= weights[0];
+    for (let k = 1; k < weights.length; k++) {
+      const slot = this.slots[k];
+      const w = weights[k];
       for (let i = 0; i < n; i++) own[i] += slot[i] * w;
-    });
+    }
   }
 
   /** Mean validation loss (nats per character) over non-overlapping windows, on the kernel. */
@@ -146,8 +138,10 @@ export class NativeEngine implements StepEngine {
     let count = 0;
     for (const b of validationBatches(ids, options.batchSize, options.seqLength, options.maxWindows)) {
       if (options.signal?.aborted) throw cancelledError('Training');
-      sum += this.options.kernel.lossSum(this.network, this.params, b.inputs, b.targets, b.batch, b.steps);
+      const loss = this.options.kernel.lossSum(this.network, this.params, b.inputs, b.targets, b.batch, b.steps);
+      sum += loss!; // no abort flag given: never null
       count += b.batch * b.steps;
+      // one window batch per call: a cancel message gets in between them
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return { loss: count ? sum / count : NaN, chars: count };

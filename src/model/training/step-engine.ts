@@ -10,7 +10,8 @@ import { effectiveThreads } from './evaluate';
 import { NativeEngine } from './native-engine';
 import type { Start } from './run-start';
 import { TensorEngine } from './tensor-engine';
-import type { TrainingBackendChoice } from './training-backend';
+import { chooseTrainingBackend, type TrainingBackendChoice } from './training-backend';
+import type { TrainOptions } from './train-options';
 
 export interface ValidationWindows {
   batchSize: number;
@@ -40,15 +41,45 @@ export interface StepEngineOptions {
   crashOnStep?: number;
 }
 
+/**
+ * Chooses the engine as `options.trainingBackend` asks (default tfjs; see
+ * training-backend.ts) and starts it. Under `auto`, a kernel whose helper
+ * threads fail to start is passed over for tfjs, and the reason says so.
+ */
 export async function startEngine(
   s: Start,
-  backend: TrainingBackendChoice,
-  options: StepEngineOptions,
-): Promise<StepEngine> {
+  options: TrainOptions,
+): Promise<{ engine: StepEngine; backend: TrainingBackendChoice }> {
+  const mode = options.trainingBackend ?? 'tfjs';
+  const backend = await chooseTrainingBackend(mode, options.trainingBackendCache, { signal: options.signal });
+  const engineOptions: StepEngineOptions = {
+    threads: options.threads ?? 1,
+    workerBackend: options.workerBackend,
+    workerUrl: options.gradientWorkerUrl,
+    crashOnStep: options.crashWorkerOnStep,
+  };
   const native = nativeKernel();
   if (backend.engine === 'native' && native.available) {
-    const threads = Math.max(1, Math.floor(options.threads));
-    return NativeEngine.start(s, { ...options, threads, kernel: native.kernel, variant: native.variant });
+    const threads = Math.max(1, Math.floor(engineOptions.threads));
+    try {
+      const engine = await NativeEngine.start(s, {
+        ...engineOptions,
+        threads,
+        kernel: native.kernel,
+        variant: native.variant,
+      });
+      return { engine, backend };
+    } catch (e) {
+      if (mode !== 'auto') throw e;
+      const why = e instanceof Error ? e.message : String(e);
+      const fallback = await chooseTrainingBackend('tfjs');
+      const engine = await TensorEngine.start(s, {
+        ...engineOptions,
+        threads: effectiveThreads(engineOptions.threads),
+      });
+      return { engine, backend: { ...fallback, reason: `The native kernel could not start its threads (${why}).` } };
+    }
   }
-  return TensorEngine.start(s, { ...options, threads: effectiveThreads(options.threads) });
+  const engine = await TensorEngine.start(s, { ...engineOptions, threads: effectiveThreads(engineOptions.threads) });
+  return { engine, backend };
 }

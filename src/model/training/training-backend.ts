@@ -2,7 +2,7 @@
  * Which engine trains: the compiled kernel (native) or tfjs (wasm, or
  * tfjs-node where it installs). Measured, not assumed. The kernel is eligible
  * only when its gradients match tfjs's on a small network with dropout on
- * (within GRADIENT_TOLERANCE); then both are timed on a short training pass
+ * (within GRADIENT_TOLERANCE, backend-measurement.ts); then both are timed on a short training pass
  * (median of CALIBRATION_RUNS) and the kernel is chosen only when it is at
  * least SWITCH_MARGIN faster. The answer is cached per machine (processor,
  * kernel build, Node or Electron version) in a small JSON file, so the
@@ -14,18 +14,11 @@ import { cpus } from 'node:os';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { PenwrightError } from '../errors';
+import { PenwrightError, isPenwrightError } from '../errors';
 import { backendReport } from '../network/backend';
-import { PRESETS, type NetworkConfig } from '../network/config';
-import { kernelNetwork, nativeKernel, nativeLabel, type Kernel } from '../network/native-kernel';
-import { initParams, disposeParams } from '../network/params';
-import { computeGradients, type SequenceBatch } from '../network/sequence-lstm';
-import { ParamLayout } from './parallel/param-layout';
+import { nativeKernel, nativeLabel } from '../network/native-kernel';
+import { calibrate, gradientCheck, GRADIENT_TOLERANCE } from './backend-measurement';
 
-/** Largest per-tensor difference allowed, relative to the tensor's largest gradient. */
-export const GRADIENT_TOLERANCE = 1e-4;
-/** Short passes timed per engine; the median counts. */
-export const CALIBRATION_RUNS = 5;
 /** The kernel must be this much faster than tfjs before training switches to it. */
 export const SWITCH_MARGIN = 0.1;
 
@@ -69,125 +62,6 @@ export function machineKey(): string {
   return `${cpus()[0]?.model ?? 'unknown cpu'} | ${process.arch} | ${runtime} | kernel ${build} | tfjs ${tfjsLabel()}`;
 }
 
-/** A small network, batch and dropout: enough to exercise every path of both engines. */
-const CHECK = {
-  network: { embedDim: 8, hidden: [12, 10], dropout: 0.25 } as NetworkConfig,
-  vocab: 17,
-  batch: 5,
-  steps: 7,
-};
-
-function checkBatch(): SequenceBatch {
-  const n = CHECK.batch * CHECK.steps;
-  return {
-    batch: CHECK.batch,
-    steps: CHECK.steps,
-    inputs: Int32Array.from({ length: n }, (_, i) => (i * 7 + 3) % CHECK.vocab),
-    targets: Int32Array.from({ length: n }, (_, i) => (i * 5 + 1) % CHECK.vocab),
-    windowSeeds: Int32Array.from({ length: CHECK.batch }, (_, i) => i * 1000 - 2000),
-  };
-}
-
-/**
- * The kernel's gradients against tfjs's on one small batch, dropout on: the
- * worst per-tensor difference relative to that tensor's largest gradient.
- */
-export async function gradientCheck(kernel: Kernel): Promise<{ ok: boolean; worst: number; where: string }> {
-  const { network, vocab } = CHECK;
-  const params = initParams(network, vocab, 11);
-  const batch = checkBatch();
-  try {
-    const layout = new ParamLayout(network, vocab);
-    const flat = new Float32Array(layout.total);
-    layout.write(params, flat);
-    const reference = await computeGradients(params, batch, { dropout: network.dropout });
-    const grads = new Float32Array(layout.total);
-    const loss = kernel.gradients(
-      kernelNetwork(network, vocab),
-      flat,
-      grads,
-      batch.inputs,
-      batch.targets,
-      batch.batch,
-      batch.steps,
-      network.dropout,
-      batch.windowSeeds!,
-    );
-    let worst = Math.abs(loss - reference.lossSum) / Math.abs(reference.lossSum);
-    let where = 'loss';
-    for (const slot of layout.slots) {
-      const want = reference.grads.get(slot.name)!.dataSync();
-      let scale = 0;
-      let diff = 0;
-      for (let i = 0; i < slot.size; i++) {
-        scale = Math.max(scale, Math.abs(want[i]));
-        diff = Math.max(diff, Math.abs(want[i] - grads[slot.offset + i]));
-      }
-      const relative = scale > 0 ? diff / scale : diff;
-      if (!(relative <= worst)) {
-        worst = relative;
-        where = slot.name;
-      }
-    }
-    disposeParams(reference.grads);
-    return { ok: worst <= GRADIENT_TOLERANCE, worst, where };
-  } finally {
-    disposeParams(params);
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-/** The calibration pass: one gradient computation of the M network on 8 windows of 100 characters. */
-const CALIBRATION = { network: PRESETS.M, vocab: 96, batch: 8, steps: 100 };
-
-/** Characters per second of one thread for each engine (median of CALIBRATION_RUNS, after a warm-up). */
-export async function calibrate(kernel: Kernel | null): Promise<{ native: number | null; tfjs: number }> {
-  const { network, vocab, batch, steps } = CALIBRATION;
-  const n = batch * steps;
-  const data: SequenceBatch = {
-    batch,
-    steps,
-    inputs: Int32Array.from({ length: n }, (_, i) => (i * 31 + 7) % vocab),
-    targets: Int32Array.from({ length: n }, (_, i) => (i * 17 + 3) % vocab),
-    windowSeeds: Int32Array.from({ length: batch }, (_, i) => i + 1),
-  };
-  const params = initParams(network, vocab, 5);
-  try {
-    const time = async (once: () => Promise<void>) => {
-      await once(); // warm-up: first-call allocation and compilation
-      const seconds: number[] = [];
-      for (let r = 0; r < CALIBRATION_RUNS; r++) {
-        const t0 = performance.now();
-        await once();
-        seconds.push((performance.now() - t0) / 1000);
-      }
-      return n / median(seconds);
-    };
-    const tfjs = await time(async () => {
-      const r = await computeGradients(params, data, { dropout: network.dropout });
-      disposeParams(r.grads);
-    });
-    let native: number | null = null;
-    if (kernel) {
-      const layout = new ParamLayout(network, vocab);
-      const flat = new Float32Array(layout.total);
-      layout.write(params, flat);
-      const grads = new Float32Array(layout.total);
-      const net = kernelNetwork(network, vocab);
-      native = await time(async () => {
-        kernel.gradients(net, flat, grads, data.inputs, data.targets, batch, steps, network.dropout, data.windowSeeds!);
-      });
-    }
-    return { native, tfjs };
-  } finally {
-    disposeParams(params);
-  }
-}
-
 /** The cached choice for this machine, or null (never measured here, or measured on another machine). */
 export async function readCachedChoice(cacheFile: string | undefined): Promise<TrainingBackendChoice | null> {
   if (!cacheFile) return null;
@@ -215,17 +89,41 @@ async function writeCache(cacheFile: string, choice: TrainingBackendChoice): Pro
   await rename(temp, cacheFile);
 }
 
-/** Whether the kernel's speed clears the margin over tfjs's (both in characters per second). */
-export function nativeWins(native: number, tfjs: number): boolean {
-  return native >= tfjs * (1 + SWITCH_MARGIN);
+/**
+ * Whether the kernel trains here, given both speeds (characters per second)
+ * and the engine chosen before on this machine: switching either way takes a
+ * margin of SWITCH_MARGIN, so two close measurements do not flip the choice.
+ */
+export function nativeWins(native: number, tfjs: number, incumbent: TrainingEngine = 'tfjs'): boolean {
+  return incumbent === 'native' ? tfjs < native * (1 + SWITCH_MARGIN) : native >= tfjs * (1 + SWITCH_MARGIN);
 }
 
 function percent(x: number): string {
   return `${Math.round(x * 100)} %`;
 }
 
-/** Measures both engines here and picks one (see the header); nothing is cached. */
-export async function measureChoice(): Promise<TrainingBackendChoice> {
+/**
+ * Measures both engines here and picks one (see the header; `incumbent`: the
+ * engine chosen before on this machine); nothing is cached. A kernel that
+ * fails while being checked or timed is not chosen, and the reason says why.
+ */
+export async function measureChoice(incumbent?: TrainingEngine, signal?: AbortSignal): Promise<TrainingBackendChoice> {
+  try {
+    return await measure(incumbent, signal);
+  } catch (e) {
+    if (isPenwrightError(e, 'CANCELLED')) throw e;
+    return {
+      machine: machineKey(),
+      measuredAt: new Date().toISOString(),
+      engine: 'tfjs',
+      label: tfjsLabel(),
+      reason: `The native kernel failed while it was being checked: ${e instanceof Error ? e.message : String(e)}`,
+      measured: null,
+    };
+  }
+}
+
+async function measure(incumbent: TrainingEngine | undefined, signal?: AbortSignal): Promise<TrainingBackendChoice> {
   const native = nativeKernel();
   const base = { machine: machineKey(), measuredAt: new Date().toISOString() };
   if (!native.available) {
@@ -237,7 +135,7 @@ export async function measureChoice(): Promise<TrainingBackendChoice> {
       measured: null,
     };
   }
-  const check = await gradientCheck(native.kernel);
+  const check = await gradientCheck(native.kernel, signal);
   if (!check.ok) {
     return {
       ...base,
@@ -247,16 +145,16 @@ export async function measureChoice(): Promise<TrainingBackendChoice> {
       measured: null,
     };
   }
-  const measured = await calibrate(native.kernel);
+  const measured = await calibrate(native.kernel, signal);
   const gain = measured.native! / measured.tfjs - 1;
-  const fast = nativeWins(measured.native!, measured.tfjs);
+  const fast = nativeWins(measured.native!, measured.tfjs, incumbent);
   return {
     ...base,
     engine: fast ? 'native' : 'tfjs',
     label: fast ? nativeLabel(native.variant) : tfjsLabel(),
     reason: fast
       ? `The native kernel passed its gradient check and trains ${percent(gain)} faster than ${tfjsLabel()} here.`
-      : `The native kernel passed its gradient check but is not ${percent(SWITCH_MARGIN)} faster than ${tfjsLabel()} here (${percent(gain)}).`,
+      : `The native kernel passed its gradient check but is not enough faster than ${tfjsLabel()} here (${percent(gain)}; a switch takes ${percent(SWITCH_MARGIN)}).`,
     measured,
   };
 }
@@ -265,7 +163,7 @@ export async function measureChoice(): Promise<TrainingBackendChoice> {
 export async function chooseTrainingBackend(
   mode: TrainingBackendMode,
   cacheFile?: string,
-  options: { remeasure?: boolean } = {},
+  options: { remeasure?: boolean; signal?: AbortSignal } = {},
 ): Promise<TrainingBackendChoice> {
   const machine = machineKey();
   if (mode === 'tfjs') {
@@ -292,9 +190,16 @@ export async function chooseTrainingBackend(
       measuredAt: null,
     };
   }
-  const cached = options.remeasure ? null : await readCachedChoice(cacheFile);
-  if (cached) return cached;
-  const choice = await measureChoice();
+  const cached = await readCachedChoice(cacheFile);
+  if (cached && !options.remeasure) return cached;
+  let choice: TrainingBackendChoice;
+  try {
+    choice = await measureChoice(cached?.engine, options.signal);
+  } catch (e) {
+    if (!isPenwrightError(e, 'CANCELLED')) throw e;
+    // cancelled while measuring: the run goes on to stop (and save) at once on tfjs; nothing is cached
+    return { ...(await chooseTrainingBackend('tfjs')), reason: 'The measurement was cancelled.' };
+  }
   if (cacheFile) await writeCache(cacheFile, choice).catch(() => undefined);
   return choice;
 }

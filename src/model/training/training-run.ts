@@ -16,7 +16,7 @@ import { startEngine, type StepEngine } from './step-engine';
 import type { TrainProgress } from './progress';
 import { disposeStart, startOf, type Start } from './run-start';
 import type { StopReason, TrainOptions, TrainResult } from './train-options';
-import { chooseTrainingBackend, type TrainingBackendChoice } from './training-backend';
+import type { TrainingBackendChoice } from './training-backend';
 
 /** A validation gain smaller than this (nats per character) does not count as improving. */
 const DEFAULT_MIN_IMPROVEMENT = 0.002;
@@ -56,14 +56,8 @@ export class TrainingRun {
       throw new PenwrightError('EMPTY_CORPUS', 'There is too little text to train on; add more writing.');
     }
     try {
-      const backend = await chooseTrainingBackend(options.trainingBackend ?? 'tfjs', options.trainingBackendCache);
+      const { engine, backend } = await startEngine(s, options);
       s.meta.training.backend = backend.label;
-      const engine = await startEngine(s, backend, {
-        threads: options.threads ?? 1,
-        workerBackend: options.workerBackend,
-        workerUrl: options.gradientWorkerUrl,
-        crashOnStep: options.crashWorkerOnStep,
-      });
       return new TrainingRun(options, s, data, engine, backend);
     } catch (e) {
       release();

@@ -6,7 +6,7 @@
  * compiled kernel reads the shared weights in place and loads no tfjs at all.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isPenwrightError } from '../../errors';
+import { cancelledError, isPenwrightError } from '../../errors';
 import type { SequenceBatch } from '../../network/sequence-lstm';
 import type { FromWorker, GradientWorkerData, ToWorker } from './protocol';
 
@@ -59,10 +59,12 @@ async function nativeEngine(): Promise<Engine> {
   const params = new Float32Array(data.params);
   const total = params.length;
   const grads = new Float32Array(data.grads, data.slot * total * 4, total);
+  const abort = data.abort ? new Int32Array(data.abort) : undefined;
   return {
     label: nativeLabel(native.variant),
     async step(msg) {
-      // one synchronous call: a cancel waits for the shard (a fraction of a second)
+      // one synchronous call, stopped mid-pass by the shared abort flag (this
+      // thread cannot read a cancel message until the call returns)
       const b: SequenceBatch = msg.shard;
       const lossSum = native.kernel.gradients(
         network,
@@ -74,7 +76,9 @@ async function nativeEngine(): Promise<Engine> {
         b.steps,
         msg.dropout,
         b.windowSeeds ?? null,
+        abort,
       );
+      if (lossSum === null) throw cancelledError('Training');
       return { lossSum, count: b.batch * b.steps };
     },
     cancel: () => undefined,

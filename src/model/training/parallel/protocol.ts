@@ -20,6 +20,8 @@ export interface GradientWorkerData {
   grads: SharedArrayBuffer;
   slot: number;
   backend: BackendOptions;
+  /** `native`: a one-element Int32Array the kernel polls; the training thread sets it to cancel a step. */
+  abort?: SharedArrayBuffer;
   /** Tests only: exit abruptly when asked for this step. */
   crashOnStep?: number;
 }

@@ -13,15 +13,17 @@
  * each helper's gradients once out of it (4P bytes per helper).
  *
  * With the `native` engine (NativeEngine) the shared weights are the master
- * copy that the compiled kernel updates in place, so nothing is published;
- * the training thread's own shard uses gradient slot 0 and helper i slot i+1.
+ * copy that the compiled kernel updates in place, so nothing is published,
+ * and every shard goes to a helper (helper i, slot i): the training thread
+ * only waits, so it hears a cancel at once and sets the shared abort flag
+ * that stops the helpers' kernels mid-pass.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
 import type { BackendOptions } from '../../network/backend';
 import { shardBatch } from '../batches';
 import type { NetworkConfig } from '../../network/config';
-import { PenwrightError, cancelledError } from '../../errors';
+import { PenwrightError, cancelledError, isPenwrightError } from '../../errors';
 import type { ParamMap } from '../../network/params';
 import {
   computeGradients,
@@ -36,8 +38,8 @@ import { siblingModule, startWorker } from './start-worker';
 export interface WorkerPoolOptions {
   /** Default `tensors`. */
   engine?: GradientEngine;
-  /** The shared weights and gradient slots (`native`: the NativeEngine’s); allocated here when absent. */
-  buffers?: { params: SharedArrayBuffer; grads: SharedArrayBuffer };
+  /** The shared weights, gradient slots and abort flag (`native`: the NativeEngine’s); allocated here when absent. */
+  buffers?: { params: SharedArrayBuffer; grads: SharedArrayBuffer; abort?: SharedArrayBuffer };
   network: NetworkConfig;
   vocabSize: number;
   /** Threads in all, the training thread included (so threads - 1 helpers). */
@@ -80,24 +82,25 @@ export class GradientWorkerPool {
       options.buffers?.grads ?? new SharedArrayBuffer(this.layout.total * 4 * Math.max(1, options.threads - 1));
   }
 
-  /** Helper i's gradient slot: after the training thread's own with the native engine. */
-  private helperSlot(i: number): number {
-    return this.engine === 'native' ? i + 1 : i;
-  }
-
-  /** Starts threads - 1 helpers and waits until each has its backend running. */
+  /**
+   * Starts the helpers (threads - 1 with the tensor engine, whose training
+   * thread computes a shard too; threads with `native`) and waits until each
+   * is ready.
+   */
   static async start(options: WorkerPoolOptions): Promise<GradientWorkerPool> {
     const pool = new GradientWorkerPool(options);
     const url = options.workerUrl ?? siblingModule(import.meta.url, 'gradient-worker');
     const ready: Promise<void>[] = [];
-    for (let slot = 0; slot < options.threads - 1; slot++) {
+    const helpers = pool.engine === 'native' ? options.threads : options.threads - 1;
+    for (let slot = 0; slot < helpers; slot++) {
       const workerData: GradientWorkerData = {
         engine: pool.engine,
         network: options.network,
         vocabSize: options.vocabSize,
         params: pool.paramsView.buffer as SharedArrayBuffer,
         grads: pool.gradsBuffer,
-        slot: pool.helperSlot(slot),
+        slot,
+        abort: options.buffers?.abort,
         backend: { prefer: ['wasm', 'cpu'], ...options.backend },
         crashOnStep: slot === 0 ? options.crashOnStep : undefined,
       };
@@ -191,6 +194,26 @@ export class GradientWorkerPool {
     return { mine, parts: results.map((r) => (r as PromiseFulfilledResult<ShardResult>).value) };
   }
 
+  /**
+   * Spreads the batch over the helpers alone (the native engine): helper i
+   * writes its shard's gradients into slot i. The results in slot order; a
+   * helper's failure wins over another's cancellation.
+   */
+  async computeShards(data: SequenceBatch, dropout: number): Promise<ShardResult[]> {
+    const shards = shardBatch(data, this.helpers.length);
+    const id = ++this.stepId;
+    const results = await Promise.allSettled(
+      shards.map((shard, i) =>
+        this.send(this.helpers[i], { type: 'step', id, paramsVersion: this.paramsVersion, shard, dropout }),
+      ),
+    );
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failures.length > 0) {
+      throw (failures.find((f) => !isPenwrightError(f.reason, 'CANCELLED')) ?? failures[0]).reason;
+    }
+    return results.map((r) => (r as PromiseFulfilledResult<ShardResult>).value);
+  }
+
   /** Same contract as `computeGradients`, with the batch spread over all threads. */
   async computeGradients(params: ParamMap, data: SequenceBatch, options: PassOptions): Promise<GradientResult> {
     this.publish(params);
@@ -209,7 +232,7 @@ export class GradientWorkerPool {
         tf.tidy(() => {
           let sum = tf.mul(mine, own.count / total);
           parts.forEach((p, i) => {
-            const offset = this.helperSlot(i) * this.layout.total + slot.offset;
+            const offset = i * this.layout.total + slot.offset;
             const view = new Float32Array(this.gradsBuffer, offset * 4, slot.size);
             sum = tf.add(sum, tf.mul(tf.tensor(view, slot.shape), p.count / total));
           });

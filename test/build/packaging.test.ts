@@ -14,6 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -30,7 +31,10 @@ import { requireBuild, ROOT } from './built-copy';
 import { nativeSkipReason } from '../native/native-helpers';
 
 const require = createRequire(import.meta.url);
-const asar = require('@electron/asar') as { listPackage(path: string, options: object): string[] };
+const asar = require('@electron/asar') as {
+  listPackage(path: string, options: object): string[];
+  extractAll(archive: string, dest: string): void;
+};
 const { SENTINEL } = require('@electron/fuses/dist/constants.js') as { SENTINEL: string };
 
 /** Electron's fuses in wire order (@electron/fuses FuseV1Options), with Electron's own defaults. */
@@ -153,6 +157,40 @@ describe('the packed app (electron-builder --dir)', () => {
       }
       expect(shipped).not.toContain(`${pkg}/build/outcome.json`);
       expect(files.filter((f) => f.startsWith('/node_modules/node-addon-api/'))).toEqual([]);
+    },
+  );
+
+  it.skipIf(nativeSkipReason !== null)(
+    'the packed files alone train on the kernel (the asar unpacked as Electron reads it, run by the built CLI)',
+    () => {
+      // Electron reads app.asar and redirects .node files to app.asar.unpacked;
+      // plain Node gets the same view from the archive extracted with the unpacked files laid over it
+      const view = join(tmp, 'app-view');
+      asar.extractAll(join(unpacked, 'resources', 'app.asar'), view);
+      cpSync(join(unpacked, 'resources', 'app.asar.unpacked'), view, { recursive: true });
+      const corpus = join(tmp, 'writing.txt');
+      writeFileSync(corpus, 'It was the best of times, it was the worst of times. '.repeat(200));
+      const run = spawnSync(
+        process.execPath,
+        [
+          join(view, 'out', 'main', 'cli.js'),
+          'train',
+          corpus,
+          '--out',
+          join(tmp, 'packed-model'),
+          '--size',
+          'S',
+          '--steps',
+          '2',
+          '--threads',
+          '2',
+          '--training-backend',
+          'native',
+        ],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toMatch(/on 2 thread\(s\), native \(/);
     },
   );
 

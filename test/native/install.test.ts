@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers';
-import { NATIVE_DIR } from './native-helpers';
+import { NATIVE_DIR, nativeSkipReason } from './native-helpers';
 
 const ROOT = join(NATIVE_DIR, '..');
 const load = createRequire(import.meta.url);
@@ -42,13 +42,13 @@ describe('installing penwright-native', () => {
     const outcome = JSON.parse(readFileSync(join(dir, 'build', 'outcome.json'), 'utf8'));
     expect(outcome).toMatchObject({ ok: false, built: [] });
     expect(outcome.reason).toMatch(/Could not find any Python installation/);
-    const native = load(join(dir, 'index.cjs')) as typeof import('penwright-native');
+    const native = load(join(dir, 'index.cjs')) as typeof import('../../native/index');
     expect(() => native.load()).toThrow(/^the native kernel did not build: node-gyp exited with 1: Could not find/);
   });
 
   it('says how to build it when it was never built', () => {
     const dir = copyOfPackage('never-built');
-    const native = load(join(dir, 'index.cjs')) as typeof import('penwright-native');
+    const native = load(join(dir, 'index.cjs')) as typeof import('../../native/index');
     expect(() => native.load()).toThrow(/not built \(run `npm rebuild penwright-native`/);
   });
 
@@ -74,6 +74,15 @@ describe('installing penwright-native', () => {
       ).stdout.trim();
     expect(probe('avx512')).toBe('this processor cannot run the avx512 kernel (it supports up to baseline)');
     expect(probe('sse9')).toMatch(/PENWRIGHT_NATIVE_VARIANT=sse9 is not one of baseline, avx2, avx512/);
+  });
+
+  it.skipIf(nativeSkipReason !== null)('loads in the command line run from source (tsx), as npx penwright does', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'penwright.js'), 'backend'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).nativeKernel).toMatchObject({ available: true });
   });
 
   it('is switched off by PENWRIGHT_NATIVE=off, and the command line says so', () => {

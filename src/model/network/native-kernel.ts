@@ -5,7 +5,8 @@
  * why and training runs on tfjs (wasm).
  */
 import { createRequire } from 'node:module';
-import type { Kernel, KernelNetwork, Variant } from 'penwright-native';
+// types by path: they hold where npm left the optional package out
+import type { Kernel, KernelNetwork, Variant } from '../../../native/index';
 import type { NetworkConfig } from './config';
 
 export type { Kernel, KernelNetwork, Variant };
@@ -26,7 +27,7 @@ function firstLine(e: unknown): string {
 export function nativeKernel(): NativeStatus {
   if (status) return status;
   try {
-    const native = loadOptional('penwright-native') as typeof import('penwright-native');
+    const native = loadOptional('penwright-native') as typeof import('../../../native/index');
     status = { available: true, ...native.load() };
   } catch (e) {
     const reason = /Cannot find module 'penwright-native'/.test(firstLine(e))

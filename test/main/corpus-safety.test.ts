@@ -3,14 +3,17 @@
  * renderer) points at: links that loop, cancelling while the walk runs, and
  * workers that do not stop.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCorpus } from '../../src/model/text/corpus';
 import { isPenwrightError } from '../../src/model/errors';
 import type { TrainingJob } from '../../src/shared/ipc-contract';
+import type { CorpusSummary } from '../../src/shared/reports';
 import { aliceText, tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, startTrainingOn, type TestApp } from './app-harness';
+import { chooseTrainingText, makeDefaultModel, startApp, startTrainingOn, type TestApp } from './app-harness';
+import { describePause, longestPause, MAX_PAUSE_MS } from './event-loop';
 
 /** The promise, or a rejection after `ms`: a hang fails the test instead of stalling the run. */
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
@@ -198,4 +201,55 @@ describe('training text comes only from the writer (11)', () => {
     expect(answer.paths).toEqual([dropped]);
     expect((await app.ok<{ files: unknown[] }>('corpus:summarize', { paths: [dropped] })).files).toHaveLength(1);
   });
+});
+
+describe('summarizing a large corpus (review)', () => {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let app: TestApp;
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel);
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  it('reads and counts it in a thread: main’s event loop stays free', { timeout: 120_000 }, async () => {
+    const folder = join(tmp.path, 'large');
+    mkdirSync(folder);
+    const file = aliceText(40_000).repeat(250); // 10 M characters a file
+    for (let i = 0; i < 3; i++) writeFileSync(join(folder, `part-${i}.txt`), file);
+    writeFileSync(join(folder, 'notes.pdf'), '%PDF-1.7');
+    await chooseTrainingText(app, [folder], true);
+    const pause = await longestPause(() => app.ok<CorpusSummary>('corpus:summarize', { paths: [folder] }));
+    console.log(`summarizing ${((3 * file.length) / 1e6).toFixed(0)} M characters: ${describePause(pause)}`);
+    expect(pause.result.files.map((f) => f.characters)).toEqual([file.length, file.length, file.length]);
+    expect(pause.result.skipped).toEqual([{ path: join(folder, 'notes.pdf'), reason: 'not a .txt or .md file' }]);
+    expect(pause.maxMs).toBeLessThan(MAX_PAUSE_MS);
+    // an error crosses from the thread with its sentence
+    const gone = join(tmp.path, 'gone.txt');
+    await chooseTrainingText(app, [gone]);
+    expect(await app.call('corpus:summarize', { paths: [gone] })).toEqual({
+      ok: false,
+      error: { code: 'FILE_ERROR', message: `${gone} does not exist.` },
+    });
+  });
+
+  const built = join(import.meta.dirname, '..', '..', 'out', 'main');
+  it.skipIf(!existsSync(join(built, 'corpus-summary-worker.js')))(
+    'the built app runs the corpus summary thread from beside index.js, in plain Node',
+    async () => {
+      const file = join(tmp.path, 'for-the-built-worker.txt');
+      writeFileSync(file, 'Some words.');
+      const worker = new Worker(join(built, 'corpus-summary-worker.js'), { workerData: { paths: [file] } });
+      const answer = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(answer).toMatchObject({ ok: true, value: { files: [{ path: file, characters: 11 }] } });
+    },
+  );
 });

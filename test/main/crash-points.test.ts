@@ -1,10 +1,11 @@
 /**
  * Issue 11, done-when: kill the app at every file-system call of a writing
- * session (saves and autosaves, overlapping as they do in the app) and check
- * what the next start finds: the document is one whole version, the old one
- * or a new one, never a mix; no recovery record older than (or the same as)
- * what the file holds is offered; nothing a finished save or autosave held is
- * lost.
+ * session (saves and autosaves, overlapping as they do in the app), and of
+ * the next start's (restoring the recovered text, Save As, saving there),
+ * and check what the start after the kill finds: each file is one whole
+ * version, the old one or a new one, never a mix; no recovery record older
+ * than (or the same as) what the files hold is offered, nor two; nothing a
+ * finished save, autosave or restore held is lost.
  *
  * The session (fixtures/crash-scenario.ts) runs in a child process through
  * the real document and recovery handlers (fixtures/crash-point-child.ts),
@@ -12,18 +13,20 @@
  * node start, not a TypeScript loader's.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecoveryService } from '../../src/main/services/documents/recovery';
 import { Rng } from '../../src/model/rng';
-import { versionOf, versionText } from './fixtures/crash-scenario';
+import { SAVED_AS, versionOf, versionText } from './fixtures/crash-scenario';
 
 const SEED = 11;
 /** Kill points drawn (seeded) from each kind of operation's calls. */
 const POINTS_PER_KIND = 104;
+/** In the session after a restore, fewer: it has fewer calls, and each kill costs a start. */
+const POINTS_AFTER_RESTORE = 30;
 /** tmpfs where there is one: a kill is not a power cut, so fsync buys nothing here and costs most of the time. */
 const SCRATCH = existsSync('/dev/shm') ? '/dev/shm' : undefined;
 
@@ -34,9 +37,11 @@ interface Outcome {
   signal: NodeJS.Signals | null;
 }
 
-function runChild(script: string, workDir: string, crashAt: number): Promise<Outcome> {
+type Phase = 'session' | 'restore';
+
+function runChild(script: string, workDir: string, crashAt: number, phase: Phase): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, workDir, String(crashAt), String(SEED)], {
+    const child = spawn(process.execPath, [script, workDir, String(crashAt), String(SEED), phase], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -55,15 +60,27 @@ function runChild(script: string, workDir: string, crashAt: number): Promise<Out
 async function check(workDir: string, outcome: Outcome): Promise<string[]> {
   const problems: string[] = [];
   const at = `kill at call ${outcome.crashAt}`;
-  const onDisk = versionOf(SEED, readFileSync(join(workDir, 'novel.md'), 'utf8'));
-  if (onDisk === null) return [`${at}: novel.md is not one whole version`];
+  // the document's files: novel.md, and what it was saved as (after a restore)
+  const held: number[] = [];
+  for (const name of ['novel.md', SAVED_AS]) {
+    const path = join(workDir, name);
+    if (!existsSync(path)) {
+      if (name === 'novel.md') return [`${at}: novel.md is gone`];
+      continue;
+    }
+    const v = versionOf(SEED, readFileSync(path, 'utf8'));
+    if (v === null) return [`${at}: ${name} is not one whole version`];
+    held.push(v);
+  }
+  const onDisk = Math.max(...held);
   const recovery = new RecoveryService(join(workDir, 'recovery'));
   const offered = await recovery.list();
   const recovered: number[] = [];
   for (const r of offered) {
     const v = versionOf(SEED, (await recovery.read(r.recoveryId)).text);
     if (v === null) problems.push(`${at}: a recovery record is not one whole version`);
-    else if (v <= onDisk) problems.push(`${at}: stale recovery record (version ${v}; the file holds ${onDisk})`);
+    else if (v <= onDisk)
+      problems.push(`${at}: stale recovery record (version ${v}; the files hold ${held.join(', ')})`);
     else recovered.push(v);
   }
   if (offered.length > 1) problems.push(`${at}: ${offered.length} recovery records for one document`);
@@ -87,13 +104,13 @@ async function check(workDir: string, outcome: Outcome): Promise<string[]> {
   return problems;
 }
 
-describe('crash points: a kill at any file-system call of a save or an autosave', () => {
+describe('crash points: a kill at any file-system call of a save, an autosave, a Save As or a restore', () => {
   const tmp = { path: mkdtempSync(join(SCRATCH ?? tmpdir(), 'penwright-crash-')) };
-  afterAll(() => rmSync(tmp.path, { recursive: true, force: true }));
-
-  it('always leaves one whole version and no stale recovery record', { timeout: 180_000 }, async () => {
-    const started = performance.now();
-    const script = join(tmp.path, 'child.cjs');
+  const script = join(tmp.path, 'child.cjs');
+  let runs = 0;
+  /** A session's complete run, with CRASH_AT=0: its folder, and what it printed. */
+  let session: { dir: string; outcome: Outcome; calls: number } | undefined;
+  beforeAll(async () => {
     await build({
       entryPoints: [join(import.meta.dirname, 'fixtures', 'crash-point-child.ts')],
       bundle: true,
@@ -103,24 +120,31 @@ describe('crash points: a kill at any file-system call of a save or an autosave'
       outfile: script,
       logLevel: 'silent',
     });
-    let runs = 0;
-    const fresh = () => {
-      const dir = join(tmp.path, `run-${runs++}`);
+  });
+  afterAll(() => rmSync(tmp.path, { recursive: true, force: true }));
+
+  /** A fresh folder: novel.md at version 0, or a copy of `template`. */
+  const fresh = (template?: string) => {
+    const dir = join(tmp.path, `run-${runs++}`);
+    if (template) cpSync(template, dir, { recursive: true });
+    else {
       mkdirSync(dir);
       writeFileSync(join(dir, 'novel.md'), versionText(SEED, 0));
-      return dir;
-    };
-    // a run to the end counts the calls, and is itself checked
-    const whole = fresh();
-    const complete = await runChild(script, whole, 0);
-    const calls = Number(complete.lines.find((l) => l.startsWith('calls '))?.split(' ')[1]);
-    expect(calls).toBeGreaterThan(100);
-    const problems = await check(whole, complete);
-    expect(versionOf(SEED, readFileSync(join(whole, 'novel.md'), 'utf8'))).toBe(12);
+    }
+    return dir;
+  };
 
+  /** Runs `phase` to its end, then kills it at `perKind` calls drawn from each kind; answers the problems and the kills by kind. */
+  async function killAll(phase: Phase, perKind: Record<string, number>, template?: string) {
+    const started = performance.now();
+    const whole = fresh(template);
+    const complete = await runChild(script, whole, 0, phase);
+    const calls = Number(complete.lines.find((l) => l.startsWith('calls '))?.split(' ')[1]);
+    const problems = await check(whole, complete);
+    if (phase === 'session') session = { dir: whole, outcome: complete, calls };
     const trace = complete.lines.find((l) => l.startsWith('trace '))!.slice(6);
     expect(trace).toHaveLength(calls);
-    // POINTS_PER_KIND calls of the saves and as many of the autosaves, drawn with a seed; a few while opening
+    // calls drawn with a seed, from each kind's
     const rng = new Rng(SEED);
     const draw = (kind: string, n: number) => {
       const of = [...trace].flatMap((k, i) => (k === kind ? [i + 1] : []));
@@ -130,14 +154,14 @@ describe('crash points: a kill at any file-system call of a save or an autosave'
       }
       return of.slice(0, n);
     };
-    const points = [...draw('s', POINTS_PER_KIND), ...draw('a', POINTS_PER_KIND), ...draw('o', 6)].sort(
-      (a, b) => a - b,
-    );
+    const points = Object.entries(perKind)
+      .flatMap(([kind, n]) => draw(kind, n))
+      .sort((a, b) => a - b);
     const killedIn = new Map<string, number>();
     const worker = async () => {
       for (let n = points.shift(); n !== undefined; n = points.shift()) {
-        const dir = fresh();
-        const outcome = await runChild(script, dir, n);
+        const dir = fresh(template);
+        const outcome = await runChild(script, dir, n, phase);
         const kill = outcome.lines.find((l) => l.startsWith('kill '));
         if (outcome.signal !== 'SIGKILL' || !kill) problems.push(`call ${n}: the child was not killed`);
         else {
@@ -149,11 +173,43 @@ describe('crash points: a kill at any file-system call of a save or an autosave'
     };
     await Promise.all([worker(), worker()]);
     const seconds = (performance.now() - started) / 1000;
-    console.log(
-      `crash points: ${calls} file-system calls in the session; ${runs - 1} kills (${killedIn.get('save') ?? 0} in saves, ${killedIn.get('autosave') ?? 0} in autosaves, ${killedIn.get('open') ?? 0} while opening) in ${seconds.toFixed(1)} s`,
-    );
-    expect(problems).toEqual([]);
-    expect(killedIn.get('save')).toBeGreaterThanOrEqual(100);
-    expect(killedIn.get('autosave')).toBeGreaterThanOrEqual(100);
-  });
+    const kills = [...killedIn].map(([k, n]) => `${n} in ${k}`).join(', ');
+    console.log(`crash points (${phase}): ${calls} file-system calls; kills: ${kills}; ${seconds.toFixed(1)} s`);
+    return { problems, killedIn, whole, calls };
+  }
+
+  it(
+    'saves and autosaves always leave one whole version and no stale recovery record',
+    { timeout: 180_000 },
+    async () => {
+      const { problems, killedIn, whole, calls } = await killAll('session', {
+        s: POINTS_PER_KIND,
+        a: POINTS_PER_KIND,
+        o: 6,
+      });
+      expect(calls).toBeGreaterThan(100);
+      expect(versionOf(SEED, readFileSync(join(whole, 'novel.md'), 'utf8'))).toBe(12);
+      expect(problems).toEqual([]);
+      expect(killedIn.get('save')).toBeGreaterThanOrEqual(100);
+      expect(killedIn.get('autosave')).toBeGreaterThanOrEqual(100);
+    },
+  );
+
+  it(
+    'so do restoring the recovered text, Save As and the saves after them (review)',
+    { timeout: 120_000 },
+    async () => {
+      // the start after the session above: novel.md holds 12, the recovery record 15
+      expect(session, 'the session test runs first').toBeDefined();
+      const { problems, killedIn, whole } = await killAll(
+        'restore',
+        { r: POINTS_AFTER_RESTORE, S: POINTS_AFTER_RESTORE, s: 10, a: 10 },
+        session!.dir,
+      );
+      expect(versionOf(SEED, readFileSync(join(whole, SAVED_AS), 'utf8'))).toBe(20);
+      expect(problems).toEqual([]);
+      expect(killedIn.get('restore')).toBeGreaterThanOrEqual(5);
+      expect(killedIn.get('saveAs')).toBeGreaterThanOrEqual(POINTS_AFTER_RESTORE);
+    },
+  );
 });

@@ -6,9 +6,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   constants,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -16,6 +18,7 @@ import {
   readdirSync,
   readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -174,6 +177,50 @@ describe('the writer’s text is never lost or silently replaced', () => {
       releaseFifo(path);
     }
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'Save keeps the file’s permissions: a private draft stays private, a shared one group-writable (review)',
+    async () => {
+      const umask = process.umask(0o022); // the usual one, which a new file's mode passes through
+      try {
+        for (const mode of [0o600, 0o660, 0o664, 0o640]) {
+          const path = join(files, `mode-${mode.toString(8)}.md`);
+          writeFileSync(path, 'Before.');
+          chmodSync(path, mode);
+          app.dialogs.answers.push(path);
+          const doc = await app.ok<OpenedDocument>('documents:open');
+          await app.ok('documents:save', { docId: doc.docId, text: 'After.' });
+          expect(readFileSync(path, 'utf8')).toBe('After.');
+          expect((statSync(path).mode & 0o7777).toString(8), path).toBe(mode.toString(8));
+          await app.ok('documents:close', { docId: doc.docId });
+        }
+      } finally {
+        process.umask(umask);
+      }
+    },
+  );
+
+  it.skipIf(process.platform === 'win32')(
+    'Save keeps a hard-linked file linked: every name holds the new text (review)',
+    async () => {
+      const path = join(files, 'linked.md');
+      const other = join(files, 'linked-elsewhere.md');
+      writeFileSync(path, 'Old chapter, a little longer than the new one.');
+      linkSync(path, other);
+      app.dialogs.answers.push(path);
+      const doc = await app.ok<OpenedDocument>('documents:open');
+      await app.ok('documents:save', { docId: doc.docId, text: 'New chapter.' });
+      expect(readFileSync(other, 'utf8')).toBe('New chapter.');
+      expect(statSync(path).ino).toBe(statSync(other).ino);
+      expect(statSync(path).nlink).toBe(2);
+      // the save landed: the copy kept for it (a recovery record) is gone, and the next save is no conflict
+      expect(existsSync(join(app.userData, 'recovery', `${doc.docId}.json`))).toBe(false);
+      await app.ok('documents:save', { docId: doc.docId, text: 'Newer chapter, and longer than both.' });
+      expect(readFileSync(other, 'utf8')).toBe('Newer chapter, and longer than both.');
+      expect(readdirSync(files).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      await app.ok('documents:close', { docId: doc.docId });
+    },
+  );
 
   it('an open document’s own autosave cannot be restored or discarded by its id (review)', async () => {
     const doc = await app.ok<OpenedDocument>('documents:new');

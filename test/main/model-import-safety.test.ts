@@ -4,9 +4,8 @@
  * app, and what an exported model tells about the folder it was trained on.
  */
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { paramShapes } from '../../src/model/network/param-shapes';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelSummary, OpenedDocument, TrainingResult } from '../../src/shared/ipc-contract';
 import { aliceText, tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { describePause, longestPause, MAX_PAUSE_MS } from './event-loop';
 
 interface ZipItem {
   name: string;
@@ -190,29 +190,62 @@ describe('importing models', () => {
       'penwright.json': strToU8(JSON.stringify(meta)),
       'weights.bin': new Uint8Array(bytes),
     });
-    const delay = monitorEventLoopDelay({ resolution: 5 });
-    let worstGap = 0;
-    let last = performance.now();
-    const probe = setInterval(() => {
-      const now = performance.now();
-      worstGap = Math.max(worstGap, now - last);
-      last = now;
-    }, 5);
-    const elu = performance.eventLoopUtilization();
-    delay.enable();
-    const t0 = performance.now();
-    const r = await importArchive('large', archive);
-    const took = performance.now() - t0;
-    delay.disable();
-    clearInterval(probe);
-    const busy = performance.eventLoopUtilization(elu);
+    const pause = await longestPause(() => importArchive('large', archive));
     console.log(
-      `importing a ${(archive.length / 1024).toFixed(0)} KB archive of a ${(bytes / 1048576).toFixed(0)} MB model took ${took.toFixed(0)} ms; main's event loop: longest gap ${worstGap.toFixed(0)} ms, max delay ${(delay.max / 1e6).toFixed(0)} ms, busy ${busy.active.toFixed(0)} ms`,
+      `importing a ${(archive.length / 1024).toFixed(0)} KB archive of a ${(bytes / 1048576).toFixed(0)} MB model: ${describePause(pause)}`,
     );
-    expect(r).toMatchObject({ ok: true, value: { name: 'Large' } });
-    // the work is in a thread: main stays free (generous bounds for a loaded 2-core machine)
-    expect(busy.active).toBeLessThan(500);
-    expect(worstGap).toBeLessThan(250);
+    expect(pause.result).toMatchObject({ ok: true, value: { name: 'Large' } });
+    // the work is in a thread: main stays free
+    expect(pause.maxMs).toBeLessThan(MAX_PAUSE_MS);
+  });
+
+  /** penwright.json of the default model with `points` more history points (about 60 bytes each). */
+  const longHistory = (points: number, name: string) => {
+    const meta = JSON.parse(readFileSync(join(defaultModel, 'penwright.json'), 'utf8'));
+    meta.name = name;
+    meta.training.history = Array.from({ length: points }, (_, i) => ({
+      step: i,
+      chars: i * 64,
+      seconds: i / 10,
+      trainLoss: 2.5,
+      valLoss: null,
+    }));
+    return strToU8(JSON.stringify(meta));
+  };
+
+  it('refuses a crafted 7.5 MB penwright.json at once, and main never parses it (review)', async () => {
+    const before = libraryFolders();
+    const f = files();
+    f['penwright.json'] = longHistory(100_000, 'Crafted');
+    expect(f['penwright.json'].length).toBeGreaterThan(7 * 1024 * 1024);
+    const pause = await longestPause(() => importArchive('crafted-meta', zipSync(f)));
+    console.log(
+      `importing a ${(f['penwright.json'].length / 1048576).toFixed(1)} MB penwright.json: ${describePause(pause)}`,
+    );
+    expect(pause.result).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_ERROR', message: /penwright\.json is \d+ KB, more than a model's description can be/ },
+    });
+    expect(pause.maxMs).toBeLessThan(MAX_PAUSE_MS);
+    expect(libraryFolders()).toEqual(before);
+    // a long but honest history (5,000 evaluations) imports
+    f['penwright.json'] = longHistory(5000, 'Long history');
+    expect(await importArchive('long-history', zipSync(f))).toMatchObject({
+      ok: true,
+      value: { name: 'Long history' },
+    });
+  });
+
+  it('lists a model whose penwright.json is huge (an older version imported it) without pausing main (review)', async () => {
+    const dir = join(modelsDir(), 'huge-meta');
+    mkdirSync(dir, { recursive: true });
+    for (const n of ['model.json', 'weights.bin']) writeFileSync(join(dir, n), readFileSync(join(defaultModel, n)));
+    writeFileSync(join(dir, 'penwright.json'), longHistory(100_000, 'Huge metadata'));
+    const pause = await longestPause(() => app.ok<ModelSummary[]>('models:list'));
+    console.log(`listing the models with a 7.5 MB penwright.json among them: ${describePause(pause)}`);
+    expect(pause.result.find((m) => m.modelId === 'huge-meta')).toMatchObject({ name: 'Huge metadata' });
+    expect(pause.maxMs).toBeLessThan(MAX_PAUSE_MS);
+    rmSync(dir, { recursive: true });
   });
 
   const built = join(import.meta.dirname, '..', '..', 'out', 'main');
@@ -230,7 +263,7 @@ describe('importing models', () => {
         worker.once('message', resolve);
         worker.once('error', reject);
       });
-      expect(answer).toEqual({ ok: true, name: 'Test default' });
+      expect(answer).toMatchObject({ ok: true, value: { name: 'Test default' } });
       expect(readdirSync(folder).sort()).toEqual(['model.json', 'penwright.json', 'weights.bin']);
     },
   );
@@ -271,4 +304,47 @@ describe('importing models', () => {
       expect(imported.corpus).toEqual({ files: 1, characters: 8000 });
     },
   );
+});
+
+describe('a model archive thread that never answers (review)', () => {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let app: TestApp;
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    app = await startApp(tmp.path, defaultModel, {
+      archiveWorkerUrl: new URL('./fixtures/silent-worker.ts', import.meta.url),
+      archiveTimeoutMs: 1500,
+    });
+  });
+  afterAll(async () => {
+    await app.services.shutdown();
+    tmp.cleanup();
+  });
+
+  it('is ended after its time limit with a sentence, and the app carries on', { timeout: 30_000 }, async () => {
+    const archive = join(tmp.path, 'fine.penwright');
+    const f: Record<string, Uint8Array> = {};
+    for (const n of ['model.json', 'weights.bin', 'penwright.json']) f[n] = readFileSync(join(defaultModel, n));
+    writeFileSync(archive, zipSync(f));
+    const t0 = performance.now();
+    app.dialogs.answers.push(archive);
+    const imported = await app.call('models:import');
+    expect(imported).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_ERROR', message: /Importing the model took too long and was stopped/ },
+    });
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    const models = join(app.userData, 'models');
+    expect(existsSync(models) ? readdirSync(models) : []).toEqual([]); // no staging folder left
+    app.dialogs.answers.push(join(tmp.path, 'out.penwright'));
+    expect(await app.call('models:export', { modelId: 'default' })).toMatchObject({
+      ok: false,
+      error: { code: 'FILE_ERROR', message: /Exporting the model took too long/ },
+    });
+    // main carries on
+    expect((await app.ok<ModelSummary[]>('models:list')).map((m) => m.modelId)).toEqual(['default']);
+    expect(await app.ok('documents:new')).toMatchObject({ title: expect.any(String) });
+  });
 });

@@ -19,6 +19,7 @@ import {
   type Settings,
 } from '../../shared/ipc-contract';
 import { toIpcError } from './app-error';
+import { sweepTempFilesOf } from './leftovers';
 import { appStateSchema, withRecent } from './settings/app-state';
 import { createTrainingHandlers } from './training/training-handlers';
 import { createDocumentHandlers } from './documents/document-handlers';
@@ -52,6 +53,10 @@ export interface AppServicesOptions {
   trainingBackend?: TrainingBackendMode;
   /** The window asked to close and the renderer answered. */
   onConfirmClose?: (discardChanges: boolean) => void;
+  /** Tests only: the model files' thread (archive-worker.ts) and its time limit, the corpus summary's thread. */
+  archiveWorkerUrl?: URL;
+  archiveTimeoutMs?: number;
+  corpusSummaryWorkerUrl?: URL;
   /** Tests only. */
   trainingCrashAfterReports?: number;
   trainingCancelGraceMs?: number;
@@ -74,6 +79,8 @@ export interface AppServices {
   importModelFile(path: string): Promise<NonNullable<Responses['models:import']>>;
   /** Checkpoints a running training job and frees the model. */
   shutdown(): Promise<void>;
+  /** The startup sweep of what a killed run left (leftovers.ts), in the background; its paths, for tests. */
+  leftoversSwept: Promise<string[]>;
 }
 
 export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
@@ -109,7 +116,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     // called only after `training` below exists
     inUse: (): string[] => training.modelsInUse(),
+    archiveThread: { workerUrl: options.archiveWorkerUrl, timeoutMs: options.archiveTimeoutMs },
   });
+  // In the background: a recent file's folder may be on a disk that is slow to answer, and nothing here waits for it.
+  const leftoversSwept = Promise.all([library.sweepLeftovers(), sweepTempFilesOf(appState.current.recentFiles)]).then(
+    (found) => found.flat(),
+    (e: unknown) => {
+      console.error('[penwright] sweeping what an earlier run left:', e);
+      return [];
+    },
+  );
   // A remembered model that has since disappeared falls back to the default.
   await library.summary(settings.current.activeModelId).catch(() => settings.update({ activeModelId: 'default' }));
   const trainingBackendCache = join(userDataDir, 'training-backend.json');
@@ -162,7 +178,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     ...writersText.handlers,
     ...models.handlers,
-    ...createTrainingHandlers({ training, dialogs }),
+    ...createTrainingHandlers({ training, dialogs, summarizer: { workerUrl: options.corpusSummaryWorkerUrl } }),
     'suggestions:request': async (request) => suggestions.request(request),
     'settings:get': async () => ({ settings: settings.current, notice: settings.notice }),
     'settings:update': async ({ activeModelId, ...rest }) => {
@@ -211,6 +227,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     suggestions,
     library,
     importModelFile: models.importModelFile,
+    leftoversSwept,
     shutdown: async () => {
       await training.shutdown();
       suggestions.release();

@@ -3,11 +3,16 @@
  * content, never a mix: write a temporary sibling, fsync it, rename it over
  * the target, fsync the folder. A symlink is followed first, so the file it
  * points to is replaced and the link stays a link (renaming over the link
- * would replace the link and never update the real file).
+ * would replace the link and never update the real file). The new file keeps
+ * the old one's permissions (and its owner and group where we may set them):
+ * a private 0600 draft stays private, a group-writable one stays shared. A
+ * file with several names (hard links) is the one case written in place: see
+ * writeInPlace.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { syncDir, writeFileSynced } from '../../model/disk/durable-fs';
+import { syncDir } from '../../model/disk/durable-fs';
+import { claim, tempName } from './leftovers';
 
 /** Links followed before giving up, as the kernel does (ELOOP). */
 const MAX_LINK_HOPS = 40;
@@ -45,24 +50,78 @@ export async function writeTarget(path: string): Promise<string> {
   throw Object.assign(new Error(`${path}: too many levels of symbolic links`), { code: 'ELOOP', path });
 }
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+export interface AtomicWriteOptions {
+  /**
+   * Called before a file with several names is rewritten in place (not
+   * atomic): the caller's chance to keep the new content whole elsewhere.
+   */
+  beforeInPlace?: () => Promise<void>;
+}
+
+/** The temporary copy, durable, with the replaced file's permissions (never more open than them meanwhile). */
+async function writeTemp(tmp: string, data: Uint8Array | string, like: Stats | null): Promise<void> {
+  const handle = await fs.open(tmp, 'wx', like ? 0o600 : 0o666);
+  try {
+    if (like) {
+      // the owner and group where we may set them (a shared file keeps its group), before the mode,
+      // which a change of owner could clear
+      if (process.platform !== 'win32') await handle.chown(like.uid, like.gid).catch(() => {});
+      await handle.chmod(like.mode & 0o7777);
+    }
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A file with several names (hard links): renaming a new file over one name
+ * would leave the others holding the old text, silently: the writer edits
+ * chapter.md and finds the old chapter under its other name. It is rewritten
+ * in place instead, so every name sees the new text; that is not atomic (a
+ * kill in the middle leaves it torn), so the caller keeps the new content
+ * whole first (documents keep it as a recovery record, offered back at the
+ * next start unless the file came out whole). Splitting the link would keep
+ * the file whole but leave a name that quietly goes on serving old text.
+ */
+async function writeInPlace(target: string, data: Uint8Array | string): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const handle = await fs.open(target, 'r+');
+  try {
+    await handle.writeFile(bytes); // from offset 0: the handle was just opened
+    await handle.truncate(bytes.length);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | string,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
   const target = await writeTarget(path);
   const dir = dirname(target);
   // our own folders are made as needed; a link's target folder is the writer's, never invented
   if (target === resolve(path)) await fs.mkdir(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(target)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
-  let mode: number | undefined;
-  try {
-    mode = (await fs.stat(target)).mode;
-  } catch {
-    // a new file
+  const existing = await fs.stat(target).catch(() => null); // null: a new file
+  if (existing?.isFile() && existing.nlink > 1) {
+    await options.beforeInPlace?.();
+    await writeInPlace(target, data);
+    return;
   }
+  const tmp = join(dir, tempName(basename(target)));
+  const release = claim(tmp); // a sweep of leftovers never takes it
   try {
-    await writeFileSynced(tmp, data, mode);
+    await writeTemp(tmp, data, existing?.isFile() ? existing : null);
     await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
+  } finally {
+    release();
   }
   await syncDir(dir);
 }

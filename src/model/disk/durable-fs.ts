@@ -4,9 +4,9 @@
  */
 import { promises as fs } from 'node:fs';
 
-/** Writes `data` to `path` and fsyncs it before returning. */
-export async function writeFileSynced(path: string, data: Uint8Array | string, mode?: number): Promise<void> {
-  const handle = await fs.open(path, 'w', mode);
+/** Writes `data` to a new file at `path` and fsyncs it before returning. */
+export async function writeFileSynced(path: string, data: Uint8Array | string): Promise<void> {
+  const handle = await fs.open(path, 'w');
   try {
     await handle.writeFile(data);
     await handle.sync();

@@ -8,6 +8,7 @@ import type { HandlerTable } from '../app-services';
 import { AppError } from '../app-error';
 import { DocumentService, UNKNOWN_DISK } from './documents';
 import { RecoveryService } from './recovery';
+import { sweepTempFilesOf } from '../leftovers';
 
 export type DocumentChannel =
   | 'documents:new'
@@ -61,6 +62,8 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
       const path = await dialogs.openDocument();
       if (!path) return null;
       const doc = await documents.open(path);
+      // what a killed save of this file left beside it (the startup sweep covers recent files only)
+      await sweepTempFilesOf([path]).catch(() => []);
       await recent.remember(path);
       return doc;
     },
@@ -104,7 +107,10 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
     'recovery:restore': async ({ recoveryId }) => {
       refuseOpen(recoveryId);
       const record = await recovery.read(recoveryId);
+      // the document takes the record's id, and its autosave replaces the record (recovery.adopt)
+      await recovery.adopt(recoveryId);
       const doc = documents.create(record.text, {
+        docId: recoveryId,
         path: record.path,
         title: record.title,
         encoding: record.encoding,
@@ -112,13 +118,11 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
         // the file as the crashed session knew it: a change made since is a conflict
         disk: record.path ? (record.disk ?? UNKNOWN_DISK) : null,
       });
-      // move the record to the new document, so a second crash recovers it once
       await recovery.save(
         () => documents.info(doc.docId),
         record.text,
         () => documents.fingerprint(doc.docId),
       );
-      await recovery.discard(recoveryId);
       return doc;
     },
     'recovery:discard': async ({ recoveryId }) => {

@@ -88,8 +88,10 @@ export class DocumentService {
     return [...this.docs.values()].map((d) => d.info);
   }
 
+  /** A new document; `from.docId` only for one restored from its recovery record, which keeps that id. */
   create(text = '', from?: Partial<DocumentInfo> & { disk?: DiskFingerprint | null }): OpenedDocument {
-    const docId = randomUUID();
+    const docId = from?.docId ?? randomUUID();
+    if (this.docs.has(docId)) throw new AppError('IN_USE', 'That document is already open.');
     const info: DocumentInfo = {
       docId,
       path: from?.path ?? null,
@@ -147,7 +149,11 @@ export class DocumentService {
     // drops a record whose text equals the file.
     await journal?.before(path, digest).catch((e: unknown) => logSaveBookkeeping('marker', e));
     try {
-      await writeFileAtomic(path, bytes);
+      // a file with several names is rewritten in place: its new text is kept whole first
+      const keep = () => journal?.keep({ ...doc.info, path }, text, doc.disk) ?? Promise.resolve();
+      await writeFileAtomic(path, bytes, {
+        beforeInPlace: () => keep().catch((e: unknown) => logSaveBookkeeping('recovery record', e)),
+      });
     } catch (e) {
       await journal?.failed().catch(() => {});
       throw e;

@@ -24,6 +24,7 @@ import { AppError } from '../app-error';
 import { writeFileAtomic } from '../atomic-write';
 import { savedBytes, type DiskFingerprint } from './documents';
 import { KeyedQueue } from '../keyed-queue';
+import { sweepTempFiles } from '../leftovers';
 
 const fingerprintSchema = z.object({ mtimeMs: z.number(), size: z.number(), sha256: z.string() });
 
@@ -56,6 +57,12 @@ const bytesDigest = (bytes: Uint8Array) => createHash('sha256').update(bytes).di
 export interface SaveJournal {
   /** Before the file is replaced: what is about to land there. */
   before(path: string, bytesSha256: string): Promise<void>;
+  /**
+   * Before a file is rewritten in place (it has several names, see
+   * atomic-write.ts): the new text is kept as this document's record, offered
+   * back at the next start unless the file came out holding exactly it.
+   */
+  keep(info: DocumentInfo, text: string, disk: DiskFingerprint | null): Promise<void>;
   /** The file holds `text` now. */
   saved(text: string): Promise<void>;
   /** The write failed: the file still holds what it held. */
@@ -98,23 +105,46 @@ export class RecoveryService {
         await this.remove(docId); // what is on disk already: nothing to recover
         return null;
       }
-      const current = info();
-      const savedAt = new Date().toISOString();
-      const record: RecoveryRecord = {
-        recoveryId: docId,
-        title: current.title,
-        path: current.path,
-        encoding: current.encoding,
-        lineEnding: current.lineEnding,
-        savedAt,
-        text,
-        version,
-        disk: disk(),
-      };
-      await writeFileAtomic(this.file(docId), JSON.stringify(record));
-      this.recorded.set(docId, { version, digest });
-      return savedAt;
+      return this.writeRecord(info(), text, version, disk());
     });
+  }
+
+  /** Writes a document's record (inside its queue); answers when. */
+  private async writeRecord(
+    info: DocumentInfo,
+    text: string,
+    version: number,
+    disk: DiskFingerprint | null,
+  ): Promise<string> {
+    const savedAt = new Date().toISOString();
+    const record: RecoveryRecord = {
+      recoveryId: info.docId,
+      title: info.title,
+      path: info.path,
+      encoding: info.encoding,
+      lineEnding: info.lineEnding,
+      savedAt,
+      text,
+      version,
+      disk,
+    };
+    await writeFileAtomic(this.file(info.docId), JSON.stringify(record));
+    this.recorded.set(info.docId, { version, digest: textDigest(text) });
+    return savedAt;
+  }
+
+  /**
+   * A restored document takes its record's id, so that its first autosave
+   * (the restore writes one at once) replaces the record in one atomic write:
+   * a kill during the restore leaves the record, never the text twice. That
+   * write also gives the record this run's version, the only one a save's
+   * marker can be compared with. A discard of the id in this run is
+   * forgotten, and a crashed save's marker goes (recovery:list settled it).
+   */
+  async adopt(id: string): Promise<void> {
+    this.discardedUpTo.delete(id);
+    this.savedText.delete(id);
+    await this.queue.run(id, () => fs.rm(this.file(id, MARKER), { force: true }));
   }
 
   /** Call as a save request arrives, before anything else happens to the document. */
@@ -125,6 +155,8 @@ export class RecoveryService {
         this.queue.run(docId, () =>
           writeFileAtomic(this.file(docId, MARKER), JSON.stringify({ version, path, sha256 } satisfies SaveMarker)),
         ),
+      keep: (info, text, disk) =>
+        this.queue.run(docId, async () => void (await this.writeRecord(info, text, version, disk))),
       saved: (text) =>
         this.queue.run(docId, async () => {
           const digest = textDigest(text);
@@ -151,6 +183,7 @@ export class RecoveryService {
     } catch {
       return [];
     }
+    await sweepTempFiles(this.dir);
     await this.settleCrashedSaves(names);
     const out: RecoveredDocument[] = [];
     for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
@@ -171,14 +204,11 @@ export class RecoveryService {
   /**
    * Records and markers of documents this process does not have open: a
    * record older than a save that landed, or holding exactly what its file
-   * holds, goes; then the markers go; so do temporary files of dead writers.
+   * holds, goes; then the markers go (temporary files of dead writers went
+   * before: leftovers.ts).
    */
   private async settleCrashedSaves(names: string[]): Promise<void> {
     const ours = (id: string) => this.queue.busy(id) || this.recorded.has(id) || this.discardedUpTo.has(id);
-    for (const name of names) {
-      const tmp = /^\..*\.(\d+)\.[a-z0-9]+\.tmp$/.exec(name);
-      if (tmp && Number(tmp[1]) !== process.pid) await fs.rm(join(this.dir, name), { force: true });
-    }
     const ids = new Set(
       names
         .filter((n) => !n.startsWith('.') && (n.endsWith('.json') || n.endsWith(MARKER)))

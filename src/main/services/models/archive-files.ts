@@ -22,17 +22,32 @@ import {
 import { readRegularFile } from '../../../model/disk/safe-read';
 import { AppError } from '../app-error';
 import { writeFileAtomic } from '../atomic-write';
+import { describeModel, type ModelDescription } from './model-description';
 import { listZip, readZipEntry, ZipError } from './zip-reader';
 
 export const ARCHIVE_EXTENSION = '.penwright';
 export const MODEL_FILES = [MODEL_JSON, WEIGHTS_BIN, META_JSON];
 export const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
+/**
+ * penwright.json is a model's description: a few KB to tens of KB, and about
+ * half a megabyte for a model trained on 10,000 files (one entry each, names
+ * replaced by numbers on export). 1 MB refuses a crafted one at once; main
+ * never parses one over 256 KB anyway (model-description.ts): the import's
+ * description is computed here, in the thread.
+ */
+export const MAX_IMPORTED_META_BYTES = 1024 * 1024;
+/** A model of this computer's library, read for export (its file names still whole). */
+const MAX_LOCAL_META_BYTES = 16 * 1024 * 1024;
 const MAX_FILE_BYTES: Record<string, number> = {
   [MODEL_JSON]: 16 * 1024 * 1024,
-  // main reads it whole to list the model: keep that quick
-  [META_JSON]: 8 * 1024 * 1024,
+  [META_JSON]: MAX_IMPORTED_META_BYTES,
   [WEIGHTS_BIN]: 900 * 1024 * 1024,
 };
+
+function tooLargeReason(base: string, bytes: number): string {
+  if (base !== META_JSON) return `${base} is too large`;
+  return `its ${META_JSON} is ${(bytes / 1024).toFixed(0)} KB, more than a model's description can be (${MAX_IMPORTED_META_BYTES / 1024} KB at most)`;
+}
 
 function refuse(file: string, why: string): AppError {
   return new AppError('FILE_ERROR', `${file} is not a Penwright model that can be imported: ${why}.`);
@@ -63,26 +78,40 @@ export function metaForExport(meta: Uint8Array): Uint8Array {
       skipped: [],
     };
   }
-  return Buffer.from(JSON.stringify(raw, null, 2));
+  // compact: indentation would double a large vocabulary or file list
+  return Buffer.from(JSON.stringify(raw));
+}
+
+/** What the library shows of a model folder of this computer's library, however large its penwright.json. */
+export async function describeModelFolder(modelDir: string): Promise<ModelDescription> {
+  const { bytes } = await readRegularFile(join(modelDir, META_JSON), { maxBytes: MAX_LOCAL_META_BYTES });
+  return describeModel(parseModelMeta(parseJson(bytes, META_JSON, modelDir), modelDir));
 }
 
 /** Writes a model folder's files as one archive. */
 export async function packModelArchive(modelDir: string, destination: string): Promise<void> {
   const files: Record<string, Uint8Array> = {};
   for (const name of MODEL_FILES) {
-    files[name] = (await readRegularFile(join(modelDir, name), { maxBytes: MAX_FILE_BYTES[name] })).bytes;
+    const maxBytes = name === META_JSON ? MAX_LOCAL_META_BYTES : MAX_FILE_BYTES[name];
+    files[name] = (await readRegularFile(join(modelDir, name), { maxBytes })).bytes;
   }
   files[META_JSON] = metaForExport(files[META_JSON]);
+  if (files[META_JSON].length > MAX_IMPORTED_META_BYTES) {
+    throw new AppError('FILE_ERROR', `This model's description is too large to export (${META_JSON} over 1 MB).`);
+  }
   // weights barely compress; level 1 keeps export fast
   await writeFileAtomic(destination, zipSync(files, { level: 1 }));
 }
 
-/** Checks an archive and unpacks it into `folder` (which must not exist yet); answers the model's name. */
+/**
+ * Checks an archive and unpacks it into `folder` (which must not exist yet);
+ * answers what the library shows of the model, so main never parses it.
+ */
 export async function unpackModelArchive(
   archive: string,
   folder: string,
   displayName: string,
-): Promise<{ name: string }> {
+): Promise<ModelDescription> {
   const { bytes: data } = await readRegularFile(archive, {
     maxBytes: MAX_ARCHIVE_BYTES,
     tooLarge: () => refuse(displayName, 'it is larger than any model').message,
@@ -101,7 +130,7 @@ export async function unpackModelArchive(
         throw refuse(displayName, `it contains a file a model does not have (${name.slice(0, 80)})`);
       }
       if (files.has(base)) throw refuse(displayName, `it holds ${base} twice`);
-      if (entry.size > MAX_FILE_BYTES[base]) throw refuse(displayName, `${base} is too large`);
+      if (entry.size > MAX_FILE_BYTES[base]) throw refuse(displayName, tooLargeReason(base, entry.size));
       files.set(base, readZipEntry(data, entry, MAX_FILE_BYTES[base]));
     }
   } catch (e) {
@@ -116,5 +145,5 @@ export async function unpackModelArchive(
   await fs.mkdir(folder, { recursive: false });
   for (const [name, bytes] of files) await writeFileSynced(join(folder, name), bytes);
   await syncDir(folder);
-  return { name: meta.name };
+  return describeModel(meta);
 }

@@ -1,38 +1,60 @@
 /**
- * Exporting and importing model archives, from main: the work runs in a
- * worker thread (archive-worker.ts, see archive-files.ts for what it checks),
- * so a large model never stalls the app's event loop. This module must stay
- * out of the worker's imports: in the built app it lives in index.js, and the
- * worker is emitted beside it.
+ * The model files' thread, from main: exporting and importing archives and
+ * describing a model with an oversized penwright.json run in a worker thread
+ * (archive-worker.ts, see archive-files.ts for what an import checks), so a
+ * large model never stalls the app's event loop, and a thread that hangs is
+ * ended after a time limit with a sentence for the writer. This module must
+ * stay out of the worker's imports: in the built app it lives in index.js,
+ * and the worker is emitted beside it.
  */
-import { PenwrightError, type PenwrightErrorCode } from '../../../model/errors';
-import { siblingModule, startWorker } from '../../../model/training/parallel/start-worker';
-import type { IpcErrorCode } from '../../../shared/ipc-contract';
+import { siblingModule } from '../../../model/training/parallel/start-worker';
 import { AppError } from '../app-error';
-import type { ArchiveAnswer, ArchiveRequest } from './archive-worker';
+import { runWorkerTask } from '../worker-task';
+import type { ArchiveRequest } from './archive-worker';
+import type { ModelDescription } from './model-description';
 
 export { ARCHIVE_EXTENSION } from './archive-files';
 
-/** Runs one request in a fresh archive thread; its error comes back as the same kind of error. */
-async function inWorker(request: ArchiveRequest): Promise<ArchiveAnswer & { ok: true }> {
-  const worker = startWorker(siblingModule(import.meta.url, 'archive-worker'), request);
-  const answer = await new Promise<ArchiveAnswer>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the model archive thread stopped (exit code ${code})`)));
-  }).finally(() => void worker.terminate());
-  if (answer.ok) return answer;
-  const { kind, code, message, path } = answer.error;
-  if (kind === 'app') throw new AppError(code as IpcErrorCode, message);
-  if (kind === 'penwright') throw new PenwrightError(code as PenwrightErrorCode, message);
-  throw Object.assign(new Error(message), { code, path });
+/**
+ * Reading, inflating, checking and writing the largest model (900 MB of
+ * weights) takes well under a minute on an ordinary disk; ten minutes ends
+ * only a thread that is stuck (a disk that stopped answering, a bug).
+ */
+export const ARCHIVE_TIMEOUT_MS = 10 * 60 * 1000;
+
+export interface ArchiveThreadOptions {
+  /** Tests only: another worker module. */
+  workerUrl?: URL;
+  timeoutMs?: number;
 }
 
-export async function exportModelArchive(modelDir: string, destination: string): Promise<void> {
-  await inWorker({ op: 'export', modelDir, destination });
-}
+const SENTENCES: Record<ArchiveRequest['op'], string> = {
+  import: 'Importing the model took too long and was stopped; nothing was added to your models. Try again.',
+  export: 'Exporting the model took too long and was stopped. Try again.',
+  describe: 'Reading the model’s description took too long and was stopped.',
+};
 
-/** Checks and unpacks an archive into `folder` (which must not exist yet); answers the model's name. */
-export async function importModelArchive(archive: string, folder: string, displayName: string): Promise<string> {
-  return (await inWorker({ op: 'import', archive, folder, displayName })).name!;
+export class ModelArchiveThread {
+  constructor(private readonly options: ArchiveThreadOptions = {}) {}
+
+  private run<T>(request: ArchiveRequest): Promise<T> {
+    return runWorkerTask<T>(this.options.workerUrl ?? siblingModule(import.meta.url, 'archive-worker'), request, {
+      timeoutMs: this.options.timeoutMs ?? ARCHIVE_TIMEOUT_MS,
+      timeoutError: () => new AppError('FILE_ERROR', SENTENCES[request.op]),
+      what: 'the model archive thread',
+    });
+  }
+
+  async exportModel(modelDir: string, destination: string): Promise<void> {
+    await this.run({ op: 'export', modelDir, destination });
+  }
+
+  /** Checks and unpacks an archive into `folder` (which must not exist yet); answers what the library shows of it. */
+  importModel(archive: string, folder: string, displayName: string): Promise<ModelDescription> {
+    return this.run({ op: 'import', archive, folder, displayName });
+  }
+
+  describe(modelDir: string): Promise<ModelDescription> {
+    return this.run({ op: 'describe', modelDir });
+  }
 }

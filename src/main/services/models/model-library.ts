@@ -1,18 +1,23 @@
 /**
  * The model library: the bundled default model (read-only, always there) and
- * the writer's models in the user-data folder. Listing reads only each
- * model's penwright.json; selecting validates the whole model first.
+ * the writer's models in the user-data folder. Listing describes each model
+ * from its penwright.json (model-descriptions.ts: remembered, and parsed off
+ * main when large); selecting validates the whole model first. Imports and
+ * deletions go through hidden folders named with our pid
+ * (`.importing-p<pid>-…`, `.deleting-p<pid>-…`); what a kill leaves of them
+ * is swept at startup (leftovers.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import { countParameters } from '../../../model/network/config';
-import type { ModelMeta } from '../../../model/storage/metadata';
-import { loadModel, disposeModel, readModelMeta, META_JSON } from '../../../model/storage/persistence';
+import { loadModel, disposeModel, META_JSON } from '../../../model/storage/persistence';
 import type { ModelSummary } from '../../../shared/ipc-contract';
 import { AppError } from '../app-error';
 import { writeFileAtomic } from '../atomic-write';
-import { exportModelArchive, importModelArchive } from './model-archive';
+import { claim, isLeftover } from '../leftovers';
+import { ModelArchiveThread, type ArchiveThreadOptions } from './model-archive';
+import type { ModelDescription } from './model-description';
+import { ModelDescriptions } from './model-descriptions';
 
 export const DEFAULT_MODEL_ID = 'default';
 
@@ -26,7 +31,12 @@ export interface LibraryOptions {
   setActiveModelId: (id: string) => Promise<void>;
   /** Models that must not be deleted now (e.g. a training job's base). */
   inUse?: () => string[];
+  /** Tests only: the model files' thread. */
+  archiveThread?: ArchiveThreadOptions;
 }
+
+/** Staging folders: ours carry the pid; older versions' did not. */
+const STAGING = /^\.(importing|deleting)-(?:p(\d+)-)?/;
 
 async function folderSize(dir: string): Promise<number> {
   let total = 0;
@@ -47,7 +57,38 @@ function slug(name: string): string {
 }
 
 export class ModelLibrary {
-  constructor(private readonly options: LibraryOptions) {}
+  private readonly thread: ModelArchiveThread;
+  private readonly descriptions: ModelDescriptions;
+
+  constructor(private readonly options: LibraryOptions) {
+    this.thread = new ModelArchiveThread(options.archiveThread);
+    this.descriptions = new ModelDescriptions((dir) => this.thread.describe(dir));
+  }
+
+  /**
+   * Removes what a killed import or deletion left in the models folder. Our
+   * own go by the rule in leftovers.ts; an older version's (no pid in the
+   * name) can only be a leftover: the app runs once per user-data folder.
+   */
+  async sweepLeftovers(): Promise<string[]> {
+    const names = await fs.readdir(this.options.modelsDir).catch(() => [] as string[]);
+    const removed: string[] = [];
+    for (const name of names) {
+      const m = STAGING.exec(name);
+      if (!m) continue;
+      const path = join(this.options.modelsDir, name);
+      const stat = await fs.lstat(path).catch(() => null);
+      if (!stat?.isDirectory()) continue;
+      if (m[2] !== undefined && !isLeftover(path, Number(m[2]), stat.mtimeMs)) continue;
+      await fs.rm(path, { recursive: true, force: true });
+      removed.push(name);
+    }
+    return removed;
+  }
+
+  private staging(kind: 'importing' | 'deleting', what: string): string {
+    return join(this.options.modelsDir, `.${kind}-p${process.pid}-${what}${randomBytes(4).toString('hex')}`);
+  }
 
   dirOf(modelId: string): string {
     if (modelId === DEFAULT_MODEL_ID) return this.options.defaultModelDir;
@@ -57,33 +98,24 @@ export class ModelLibrary {
     return join(this.options.modelsDir, modelId);
   }
 
-  private summarize(modelId: string, meta: ModelMeta, sizeBytes: number): ModelSummary {
+  private summarize(modelId: string, description: ModelDescription, sizeBytes: number): ModelSummary {
     return {
       modelId,
-      name: meta.name,
       builtIn: modelId === DEFAULT_MODEL_ID,
       active: modelId === this.options.activeModelId(),
       sizeBytes,
-      createdAt: meta.createdAt,
-      updatedAt: meta.updatedAt,
-      preset: meta.preset,
-      parameters: countParameters(meta.network, meta.vocabulary.length + 1),
-      valLoss: meta.metrics.valLoss,
-      valBitsPerChar: meta.metrics.valBitsPerChar,
-      trainingCharacters: meta.training.charsSeen,
-      corpus: meta.corpus ? { files: meta.corpus.files.length, characters: meta.corpus.characters } : null,
-      baseModel: meta.baseModel ?? meta.comparison ?? null,
+      ...description,
     };
   }
 
   async summary(modelId: string): Promise<ModelSummary> {
     const dir = this.dirOf(modelId);
-    const meta = await readModelMeta(dir).catch((e: unknown) => {
+    const description = await this.descriptions.of(dir).catch((e: unknown) => {
       if ((e as { code?: string }).code === 'MODEL_NOT_FOUND')
         throw new AppError('NOT_FOUND', 'That model is not in the library.');
       throw e;
     });
-    return this.summarize(modelId, meta, await folderSize(dir));
+    return this.summarize(modelId, description, await folderSize(dir));
   }
 
   /** Every usable model, the default first. Damaged folders are left out (and left alone). */
@@ -118,7 +150,7 @@ export class ModelLibrary {
     if (modelId === DEFAULT_MODEL_ID) throw new AppError('READ_ONLY', 'The default model cannot be renamed.');
     const dir = this.dirOf(modelId);
     const raw = JSON.parse(await fs.readFile(join(dir, META_JSON), 'utf8'));
-    await readModelMeta(dir); // validates before rewriting
+    await this.descriptions.of(dir); // validates before rewriting
     await writeFileAtomic(
       join(dir, META_JSON),
       JSON.stringify({ ...raw, name, updatedAt: new Date().toISOString() }, null, 2),
@@ -139,28 +171,37 @@ export class ModelLibrary {
       throw new AppError('NOT_FOUND', 'That model is not in the library.');
     });
     // rename first so a half-deleted folder is never listed as a model
-    const doomed = join(this.options.modelsDir, `.deleting-${modelId}-${randomBytes(3).toString('hex')}`);
-    await fs.rename(dir, doomed);
-    await fs.rm(doomed, { recursive: true, force: true });
+    const doomed = this.staging('deleting', `${modelId}-`);
+    const release = claim(doomed);
+    try {
+      await fs.rename(dir, doomed);
+      await fs.rm(doomed, { recursive: true, force: true });
+    } finally {
+      release();
+    }
   }
 
   async exportTo(modelId: string, destination: string): Promise<void> {
-    await readModelMeta(this.dirOf(modelId));
-    await exportModelArchive(this.dirOf(modelId), destination);
+    await this.descriptions.of(this.dirOf(modelId)); // a clear error for a damaged model, before the thread starts
+    await this.thread.exportModel(this.dirOf(modelId), destination);
   }
 
   /** Imports an archive as a new model (never replacing one). */
   async importFrom(archive: string): Promise<ModelSummary> {
     await fs.mkdir(this.options.modelsDir, { recursive: true });
-    const staging = join(this.options.modelsDir, `.importing-${randomBytes(4).toString('hex')}`);
+    const staging = this.staging('importing', '');
+    const release = claim(staging);
     try {
-      // unpacked and validated (weights, shapes, vocabulary) off main's thread
-      const name = await importModelArchive(archive, staging, basename(archive));
-      const id = slug(name);
-      await fs.rename(staging, join(this.options.modelsDir, id));
-      return this.summary(id);
+      // unpacked, validated (weights, shapes, vocabulary) and described off main's thread
+      const description = await this.thread.importModel(archive, staging, basename(archive));
+      const id = slug(description.name);
+      const dir = join(this.options.modelsDir, id);
+      await fs.rename(staging, dir);
+      await this.descriptions.remember(dir, description);
+      return this.summarize(id, description, await folderSize(dir));
     } finally {
       await fs.rm(staging, { recursive: true, force: true });
+      release();
     }
   }
 

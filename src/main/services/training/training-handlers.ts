@@ -3,9 +3,9 @@
  * or a drop handed over), summarising it, and starting, cancelling, resuming
  * and listing jobs.
  */
-import { readCorpus } from '../../../model/text/corpus';
 import type { HandlerTable } from '../app-services';
 import { CorpusGrants } from './corpus-access';
+import { summarizeCorpus, type CorpusSummarizerOptions } from './corpus-summarizer';
 import type { TrainingService } from './training-jobs';
 
 export type TrainingChannel =
@@ -20,6 +20,7 @@ export type TrainingChannel =
 export function createTrainingHandlers(options: {
   training: TrainingService;
   dialogs: { pickCorpus(folders: boolean): Promise<string[] | null> };
+  summarizer?: CorpusSummarizerOptions;
 }): Pick<HandlerTable, TrainingChannel> {
   const { training, dialogs } = options;
   const corpusGrants = new CorpusGrants();
@@ -31,8 +32,8 @@ export function createTrainingHandlers(options: {
     'corpus:dropped': async ({ paths }) => ({ paths: await corpusGrants.grantDropped(paths) }),
     'corpus:summarize': async ({ paths }) => {
       corpusGrants.check(paths);
-      // the summary only: no file's text stays in main once it is counted
-      return (await readCorpus(paths, { keepText: false })).summary;
+      // read and counted in a thread: no file's text reaches main, and main's event loop stays free
+      return summarizeCorpus(paths, options.summarizer);
     },
     'training:start': async (request) => {
       corpusGrants.check(request.paths);

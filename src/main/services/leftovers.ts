@@ -1,0 +1,88 @@
+/**
+ * What a killed Penwright leaves behind, and when it may go. Temporary files
+ * (`.<name>.<pid>.<random>.tmp`, beside the file being written) and the
+ * model library's staging folders carry the id of the process that made
+ * them. One is a leftover when:
+ *   - this process is not using it now (the registry below), and
+ *   - its process is this one (an earlier life of the same pid: pids are
+ *     reused, often the same one in a container), or is not running, or
+ *     has not touched it for a day (a running process with that pid may be
+ *     a stranger that reused it; a write in progress touches its file far
+ *     more often than that).
+ * A second Penwright writing the same folder (another user-data folder, the
+ * same document) is running, so what it is writing is left alone.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** A write or an import untouched this long is over, whoever started it. */
+export const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
+
+/** Paths this process is writing now: never a leftover. */
+const inUse = new Set<string>();
+
+/** Marks `path` as in use until the returned function is called. */
+export function claim(path: string): () => void {
+  inUse.add(path);
+  return () => inUse.delete(path);
+}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // someone else's process
+  }
+}
+
+/** Whether what `pid` left at `path` (last changed at `mtimeMs`) may be removed. */
+export function isLeftover(path: string, pid: number, mtimeMs: number, now = Date.now()): boolean {
+  if (inUse.has(path)) return false;
+  if (pid === process.pid) return true;
+  if (!running(pid)) return true;
+  return now - mtimeMs > STALE_AFTER_MS;
+}
+
+/** The temporary sibling a write of `base` goes through. */
+export function tempName(base: string): string {
+  return `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+}
+
+const TEMP = /^\.(.+)\.(\d+)\.[a-z0-9]+\.tmp$/;
+
+/**
+ * Removes the leftover temporary files in `dir` (of the file named `base`
+ * only, when given): regular files with our temporary name, nothing else.
+ * Answers the names removed.
+ */
+export async function sweepTempFiles(dir: string, base?: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (!m || (base !== undefined && m[1] !== base)) continue;
+    const path = join(dir, name);
+    const stat = await fs.lstat(path).catch(() => null);
+    if (!stat?.isFile() || !isLeftover(path, Number(m[2]), stat.mtimeMs)) continue;
+    await fs.rm(path, { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** Removes the leftover temporary files of each of these files (beside it); answers their paths. */
+export async function sweepTempFilesOf(files: string[]): Promise<string[]> {
+  const removed: string[] = [];
+  for (const file of new Set(files)) {
+    const dir = dirname(file);
+    for (const name of await sweepTempFiles(dir, basename(file))) removed.push(join(dir, name));
+  }
+  return removed;
+}

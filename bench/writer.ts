@@ -55,6 +55,8 @@ const FINETUNE = {
   patience: 6,
   maxValidationWindows: 256,
   seed: 1,
+  // as the app: the engine measured fastest here (the native kernel where it loads; same learning, see issue 14)
+  trainingBackend: 'auto' as const,
 };
 
 const { values: args } = parseArgs({

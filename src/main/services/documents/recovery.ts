@@ -58,14 +58,15 @@ export interface SaveJournal {
   /** Before the file is replaced: what is about to land there. */
   before(path: string, bytesSha256: string): Promise<void>;
   /**
-   * Before a file is rewritten in place (it has several names, see
-   * atomic-write.ts): the new text is kept as this document's record, offered
-   * back at the next start unless the file came out holding exactly it.
+   * Before a file is rewritten in place (see atomic-write.ts): the new text is
+   * kept as this document's record, offered back at the next start unless
+   * the file came out holding exactly it. A record of text typed since the
+   * save began is newer, and is left as it is.
    */
   keep(info: DocumentInfo, text: string, disk: DiskFingerprint | null): Promise<void>;
   /** The file holds `text` now. */
   saved(text: string): Promise<void>;
-  /** The write failed: the file still holds what it held. */
+  /** The write failed: the marker goes; a record kept for it stays (a write in place may have torn the file). */
   failed(): Promise<void>;
 }
 
@@ -156,7 +157,13 @@ export class RecoveryService {
           writeFileAtomic(this.file(docId, MARKER), JSON.stringify({ version, path, sha256 } satisfies SaveMarker)),
         ),
       keep: (info, text, disk) =>
-        this.queue.run(docId, async () => void (await this.writeRecord(info, text, version, disk))),
+        this.queue.run(docId, async () => {
+          // while the file is rewritten it holds no text for certain: an autosave of the old one is kept too
+          this.savedText.delete(docId);
+          // typed during this save (a later request): that record is what a cut-short write must offer back
+          if ((this.recorded.get(docId)?.version ?? 0) > version) return;
+          await this.writeRecord(info, text, version, disk);
+        }),
       saved: (text) =>
         this.queue.run(docId, async () => {
           const digest = textDigest(text);

@@ -71,8 +71,13 @@ export async function sweepTempFiles(dir: string, base?: string): Promise<string
     const path = join(dir, name);
     const stat = await fs.lstat(path).catch(() => null);
     if (!stat?.isFile() || !isLeftover(path, Number(m[2]), stat.mtimeMs)) continue;
-    await fs.rm(path, { force: true });
-    removed.push(name);
+    // one that cannot go (a read-only moment, a permission) is left for the next sweep; the rest still go
+    try {
+      await fs.rm(path, { force: true });
+      removed.push(name);
+    } catch {
+      // left for the next sweep
+    }
   }
   return removed;
 }

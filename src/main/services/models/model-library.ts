@@ -80,8 +80,13 @@ export class ModelLibrary {
       const stat = await fs.lstat(path).catch(() => null);
       if (!stat?.isDirectory()) continue;
       if (m[2] !== undefined && !isLeftover(path, Number(m[2]), stat.mtimeMs)) continue;
-      await fs.rm(path, { recursive: true, force: true });
-      removed.push(name);
+      // best-effort: one that cannot go is left for the next start, the rest still go
+      try {
+        await fs.rm(path, { recursive: true, force: true });
+        removed.push(name);
+      } catch {
+        // left for the next start
+      }
     }
     return removed;
   }

@@ -3,10 +3,10 @@
  * renderer) points at: links that loop, cancelling while the walk runs, and
  * workers that do not stop.
  */
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, promises as fsp, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readCorpus } from '../../src/model/text/corpus';
 import { isPenwrightError } from '../../src/model/errors';
 import type { TrainingJob } from '../../src/shared/ipc-contract';
@@ -224,6 +224,19 @@ describe('summarizing a large corpus (review)', () => {
     for (let i = 0; i < 3; i++) writeFileSync(join(folder, `part-${i}.txt`), file);
     writeFileSync(join(folder, 'notes.pdf'), '%PDF-1.7');
     await chooseTrainingText(app, [folder], true);
+    // deterministic: main opens none of the files (the thread reads them; its fs is its own)
+    const opened: string[] = [];
+    const open = fsp.open;
+    const spy = vi.spyOn(fsp, 'open').mockImplementation(async (...args: Parameters<typeof open>) => {
+      opened.push(String(args[0]));
+      return open(...args);
+    });
+    try {
+      await app.ok<CorpusSummary>('corpus:summarize', { paths: [folder] });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(opened.filter((p) => p.startsWith(folder))).toEqual([]);
     const pause = await longestPause(() => app.ok<CorpusSummary>('corpus:summarize', { paths: [folder] }));
     console.log(`summarizing ${((3 * file.length) / 1e6).toFixed(0)} M characters: ${describePause(pause)}`);
     expect(pause.result.files.map((f) => f.characters)).toEqual([file.length, file.length, file.length]);

@@ -214,6 +214,7 @@ describe('the writer’s text is never lost or silently replaced', () => {
       expect(statSync(path).ino).toBe(statSync(other).ino);
       expect(statSync(path).nlink).toBe(2);
       // the save landed: the copy kept for it (a recovery record) is gone, and the next save is no conflict
+      // (that the copy exists before the first byte is rewritten: in-place-saves.test.ts)
       expect(existsSync(join(app.userData, 'recovery', `${doc.docId}.json`))).toBe(false);
       await app.ok('documents:save', { docId: doc.docId, text: 'Newer chapter, and longer than both.' });
       expect(readFileSync(other, 'utf8')).toBe('Newer chapter, and longer than both.');

@@ -8,8 +8,21 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-/** The longest pause main's event loop may take while the app works (issue 11). */
-export const MAX_PAUSE_MS = 50;
+/**
+ * The longest pause main's event loop may take in a test while the app works.
+ * Issue 11 asks for 50 ms, which the app meets with room to spare; on a loaded
+ * 2-core machine (a training run beside the tests) a test measured, on
+ * 27 Nov 2026 (review 3): importing a 77 MB model 24.8 ms, refusing a 7.5 MB
+ * penwright.json 8.9 ms, listing a model with one 15.8 ms, summarizing 30 M
+ * characters of corpus 9.8 ms; parsing that 7.5 MB file on main (the
+ * regression these tests guard) 100-112 ms. 24.8 ms of work leaves too
+ * little margin under 50 ms for a busier moment of a shared CI machine, so
+ * the assertion allows 150 ms (missed twice: longestPause retries), and each
+ * test also checks deterministically that main does not do the work
+ * (largestParse below, or which files main opens): that check, not the
+ * clock, is what catches a 100 ms regression.
+ */
+export const MAX_PAUSE_MS = 150;
 
 export interface Pause {
   /** The longest pause, in ms. */
@@ -42,3 +55,24 @@ export async function longestPause<T>(task: () => Promise<T>): Promise<{ result:
 
 export const describePause = (p: Pause) =>
   `took ${p.tookMs.toFixed(0)} ms; main's longest pause ${p.maxMs.toFixed(1)} ms (p99 ${p.p99Ms.toFixed(1)} ms)`;
+
+/**
+ * `task`, with the length of the longest text main's JSON.parse was handed
+ * meanwhile: a deterministic check that main parsed nothing large, where a
+ * pause can hide in a loaded machine's noise. A worker thread has its own
+ * JSON, so what the model files' thread parses is not counted.
+ */
+export async function largestParse<T>(task: () => Promise<T>): Promise<{ result: T; maxChars: number }> {
+  const parse = JSON.parse;
+  let maxChars = 0;
+  JSON.parse = function (text: string, reviver?: Parameters<typeof JSON.parse>[1]) {
+    maxChars = Math.max(maxChars, String(text).length);
+    return parse(text, reviver);
+  };
+  try {
+    const result = await task();
+    return { result, maxChars };
+  } finally {
+    JSON.parse = parse;
+  }
+}

@@ -6,10 +6,10 @@
  * not the writer's own files, whatever their names.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claim, sweepTempFiles } from '../../src/main/services/leftovers';
+import { claim, removeOwnTempFiles, sweepTempFiles } from '../../src/main/services/leftovers';
 import { tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
 
@@ -31,6 +31,9 @@ describe.skipIf(process.platform === 'win32')('leftovers after a kill', () => {
   let live: ChildProcess;
   let dead: number;
   const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+  /** Older than a write in progress can be (leftovers.ts: MIN_AGE_MS), as a killed run's are by the next start. */
+  const hourAgo = new Date(Date.now() - 3600 * 1000);
+  const aged = (path: string) => utimesSync(path, hourAgo, hourAgo);
 
   beforeAll(async () => {
     await useTestBackend();
@@ -53,6 +56,7 @@ describe.skipIf(process.platform === 'win32')('leftovers after a kill', () => {
       'notes.tmp',
     ]) {
       writeFileSync(join(files, name), 'x');
+      aged(join(files, name));
     }
     utimesSync(join(files, `.novel.md.${live.pid}.ab12cd37.tmp`), twoDaysAgo, twoDaysAgo);
     mkdirSync(join(files, `.novel.md.${dead}.ab12cd39.tmp`)); // a folder with that name: not ours
@@ -67,10 +71,12 @@ describe.skipIf(process.platform === 'win32')('leftovers after a kill', () => {
     ]) {
       mkdirSync(join(models, name));
       writeFileSync(join(models, name, 'weights.bin'), 'half a model');
+      aged(join(models, name));
     }
     writeFileSync(join(recovery, `.doc-1.json.${process.pid}.ab12cd41.tmp`), '{"half":');
     writeFileSync(join(recovery, `.doc-2.json.${live.pid}.ab12cd42.tmp`), '{"half":');
     writeFileSync(join(recovery, `.doc-3.json.${dead}.ab12cd43.tmp`), '{"half":');
+    for (const name of readdirSync(recovery)) aged(join(recovery, name));
     app = await startApp(tmp.path, defaultModel);
   });
   afterAll(async () => {
@@ -108,10 +114,46 @@ describe.skipIf(process.platform === 'win32')('leftovers after a kill', () => {
     mkdirSync(dir);
     const path = join(dir, `.draft.md.${process.pid}.ab12cd44.tmp`);
     writeFileSync(path, 'half written');
+    aged(path);
     const release = claim(path);
     expect(await sweepTempFiles(dir)).toEqual([]);
     release();
     expect(await sweepTempFiles(dir)).toEqual([`.draft.md.${process.pid}.ab12cd44.tmp`]);
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('leaves a temporary file younger than ten minutes, a name Penwright never writes, and one claimed by another path (10)', async () => {
+    const real = join(tmp.path, 'rules', 'real');
+    const via = join(tmp.path, 'rules', 'via');
+    mkdirSync(real, { recursive: true });
+    symlinkSync(real, via);
+    const names = {
+      fresh: `.draft.md.${dead}.0a1b2c3d.tmp`, // a dead pid's, written a moment ago: perhaps a pid reused mid-write
+      short: `.draft.md.${dead}.ab12.tmp`, // not our writer's 8 hex digits
+      word: `.draft.md.${dead}.notes.tmp`,
+      claimed: `.draft.md.${process.pid}.0a1b2c3e.tmp`, // claimed through the symlinked folder, swept through the real one
+      gone: `.draft.md.${dead}.0a1b2c3f.tmp`,
+    };
+    for (const [what, name] of Object.entries(names)) {
+      writeFileSync(join(real, name), 'x');
+      if (what !== 'fresh') aged(join(real, name));
+    }
+    const release = claim(join(via, names.claimed));
+    try {
+      expect(await sweepTempFiles(real)).toEqual([names.gone]);
+    } finally {
+      release();
+    }
+    expect(readdirSync(real).sort()).toEqual([names.claimed, names.fresh, names.short, names.word].sort());
+  });
+
+  it('removes at once what a thread of ours left writing a file, once that thread is ended (9)', async () => {
+    const dir = join(tmp.path, 'export');
+    mkdirSync(dir);
+    const ours = `.model.penwright.${process.pid}.0a1b2c3d.tmp`; // fresh: a sweep would wait ten minutes
+    const theirs = `.model.penwright.${live.pid}.0a1b2c3e.tmp`;
+    for (const name of [ours, theirs, 'model.penwright']) writeFileSync(join(dir, name), 'x');
+    expect(await removeOwnTempFiles(join(dir, 'model.penwright'))).toEqual([join(dir, ours)]);
+    expect(readdirSync(dir).sort()).toEqual([theirs, 'model.penwright'].sort());
   });
 });

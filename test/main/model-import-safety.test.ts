@@ -4,7 +4,16 @@
  * app, and what an exported model tells about the folder it was trained on.
  */
 import { strToU8, unzipSync, zipSync } from 'fflate';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { crc32, deflateRawSync } from 'node:zlib';
@@ -13,7 +22,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ModelSummary, OpenedDocument, TrainingResult } from '../../src/shared/ipc-contract';
 import { aliceText, tempDir, useTestBackend } from '../helpers';
 import { makeDefaultModel, startApp, type TestApp } from './app-harness';
-import { describePause, longestPause, MAX_PAUSE_MS } from './event-loop';
+import { describePause, largestParse, longestPause, MAX_PAUSE_MS } from './event-loop';
 
 interface ZipItem {
   name: string;
@@ -68,6 +77,13 @@ function makeZip(items: ZipItem[]): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...parts, directory, end]);
 }
+
+/**
+ * The most main may parse at once (model-description.ts: 256 KB, a few ms).
+ * Written out, not imported: a regression that raised the source's limit
+ * must not raise the test's.
+ */
+const MAX_PARSE_ON_MAIN = 256 * 1024;
 
 describe('importing models', () => {
   const tmp = tempDir();
@@ -218,7 +234,11 @@ describe('importing models', () => {
     const f = files();
     f['penwright.json'] = longHistory(100_000, 'Crafted');
     expect(f['penwright.json'].length).toBeGreaterThan(7 * 1024 * 1024);
-    const pause = await longestPause(() => importArchive('crafted-meta', zipSync(f)));
+    const crafted = zipSync(f);
+    // deterministic: main parses nothing of it (the thread refuses it by its declared size)
+    const parsed = await largestParse(() => importArchive('crafted-meta', crafted));
+    expect(parsed.maxChars).toBeLessThanOrEqual(MAX_PARSE_ON_MAIN);
+    const pause = await longestPause(() => importArchive('crafted-meta', crafted));
     console.log(
       `importing a ${(f['penwright.json'].length / 1048576).toFixed(1)} MB penwright.json: ${describePause(pause)}`,
     );
@@ -236,15 +256,56 @@ describe('importing models', () => {
     });
   });
 
-  it('lists a model whose penwright.json is huge (an older version imported it) without pausing main (review)', async () => {
-    const dir = join(modelsDir(), 'huge-meta');
+  /** A model folder `id` whose penwright.json is 7.5 MB (an older version imported it, or a huge training history). */
+  const hugeMetaModel = (id: string, name: string) => {
+    const dir = join(modelsDir(), id);
     mkdirSync(dir, { recursive: true });
     for (const n of ['model.json', 'weights.bin']) writeFileSync(join(dir, n), readFileSync(join(defaultModel, n)));
-    writeFileSync(join(dir, 'penwright.json'), longHistory(100_000, 'Huge metadata'));
-    const pause = await longestPause(() => app.ok<ModelSummary[]>('models:list'));
+    writeFileSync(join(dir, 'penwright.json'), longHistory(100_000, name));
+    return dir;
+  };
+
+  it('lists a model whose penwright.json is huge (an older version imported it) without pausing main (review)', async () => {
+    const dir = hugeMetaModel('huge-meta', 'Huge metadata');
+    let touched = 0;
+    // each measured run (a retry too) finds the file changed: the description is read again, never remembered
+    const list = () => {
+      const t = new Date(Date.now() - 60_000 + touched++ * 1000);
+      utimesSync(join(dir, 'penwright.json'), t, t);
+      return app.ok<ModelSummary[]>('models:list');
+    };
+    const parsed = await largestParse(list);
+    expect(parsed.result.find((m) => m.modelId === 'huge-meta')).toMatchObject({ name: 'Huge metadata' });
+    // deterministic: main parsed nothing near the file's size (the thread did)
+    expect(parsed.maxChars).toBeLessThanOrEqual(MAX_PARSE_ON_MAIN);
+    const pause = await longestPause(list);
     console.log(`listing the models with a 7.5 MB penwright.json among them: ${describePause(pause)}`);
     expect(pause.result.find((m) => m.modelId === 'huge-meta')).toMatchObject({ name: 'Huge metadata' });
     expect(pause.maxMs).toBeLessThan(MAX_PAUSE_MS);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('renames a model whose penwright.json is huge without main parsing it (review 3, item 7)', async () => {
+    const dir = hugeMetaModel('huge-rename', 'Huge, before');
+    const renamed = await largestParse(() =>
+      app.call<ModelSummary>('models:rename', { modelId: 'huge-rename', name: 'Huge, after' }),
+    );
+    expect(renamed.result).toMatchObject({ ok: true, value: { name: 'Huge, after' } });
+    expect(renamed.maxChars).toBeLessThanOrEqual(MAX_PARSE_ON_MAIN);
+    const meta = JSON.parse(readFileSync(join(dir, 'penwright.json'), 'utf8'));
+    expect(meta.name).toBe('Huge, after');
+    expect(meta.training.history).toHaveLength(100_000); // every other field kept
+    rmSync(dir, { recursive: true });
+  });
+
+  it('says a damaged penwright.json is damaged when renaming, instead of an internal error (review 3, item 7)', async () => {
+    const dir = join(modelsDir(), 'damaged-meta');
+    mkdirSync(dir, { recursive: true });
+    for (const n of ['model.json', 'weights.bin']) writeFileSync(join(dir, n), readFileSync(join(defaultModel, n)));
+    writeFileSync(join(dir, 'penwright.json'), '{"name": "Cut off');
+    const r = await app.call('models:rename', { modelId: 'damaged-meta', name: 'Anything' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'MODEL_ERROR', message: /penwright\.json/ } });
+    expect(readFileSync(join(dir, 'penwright.json'), 'utf8')).toBe('{"name": "Cut off');
     rmSync(dir, { recursive: true });
   });
 
@@ -336,13 +397,18 @@ describe('a model archive thread that never answers (review)', () => {
       error: { code: 'FILE_ERROR', message: /Importing the model took too long and was stopped/ },
     });
     expect(performance.now() - t0).toBeLessThan(10_000);
+    // the thread made its staging folder before it went silent: it is gone
     const models = join(app.userData, 'models');
-    expect(existsSync(models) ? readdirSync(models) : []).toEqual([]); // no staging folder left
-    app.dialogs.answers.push(join(tmp.path, 'out.penwright'));
+    expect(existsSync(models) ? readdirSync(models) : []).toEqual([]);
+    const exportDir = join(tmp.path, 'exports');
+    mkdirSync(exportDir);
+    app.dialogs.answers.push(join(exportDir, 'out.penwright'));
     expect(await app.call('models:export', { modelId: 'default' })).toMatchObject({
       ok: false,
       error: { code: 'FILE_ERROR', message: /Exporting the model took too long/ },
     });
+    // and the temporary file it began beside the destination (item 9)
+    expect(readdirSync(exportDir)).toEqual([]);
     // main carries on
     expect((await app.ok<ModelSummary[]>('models:list')).map((m) => m.modelId)).toEqual(['default']);
     expect(await app.ok('documents:new')).toMatchObject({ title: expect.any(String) });

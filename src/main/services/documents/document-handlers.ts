@@ -118,11 +118,17 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
         // the file as the crashed session knew it: a change made since is a conflict
         disk: record.path ? (record.disk ?? UNKNOWN_DISK) : null,
       });
-      await recovery.save(
-        () => documents.info(doc.docId),
-        record.text,
-        () => documents.fingerprint(doc.docId),
-      );
+      try {
+        await recovery.save(
+          () => documents.info(doc.docId),
+          record.text,
+          () => documents.fingerprint(doc.docId),
+        );
+      } catch (e) {
+        // not restored: the record stays, and the id must not stay taken by a document the writer never got
+        documents.close(doc.docId);
+        throw e;
+      }
       return doc;
     },
     'recovery:discard': async ({ recoveryId }) => {

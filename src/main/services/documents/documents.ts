@@ -11,7 +11,7 @@ import { decodeText, detectEncoding, encodeText, type TextEncoding } from '../..
 import { readRegularFile, statOrNull } from '../../../model/disk/safe-read';
 import type { DocumentInfo, OpenedDocument } from '../../../shared/ipc-contract';
 import { AppError } from '../app-error';
-import { writeFileAtomic } from '../atomic-write';
+import { TornWriteError, writeFileAtomic } from '../atomic-write';
 import { KeyedQueue } from '../keyed-queue';
 import type { SaveJournal } from './recovery';
 
@@ -149,14 +149,20 @@ export class DocumentService {
     // drops a record whose text equals the file.
     await journal?.before(path, digest).catch((e: unknown) => logSaveBookkeeping('marker', e));
     try {
-      // a file with several names is rewritten in place: its new text is kept whole first
+      // a file rewritten in place (hard links, someone else's) has its new text kept whole first, or is not written
       const keep = () => journal?.keep({ ...doc.info, path }, text, doc.disk) ?? Promise.resolve();
       await writeFileAtomic(path, bytes, {
-        beforeInPlace: () => keep().catch((e: unknown) => logSaveBookkeeping('recovery record', e)),
+        beforeInPlace: () =>
+          keep().catch((e: unknown) => {
+            throw new AppError('FILE_ERROR', copyNotKept(basename(path), e));
+          }),
       });
     } catch (e) {
       await journal?.failed().catch(() => {});
-      throw e;
+      if (!(e instanceof TornWriteError)) throw e;
+      // what the file holds now is what the next save compares with: we tore it, no other program changed it
+      doc.disk = await this.fingerprintOf(path);
+      throw new AppError('FILE_ERROR', tornMessage(doc.info.title, e));
     }
     const stat = await fs.stat(path);
     doc.disk = { mtimeMs: stat.mtimeMs, size: stat.size, sha256: digest };
@@ -167,6 +173,16 @@ export class DocumentService {
       .then(() => this.onSaved(doc.info))
       .catch((e: unknown) => logSaveBookkeeping('recent files', e));
     return doc.info;
+  }
+
+  /** The file at `path` as it is now; null when it cannot be read (then the next save does not ask). */
+  private async fingerprintOf(path: string): Promise<DiskFingerprint | null> {
+    try {
+      const { bytes, stat } = await readRegularFile(path, { maxBytes: 2 * MAX_DOCUMENT_BYTES });
+      return { mtimeMs: stat.mtimeMs, size: stat.size, sha256: sha256(bytes) };
+    } catch {
+      return null;
+    }
   }
 
   private doc(docId: string): OpenDocument {
@@ -229,6 +245,21 @@ export class DocumentService {
   close(docId: string): void {
     this.docs.delete(docId);
   }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EIO: 'the disk reported an error',
+};
+const reason = (e: unknown) => REASONS[(e as NodeJS.ErrnoException)?.code ?? ''] ?? (e as Error)?.message ?? String(e);
+
+function copyNotKept(name: string, e: unknown): string {
+  return `${name} was not saved: it has to be rewritten in place (it has other names, or belongs to someone else), and Penwright could not keep a copy of your text first (${reason(e)}). Your text is still here; free some space for Penwright's data, or use Save As.`;
+}
+
+function tornMessage(title: string, e: TornWriteError): string {
+  return `${title} could not be saved completely (${reason(e.cause)}): the file may now hold only part of your text. Your text is still here and kept for recovery; save again, or use Save As.`;
 }
 
 function logSaveBookkeeping(what: string, error: unknown): void {

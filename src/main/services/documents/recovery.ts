@@ -17,7 +17,6 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { readRegularFile } from '../../../model/disk/safe-read';
 import type { DocumentInfo, RecoveredDocument } from '../../../shared/ipc-contract';
 import { AppError } from '../app-error';
@@ -25,29 +24,17 @@ import { writeFileAtomic } from '../atomic-write';
 import { savedBytes, type DiskFingerprint } from './documents';
 import { KeyedQueue } from '../keyed-queue';
 import { sweepTempFiles } from '../leftovers';
+import {
+  MAX_MARKER_BYTES,
+  MAX_RECORD_BYTES,
+  parseMarker,
+  parseRecord,
+  type RecoveryRecord,
+  type SaveMarker,
+} from './recovery-record';
 
-const fingerprintSchema = z.object({ mtimeMs: z.number(), size: z.number(), sha256: z.string() });
+export type { RecoveryRecord } from './recovery-record';
 
-const recordSchema = z.object({
-  recoveryId: z.string(),
-  title: z.string(),
-  path: z.string().nullable(),
-  encoding: z.enum(['utf-8', 'utf-8-bom', 'utf-16le', 'utf-16be']),
-  lineEnding: z.enum(['lf', 'crlf']),
-  savedAt: z.string(),
-  text: z.string(),
-  /** Arrival order of the autosave among this run's requests (absent in older records). */
-  version: z.number().optional(),
-  /** The file as the document knew it, so a restored document keeps the conflict check. */
-  disk: fingerprintSchema.nullable().optional(),
-});
-export type RecoveryRecord = z.infer<typeof recordSchema>;
-
-const markerSchema = z.object({ version: z.number(), path: z.string(), sha256: z.string() });
-type SaveMarker = z.infer<typeof markerSchema>;
-
-/** Records hold a whole document (20 M characters at most) as JSON. */
-const MAX_RECORD_BYTES = 256 * 1024 * 1024;
 const MARKER = '.saving';
 
 export const textDigest = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -58,14 +45,15 @@ export interface SaveJournal {
   /** Before the file is replaced: what is about to land there. */
   before(path: string, bytesSha256: string): Promise<void>;
   /**
-   * Before a file is rewritten in place (it has several names, see
-   * atomic-write.ts): the new text is kept as this document's record, offered
-   * back at the next start unless the file came out holding exactly it.
+   * Before a file is rewritten in place (see atomic-write.ts): the new text is
+   * kept as this document's record, offered back at the next start unless
+   * the file came out holding exactly it. A record of text typed since the
+   * save began is newer, and is left as it is.
    */
   keep(info: DocumentInfo, text: string, disk: DiskFingerprint | null): Promise<void>;
   /** The file holds `text` now. */
   saved(text: string): Promise<void>;
-  /** The write failed: the file still holds what it held. */
+  /** The write failed: the marker goes; a record kept for it stays (a write in place may have torn the file). */
   failed(): Promise<void>;
 }
 
@@ -156,7 +144,13 @@ export class RecoveryService {
           writeFileAtomic(this.file(docId, MARKER), JSON.stringify({ version, path, sha256 } satisfies SaveMarker)),
         ),
       keep: (info, text, disk) =>
-        this.queue.run(docId, async () => void (await this.writeRecord(info, text, version, disk))),
+        this.queue.run(docId, async () => {
+          // while the file is rewritten it holds no text for certain: an autosave of the old one is kept too
+          this.savedText.delete(docId);
+          // typed during this save (a later request): that record is what a cut-short write must offer back
+          if ((this.recorded.get(docId)?.version ?? 0) > version) return;
+          await this.writeRecord(info, text, version, disk);
+        }),
       saved: (text) =>
         this.queue.run(docId, async () => {
           const digest = textDigest(text);
@@ -183,7 +177,8 @@ export class RecoveryService {
     } catch {
       return [];
     }
-    await sweepTempFiles(this.dir);
+    // tidying is best-effort: what cannot be removed now is left, and the text is listed all the same
+    await sweepTempFiles(this.dir).catch((e: unknown) => logTidying(this.dir, e));
     await this.settleCrashedSaves(names);
     const out: RecoveredDocument[] = [];
     for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
@@ -216,12 +211,14 @@ export class RecoveryService {
     );
     for (const id of ids) {
       if (ours(id)) continue;
-      await this.queue.run(id, async () => {
-        const marker = await this.readMarker(id);
-        const record = names.includes(`${id}.json`) ? await this.read(id).catch(() => null) : null;
-        if (record && (await this.isStale(record, marker))) await fs.rm(this.file(id), { force: true });
-        await fs.rm(this.file(id, MARKER), { force: true });
-      });
+      await this.queue
+        .run(id, async () => {
+          const marker = await this.readMarker(id);
+          const record = names.includes(`${id}.json`) ? await this.read(id).catch(() => null) : null;
+          if (record && (await this.isStale(record, marker))) await fs.rm(this.file(id), { force: true });
+          await fs.rm(this.file(id, MARKER), { force: true });
+        })
+        .catch((e: unknown) => logTidying(id, e)); // a record that stays is offered: never lost, at worst stale
     }
   }
 
@@ -245,31 +242,21 @@ export class RecoveryService {
   }
 
   private async readMarker(id: string): Promise<SaveMarker | null> {
-    try {
-      const { bytes } = await readRegularFile(this.file(id, MARKER), { maxBytes: 64 * 1024 });
-      return markerSchema.parse(JSON.parse(bytes.toString('utf8')));
-    } catch {
-      return null;
-    }
+    return readRegularFile(this.file(id, MARKER), { maxBytes: MAX_MARKER_BYTES }).then(
+      ({ bytes }) => parseMarker(bytes),
+      () => null,
+    );
   }
 
   async read(id: string): Promise<RecoveryRecord> {
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = (await readRegularFile(this.file(id), { maxBytes: MAX_RECORD_BYTES })).bytes.toString('utf8');
+      bytes = (await readRegularFile(this.file(id), { maxBytes: MAX_RECORD_BYTES })).bytes;
     } catch (e) {
       if (e instanceof AppError) throw e;
       throw new AppError('NOT_FOUND', 'That recovered text is no longer there.');
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const parsed = recordSchema.safeParse(json);
-    if (!parsed.success) throw new AppError('FILE_ERROR', 'That recovered text is damaged and cannot be restored.');
-    return parsed.data;
+    return parseRecord(bytes);
   }
 
   /** The document was closed (or its record moved): remove its record; autosaves still on their way are dropped. */
@@ -282,4 +269,8 @@ export class RecoveryService {
       await fs.rm(this.file(id, MARKER), { force: true });
     });
   }
+}
+
+function logTidying(what: string, error: unknown): void {
+  console.error(`[penwright] recovery: could not tidy ${what} (left for the next start):`, error);
 }

@@ -37,7 +37,7 @@ export const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
  */
 export const MAX_IMPORTED_META_BYTES = 1024 * 1024;
 /** A model of this computer's library, read for export (its file names still whole). */
-const MAX_LOCAL_META_BYTES = 16 * 1024 * 1024;
+export const MAX_LOCAL_META_BYTES = 16 * 1024 * 1024;
 const MAX_FILE_BYTES: Record<string, number> = {
   [MODEL_JSON]: 16 * 1024 * 1024,
   [META_JSON]: MAX_IMPORTED_META_BYTES,

@@ -32,6 +32,7 @@ const SENTENCES: Record<ArchiveRequest['op'], string> = {
   import: 'Importing the model took too long and was stopped; nothing was added to your models. Try again.',
   export: 'Exporting the model took too long and was stopped. Try again.',
   describe: 'Reading the model’s description took too long and was stopped.',
+  rename: 'Renaming the model took too long and was stopped. Try again.',
 };
 
 export class ModelArchiveThread {
@@ -56,5 +57,10 @@ export class ModelArchiveThread {
 
   describe(modelDir: string): Promise<ModelDescription> {
     return this.run({ op: 'describe', modelDir });
+  }
+
+  /** Renames a model whose penwright.json is too large to parse on main. */
+  async rename(modelDir: string, name: string, updatedAt: string): Promise<void> {
+    await this.run({ op: 'rename', modelDir, name, updatedAt });
   }
 }

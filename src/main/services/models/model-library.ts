@@ -10,13 +10,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
+import { statOrNull } from '../../../model/disk/safe-read';
 import { loadModel, disposeModel, META_JSON } from '../../../model/storage/persistence';
 import type { ModelSummary } from '../../../shared/ipc-contract';
 import { AppError } from '../app-error';
-import { writeFileAtomic } from '../atomic-write';
-import { claim, isLeftover } from '../leftovers';
+import { claim, isLeftover, removeOwnTempFiles } from '../leftovers';
 import { ModelArchiveThread, type ArchiveThreadOptions } from './model-archive';
-import type { ModelDescription } from './model-description';
+import { MAX_META_ON_MAIN_BYTES, type ModelDescription } from './model-description';
+import { renameModelFile } from './model-rename';
 import { ModelDescriptions } from './model-descriptions';
 
 export const DEFAULT_MODEL_ID = 'default';
@@ -80,8 +81,13 @@ export class ModelLibrary {
       const stat = await fs.lstat(path).catch(() => null);
       if (!stat?.isDirectory()) continue;
       if (m[2] !== undefined && !isLeftover(path, Number(m[2]), stat.mtimeMs)) continue;
-      await fs.rm(path, { recursive: true, force: true });
-      removed.push(name);
+      // best-effort: one that cannot go is left for the next start, the rest still go
+      try {
+        await fs.rm(path, { recursive: true, force: true });
+        removed.push(name);
+      } catch {
+        // left for the next start
+      }
     }
     return removed;
   }
@@ -138,7 +144,7 @@ export class ModelLibrary {
     return out;
   }
 
-  /** Makes a model active after checking that it loads. */
+  /** Makes a model active after checking that it loads (on main: it is the model suggestions are about to use). */
   async select(modelId: string): Promise<ModelSummary> {
     const model = await loadModel(this.dirOf(modelId));
     disposeModel(model);
@@ -146,15 +152,21 @@ export class ModelLibrary {
     return this.summary(modelId);
   }
 
+  /**
+   * Renames a model in its penwright.json: validated first (a damaged one gets
+   * the loader's sentence), rewritten on main when small, in the model files'
+   * thread when over MAX_META_ON_MAIN_BYTES (model-description.ts).
+   */
   async rename(modelId: string, name: string): Promise<ModelSummary> {
     if (modelId === DEFAULT_MODEL_ID) throw new AppError('READ_ONLY', 'The default model cannot be renamed.');
     const dir = this.dirOf(modelId);
-    const raw = JSON.parse(await fs.readFile(join(dir, META_JSON), 'utf8'));
-    await this.descriptions.of(dir); // validates before rewriting
-    await writeFileAtomic(
-      join(dir, META_JSON),
-      JSON.stringify({ ...raw, name, updatedAt: new Date().toISOString() }, null, 2),
-    );
+    await this.summary(modelId);
+    const updatedAt = new Date().toISOString();
+    if (((await statOrNull(join(dir, META_JSON)))?.size ?? 0) > MAX_META_ON_MAIN_BYTES) {
+      await this.thread.rename(dir, name, updatedAt);
+    } else {
+      await renameModelFile(dir, name, updatedAt, MAX_META_ON_MAIN_BYTES);
+    }
     return this.summary(modelId);
   }
 
@@ -183,7 +195,13 @@ export class ModelLibrary {
 
   async exportTo(modelId: string, destination: string): Promise<void> {
     await this.descriptions.of(this.dirOf(modelId)); // a clear error for a damaged model, before the thread starts
-    await this.thread.exportModel(this.dirOf(modelId), destination);
+    try {
+      await this.thread.exportModel(this.dirOf(modelId), destination);
+    } catch (e) {
+      // the thread has ended (failed, or stopped at its time limit): what it was writing beside the destination goes
+      await removeOwnTempFiles(destination).catch(() => []);
+      throw e;
+    }
   }
 
   /** Imports an archive as a new model (never replacing one). */

@@ -165,6 +165,28 @@ describe.skipIf(process.platform === 'win32')('files rewritten in place', () => 
     expect(readFileSync(other, 'utf8')).toBe('The chapter, cut.');
     expect(records(app, doc.docId)).toEqual([]);
   });
+
+  it('a torn Save As leaves the document where it was: its next Save is no false conflict', async () => {
+    const { app } = await start();
+    const { doc, path } = await openLinked(app, 'mine.md', 'My chapter as it stands. '.repeat(20));
+    // Save As onto another hard-linked file, whose disk fails halfway through the rewrite
+    const target = join(files, 'theirs.md');
+    writeFileSync(target, 'Another chapter entirely. '.repeat(40));
+    linkSync(target, join(files, 'other-theirs.md'));
+    const restore = await failWrites({ path: target, kind: 'eio' });
+    app.dialogs.answers.push(target);
+    let r;
+    try {
+      r = await app.call('documents:saveAs', { docId: doc.docId, text: 'My chapter, revised.' });
+    } finally {
+      restore();
+    }
+    expect(r).toMatchObject({ ok: false, error: { code: 'FILE_ERROR', message: /only part of/ } });
+    // the document is still mine.md, unchanged on disk: saving it is an ordinary save
+    const saved = await app.call('documents:save', { docId: doc.docId, text: 'My chapter, revised.' });
+    expect(saved).toMatchObject({ ok: true });
+    expect(readFileSync(path, 'utf8')).toBe('My chapter, revised.');
+  });
 });
 
 describe.skipIf(process.platform === 'win32')('saving a file someone else owns (3)', () => {

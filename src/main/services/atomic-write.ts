@@ -120,6 +120,8 @@ async function writeTemp(tmp: string, data: Uint8Array | string, like: Stats | n
 async function writeAll(handle: fs.FileHandle, bytes: Uint8Array, position: number): Promise<void> {
   for (let done = 0; done < bytes.length;) {
     const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, position + done);
+    // a write that lands nothing would loop forever: treat it as the I/O error it is
+    if (bytesWritten <= 0) throw Object.assign(new Error('a write landed no bytes'), { code: 'EIO' });
     done += bytesWritten;
   }
 }
@@ -134,8 +136,11 @@ async function writeAll(handle: fs.FileHandle, bytes: Uint8Array, position: numb
  * next start unless the file came out whole). Splitting the link would keep
  * the file whole but leave a name that quietly goes on serving old text.
  * A longer text first writes its tail past the old end and syncs it: a full
- * disk or a quota strikes there, before any old byte is overwritten, and the
- * file is cut back to what it was. A failure after that is a TornWriteError.
+ * disk or a quota usually strikes there, before any old byte is overwritten,
+ * and the file is cut back to what it was (on copy-on-write file systems an
+ * overwrite needs space too, so it can still fail later). A failure after that,
+ * closing included (network file systems report write errors at close), is a
+ * TornWriteError.
  */
 async function writeInPlace(target: string, data: Uint8Array | string): Promise<void> {
   const bytes = typeof data === 'string' ? Buffer.from(data) : data;
@@ -160,11 +165,17 @@ async function writeInPlace(target: string, data: Uint8Array | string): Promise<
       await handle.truncate(bytes.length);
       await handle.sync();
     } catch (e) {
+      await handle.close().catch(() => {});
       throw new TornWriteError(target, e);
     }
-  } finally {
-    await handle.close();
+  } catch (e) {
+    await handle.close().catch(() => {});
+    throw e;
   }
+  // old bytes have been overwritten: an error only reported at close may mean a torn file
+  await handle.close().catch((e: unknown) => {
+    throw new TornWriteError(target, e);
+  });
 }
 
 export async function writeFileAtomic(

@@ -160,8 +160,9 @@ export class DocumentService {
     } catch (e) {
       await journal?.failed().catch(() => {});
       if (!(e instanceof TornWriteError)) throw e;
-      // what the file holds now is what the next save compares with: we tore it, no other program changed it
-      doc.disk = await this.fingerprintOf(path);
+      // what the file holds now is what the next save compares with: we tore it, no other program changed
+      // it (only when it is the document's own file: a torn Save As leaves the document where it was)
+      if (path === doc.info.path) doc.disk = await this.fingerprintOf(path);
       throw new AppError('FILE_ERROR', tornMessage(doc.info.title, e));
     }
     const stat = await fs.stat(path);

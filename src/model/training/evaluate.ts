@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamMap } from '../network/params';
-import { evaluateLoss } from '../network/sequence-lstm';
+import { evaluateLoss, type SequenceBatch } from '../network/sequence-lstm';
 import { validationBatches } from './batches';
 
 /** How many threads to train on: tfjs-node threads internally, so it gets one. */
@@ -13,18 +13,36 @@ export function effectiveThreads(requested: number | undefined): number {
   return Math.max(1, Math.floor(requested ?? 1));
 }
 
-/** Mean validation loss (nats per character) over non-overlapping windows. */
-export async function evaluateText(
-  params: ParamMap,
+export interface WindowOptions {
+  batchSize?: number;
+  seqLength?: number;
+  maxWindows?: number;
+  signal?: AbortSignal;
+}
+
+/**
+ * Mean loss (nats per character) over non-overlapping windows of `ids`, each
+ * batch's summed loss from `lossOf`: the tfjs network's or the native kernel's.
+ */
+export async function meanWindowLoss(
   ids: Int32Array,
-  options: { batchSize?: number; seqLength?: number; maxWindows?: number; signal?: AbortSignal } = {},
+  options: WindowOptions,
+  lossOf: (batch: SequenceBatch) => Promise<number>,
 ): Promise<{ loss: number; chars: number }> {
   let sum = 0;
   let count = 0;
   for (const batch of validationBatches(ids, options.batchSize ?? 64, options.seqLength ?? 100, options.maxWindows)) {
-    const r = await evaluateLoss(params, batch, options.signal);
-    sum += r.lossSum;
-    count += r.count;
+    sum += await lossOf(batch);
+    count += batch.batch * batch.steps;
   }
   return { loss: count ? sum / count : NaN, chars: count };
+}
+
+/** Mean validation loss (nats per character) of the tfjs network over non-overlapping windows. */
+export function evaluateText(
+  params: ParamMap,
+  ids: Int32Array,
+  options: WindowOptions = {},
+): Promise<{ loss: number; chars: number }> {
+  return meanWindowLoss(ids, options, async (batch) => (await evaluateLoss(params, batch, options.signal)).lossSum);
 }

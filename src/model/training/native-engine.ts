@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { cancelledError } from '../errors';
 import { kernelNetwork, nativeLabel, type Kernel, type KernelNetwork, type Variant } from '../network/native-kernel';
 import type { SequenceBatch } from '../network/sequence-lstm';
-import { validationBatches } from './batches';
+import { meanWindowLoss } from './evaluate';
 import { ParamLayout, type ParamSlot } from './parallel/param-layout';
 import { GradientWorkerPool } from './parallel/worker-pool';
 import type { Start } from './run-start';
@@ -133,18 +133,14 @@ export class NativeEngine implements StepEngine {
   }
 
   /** Mean validation loss (nats per character) over non-overlapping windows, on the kernel. */
-  async evaluate(ids: Int32Array, options: ValidationWindows): Promise<{ loss: number; chars: number }> {
-    let sum = 0;
-    let count = 0;
-    for (const b of validationBatches(ids, options.batchSize, options.seqLength, options.maxWindows)) {
+  evaluate(ids: Int32Array, options: ValidationWindows): Promise<{ loss: number; chars: number }> {
+    return meanWindowLoss(ids, options, async (b) => {
       if (options.signal?.aborted) throw cancelledError('Training');
       const loss = this.options.kernel.lossSum(this.network, this.params, b.inputs, b.targets, b.batch, b.steps);
-      sum += loss!; // no abort flag given: never null
-      count += b.batch * b.steps;
       // one window batch per call: a cancel message gets in between them
       await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return { loss: count ? sum / count : NaN, chars: count };
+      return loss!; // no abort flag given: never null
+    });
   }
 
   /** Writes the flat weights and moments back into the run's tensors (for evaluation, checkpoints, the save). */

@@ -58,6 +58,8 @@ export async function startEngine(
     workerUrl: options.gradientWorkerUrl,
     crashOnStep: options.crashWorkerOnStep,
   };
+  const tensorEngine = () =>
+    TensorEngine.start(s, { ...engineOptions, threads: effectiveThreads(engineOptions.threads) });
   const native = nativeKernel();
   if (backend.engine === 'native' && native.available) {
     const threads = Math.max(1, Math.floor(engineOptions.threads));
@@ -73,13 +75,9 @@ export async function startEngine(
       if (mode !== 'auto') throw e;
       const why = e instanceof Error ? e.message : String(e);
       const fallback = await chooseTrainingBackend('tfjs');
-      const engine = await TensorEngine.start(s, {
-        ...engineOptions,
-        threads: effectiveThreads(engineOptions.threads),
-      });
-      return { engine, backend: { ...fallback, reason: `The native kernel could not start its threads (${why}).` } };
+      const reason = `The native kernel could not start its threads (${why}).`;
+      return { engine: await tensorEngine(), backend: { ...fallback, reason } };
     }
   }
-  const engine = await TensorEngine.start(s, { ...engineOptions, threads: effectiveThreads(engineOptions.threads) });
-  return { engine, backend };
+  return { engine: await tensorEngine(), backend };
 }

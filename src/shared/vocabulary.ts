@@ -29,10 +29,18 @@ export interface SuggestionText {
   text: string;
   /** Mean log-probability per character under the model (temperature 1), nats. */
   logprob: number;
+  /** Words of `text` not in the model's word list or the document, as [from, to) offsets (none when the model has no list). */
+  invented?: [number, number][];
 }
 
 /** One suggestion per temperature, low (safe) to high (adventurous). */
 export const DEFAULT_TEMPERATURES: readonly number[] = Object.freeze([0.2, 0.5, 0.8, 1.2]);
+/**
+ * Below this temperature a suggestion spells only words the model knows (its
+ * word list and the open document's words); from here up it may invent, and
+ * the suggestions panel marks the words it made up.
+ */
+export const WORD_LIST_MAX_TEMPERATURE = 0.8;
 /** Compare drafts shows two to four columns, each asking as `<docId>.draft<i>`. */
 export const MAX_DRAFTS = 4;
 

@@ -47,6 +47,10 @@ describe('model library', () => {
     app.dialogs.answers.push(exported);
     const imported = await app.ok<ModelSummary>('models:import');
     expect(imported).toMatchObject({ name: 'Test default', builtIn: false, active: false });
+    // the word list travels with the model
+    expect(readFileSync(join(modelsDir(), imported.modelId, 'words.txt'), 'utf8')).toBe(
+      readFileSync(join(defaultModel, 'words.txt'), 'utf8'),
+    );
     expect((await models()).map((m) => m.modelId)).toContain(imported.modelId);
     expect(app.events.some((e) => e.event === 'models:changed')).toBe(true);
   });
@@ -96,7 +100,9 @@ describe('model library', () => {
 
   const files = () => {
     const out: Record<string, Uint8Array> = {};
-    for (const n of ['model.json', 'weights.bin', 'penwright.json']) out[n] = readFileSync(join(defaultModel, n));
+    for (const n of ['model.json', 'weights.bin', 'penwright.json', 'words.txt']) {
+      out[n] = readFileSync(join(defaultModel, n));
+    }
     return out;
   };
   const hostile: [string, () => Uint8Array, RegExp][] = [
@@ -119,6 +125,31 @@ describe('model library', () => {
       /damaged.*bytes/,
     ],
     ['a damaged archive', () => zipSync(files()).subarray(0, 400), /damaged|missing/],
+    [
+      'no word list though its format has one',
+      () => {
+        const { 'words.txt': _, ...rest } = files();
+        return zipSync(rest);
+      },
+      /words\.txt is missing/,
+    ],
+    [
+      'a damaged word list',
+      () =>
+        zipSync({
+          ...files(),
+          'words.txt': Buffer.from('# Penwright word list: word<TAB>count, most frequent first\nrm -rf\t1\n'),
+        }),
+      /words\.txt line 2: not a listed word/,
+    ],
+    [
+      'a word list its format does not have',
+      () => {
+        const meta = JSON.parse(Buffer.from(files()['penwright.json']).toString('utf8'));
+        return zipSync({ ...files(), 'penwright.json': Buffer.from(JSON.stringify({ ...meta, formatVersion: 1 })) });
+      },
+      /holds words\.txt, which a model of format 1 does not have/,
+    ],
     [
       'a foreign model',
       () => zipSync({ ...files(), 'penwright.json': Buffer.from('{"format":"keras"}') }),

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/model/text/corpus-manifest';
@@ -283,6 +283,29 @@ describe('training on a corpus manifest (the default model’s recorded command)
     );
     expect(viaOption.code, viaOption.stderr).toBe(0);
     expect(viaOption.stdout).toMatch(/Manifest tiny\.tsv: 2 text\(s\) in .*, every sha256 as listed\./);
+  });
+
+  it('words gives a model saved before word lists its list, from the same manifest, leaving the weights as they were', () => {
+    const out = join(tmp.path, 'old-model');
+    const trained = penwright(
+      ...recordedCommand({ '--manifest': manifest, '--out': out, '--steps': '1', '--corpus': corpusDir }),
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    // as a model of format 1 was: no words.txt
+    rmSync(join(out, 'words.txt'));
+    const meta = JSON.parse(readFileSync(join(out, 'penwright.json'), 'utf8'));
+    writeFileSync(join(out, 'penwright.json'), JSON.stringify({ ...meta, formatVersion: 1 }));
+    const weights = readFileSync(join(out, 'weights.bin'));
+
+    const r = penwright('words', '--model', out, '--manifest', manifest, '--corpus', corpusDir, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(result.kept).toBeGreaterThan(10);
+    expect(JSON.parse(readFileSync(join(out, 'penwright.json'), 'utf8')).formatVersion).toBe(2);
+    const listed = readFileSync(join(out, 'words.txt'), 'utf8').split('\n').slice(1, -1);
+    expect(listed).toHaveLength(result.kept);
+    expect(readFileSync(join(out, 'weights.bin')).equals(weights)).toBe(true);
+    expect(penwright('words', '--model', out).stderr).toMatch(/needs at least one file/);
   });
 
   it('without a corpus folder says in one sentence how to get one; a changed text is an error naming it', () => {

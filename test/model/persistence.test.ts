@@ -65,8 +65,24 @@ describe('model persistence', () => {
     expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
     const meta = JSON.parse(readFileSync(join(dir, 'penwright.json'), 'utf8'));
     expect(meta.format).toBe('penwright-model');
-    expect(meta.formatVersion).toBe(1);
+    // a trained model keeps the words of its text: format 2, words.txt beside the weights
+    expect(meta.formatVersion).toBe(2);
     expect(meta.vocabulary.length).toBe(model.vocab.size - 1);
+    expect(readFileSync(join(dir, 'words.txt'), 'utf8')).toMatch(/^# Penwright word list.*\n[a-z]+\t\d+\n/u);
+  });
+
+  it('round-trips the word list, and a model of format 1 still loads, without one', async () => {
+    const loaded = await loadModel(dir);
+    expect(loaded.wordCounts?.get('alice')).toBe(model.wordCounts?.get('alice'));
+    expect(loaded.wordCounts?.size).toBe(model.wordCounts?.size);
+    const oldDir = join(tmp.path, 'format-1');
+    await saveModel(oldDir, { ...loaded, wordCounts: undefined });
+    expect(JSON.parse(readFileSync(join(oldDir, 'penwright.json'), 'utf8')).formatVersion).toBe(1);
+    expect(existsSync(join(oldDir, 'words.txt'))).toBe(false);
+    const old = await loadModel(oldDir);
+    expect(old.wordCounts).toBeUndefined();
+    disposeModel(old);
+    disposeModel(loaded);
   });
 
   it('saves float16 weights at half the size with nearly the same probabilities', async () => {
@@ -178,6 +194,16 @@ describe('model persistence', () => {
         writeFileSync(join(d, 'weights.bin'), bytes);
       });
       return expectCode(loadModel(d), 'CORRUPT_MODEL', /not finite/);
+    });
+    it('a model of format 2 without its word list', () => {
+      const d = damaged('no-words', (d) => renameSync(join(d, 'words.txt'), join(d, 'w.bak')));
+      return expectCode(loadModel(d), 'CORRUPT_MODEL', /words.txt is missing/);
+    });
+    it('a damaged word list', () => {
+      const d = damaged('bad-words', (d) =>
+        writeFileSync(join(d, 'words.txt'), '# Penwright word list: word<TAB>count, most frequent first\nthe\tmany\n'),
+      );
+      return expectCode(loadModel(d), 'CORRUPT_MODEL', /words.txt line 2: bad count/);
     });
     it('a vocabulary that does not match the weights', () => {
       const d = damaged('vocab', (d) => {

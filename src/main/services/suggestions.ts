@@ -12,6 +12,7 @@
 import { InferenceNet } from '../../model/network/inference';
 import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
 import { SuggestionSession } from '../../model/suggesting/session';
+import { WordSet } from '../../model/text/word-list';
 import { MAX_DRAFTS, type ParsedRequestOf, type Responses, type Settings } from '../../shared/ipc-contract';
 import { AppError } from './app-error';
 
@@ -19,6 +20,8 @@ interface ActiveModel {
   modelId: string;
   model: CharModel;
   net: InferenceNet;
+  /** The model's word list, searchable (null for a model saved before lists were kept). */
+  words: WordSet | null;
 }
 
 export interface SuggestionServiceOptions {
@@ -48,7 +51,8 @@ export class SuggestionService {
     this.loading = (async () => {
       const model = await loadModel(this.options.modelDir(wanted));
       this.release();
-      this.active = { modelId: wanted, model, net: new InferenceNet(model) };
+      const words = model.wordCounts ? new WordSet(model.wordCounts.keys()) : null;
+      this.active = { modelId: wanted, model, net: new InferenceNet(model), words };
       return this.active;
     })();
     try {
@@ -97,7 +101,7 @@ export class SuggestionService {
     try {
       let session = this.sessions.get(req.docId);
       if (!session) {
-        session = new SuggestionSession({ net: active.net, vocab: active.model.vocab });
+        session = new SuggestionSession({ net: active.net, vocab: active.model.vocab, words: active.words });
         this.sessions.set(req.docId, session);
       }
       session.setText(req.textBefore);
@@ -112,7 +116,12 @@ export class SuggestionService {
         ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
       });
       return {
-        suggestions: suggestions.map((s) => ({ temperature: s.temperature, text: s.text, logprob: s.logprob })),
+        suggestions: suggestions.map((s) => ({
+          temperature: s.temperature,
+          text: s.text,
+          logprob: s.logprob,
+          ...(s.invented ? { invented: s.invented } : {}),
+        })),
         latencyMs: performance.now() - started,
         modelId: active.modelId,
       };

@@ -1,5 +1,6 @@
 /** Argument parsing shared by the CLI commands: node's parseArgs, with usage errors as one type. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MAX_WORDS } from '../text/word-list';
 
 export class UsageError extends Error {}
 
@@ -71,6 +72,16 @@ Describes a model: network, vocabulary, training, quality, corpus.
 DIR defaults to the bundled default model ("default" names it too).
 `;
 
+const WORDS = `Usage:
+  penwright words --model DIR <files|folders...> [--json]
+  penwright words --model DIR --manifest FILE [--corpus DIR] [--json]
+
+Gives a model the word list of the text it learned from (words.txt: the
+${MAX_WORDS.toLocaleString('en')} most frequent words), which low-temperature suggestions
+keep to. Models trained by this version have one; this is for older models.
+The model is saved again in place, now at format 2.
+`;
+
 const BACKEND = `Usage:
   penwright backend [--measure]
 
@@ -98,6 +109,7 @@ export const COMMAND_USAGE: Record<string, string> = {
   suggest: SUGGEST,
   eval: EVAL,
   info: INFO,
+  words: WORDS,
   backend: BACKEND,
   'fetch-corpus': FETCH_CORPUS,
 };
@@ -110,6 +122,7 @@ Usage:
   penwright suggest [--model DIR] [--temps 0.2,0.5,0.8,1.2] [--chars N] [--stop RULE] [--json] "prompt"
   penwright eval [--model DIR] <files|folders...> [--json]
   penwright info [DIR] [--json]
+  penwright words --model DIR (<files|folders...> | --manifest FILE [--corpus DIR])
   penwright backend [--measure]
   penwright fetch-corpus [--manifest FILE] --out DIR
 

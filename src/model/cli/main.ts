@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** The `penwright` command line: train, suggest, eval, info, backend, fetch-corpus. */
+/** The `penwright` command line: train, suggest, eval, info, words, backend, fetch-corpus. */
 import { initBackend } from '../network/backend';
 import { isPenwrightError } from '../errors';
 import { COMMAND_USAGE, USAGE, UsageError, wantsHelp } from './args';
@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   suggest: async () => (await import('./suggest-command')).suggestCommand,
   eval: async () => (await import('./eval-command')).evalCommand,
   info: async () => (await import('./info-command')).infoCommand,
+  words: async () => (await import('./words-command')).wordsCommand,
   backend: async () => (await import('./info-command')).backendCommand,
   'fetch-corpus': async () => (await import('./corpus-command')).fetchCorpusCommand,
 };

@@ -1,14 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { basename, resolve } from 'node:path';
 import { readCorpus, requireText } from '../text/corpus';
-import { fetchHint, readManifest, verifyCorpus } from '../text/corpus-manifest';
 import { modelDirFor } from '../storage/default-model';
-import { PenwrightError } from '../errors';
 import { loadModel, disposeModel } from '../storage/persistence';
 import { train } from '../training/train';
 import { isTrainingBackendMode } from '../training/training-backend';
 import { trainingBackendCacheFile } from './cache-dir';
 import { parse, positiveNumber, UsageError } from './args';
+import { checkCorpusArgs, corpusInputs } from './corpus-inputs';
 import { jsonLinesSink, terminalSink } from './progress';
 import { isSizeName, type SizeName } from '../../shared/vocabulary';
 
@@ -32,13 +30,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     'training-backend': { type: 'string' },
   });
   if (!values.out) throw new UsageError('train needs --out DIR');
-  if (values.manifest && positionals.length > 0) {
-    throw new UsageError('train takes either files and folders or --manifest, not both');
-  }
-  if (values.corpus && !values.manifest) throw new UsageError('--corpus goes with --manifest');
-  if (!values.manifest && positionals.length === 0) {
-    throw new UsageError('train needs at least one file or folder of text (or --manifest FILE)');
-  }
+  checkCorpusArgs('train', positionals, values);
   if (values.size && !isSizeName(values.size)) throw new UsageError(`--size must be S, M or L, not "${values.size}"`);
   if (values.from && values.resume) throw new UsageError('use either --from or --resume, not both');
   if (values.from && values.size)
@@ -54,23 +46,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   }
 
   const log = (line: string) => process.stdout.write(`${line}\n`);
-  let inputs = positionals;
-  if (values.manifest) {
-    const manifest = await readManifest(values.manifest);
-    const dir = values.corpus ?? process.env.PENWRIGHT_CORPUS;
-    if (!dir) {
-      throw new PenwrightError(
-        'BAD_ARGUMENT',
-        `Training on ${basename(values.manifest)} needs the folder that holds its texts: give --corpus DIR or set PENWRIGHT_CORPUS (to get them, ${fetchHint(values.manifest)}).`,
-      );
-    }
-    inputs = await verifyCorpus(manifest, dir);
-    if (!values.json) {
-      log(
-        `Manifest ${basename(values.manifest)}: ${inputs.length} text(s) in ${resolve(dir)}, every sha256 as listed.`,
-      );
-    }
-  }
+  const inputs = await corpusInputs(positionals, values, values.json ? () => {} : log);
   const corpus = await readCorpus(inputs);
   requireText(corpus);
   const s = corpus.summary;

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 
 export const MODEL_FORMAT = 'penwright-model';
-export const MODEL_FORMAT_VERSION = 1;
+/** The newest format this app reads and writes (2: the folder holds words.txt). */
+export const MODEL_FORMAT_VERSION = 2;
 
 export const networkSchema = z.object({
   embedDim: z.number().int().min(1).max(4096),

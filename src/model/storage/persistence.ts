@@ -3,6 +3,7 @@
  *   model.json       tfjs-style: the network and a weights manifest
  *   weights.bin      the weights with the best validation loss
  *   penwright.json   format version, vocabulary, config, history, metrics, corpus, base model, dates
+ *   words.txt        (format 2 on) the words of the text it learned from (word-list-file.ts)
  *   training-state.json + training-state.bin   (optional) current weights, Adam
  *                    moments and counters, so training can resume
  *
@@ -34,8 +35,16 @@ import {
 import { paramNames, paramShapes, type ParamMap } from '../network/params';
 import { Vocabulary } from '../text/vocab';
 import { decodeTensors, encodeTensors } from './weights-file';
+import {
+  MAX_WORD_LIST_BYTES,
+  WORDS_TXT,
+  WORD_LIST_FORMAT_VERSION,
+  formatWordList,
+  parseWordList,
+} from './word-list-file';
+import { readRegularFile } from '../disk/safe-read';
 
-export { MODEL_JSON, WEIGHTS_BIN, META_JSON };
+export { MODEL_JSON, WEIGHTS_BIN, META_JSON, WORDS_TXT };
 export const STATE_JSON = 'training-state.json';
 export const STATE_BIN = 'training-state.bin';
 
@@ -44,6 +53,8 @@ export interface CharModel {
   meta: ModelMeta;
   vocab: Vocabulary;
   params: ParamMap;
+  /** Words of the text it learned from, with their counts (none for a model saved before format 2). */
+  wordCounts?: ReadonlyMap<string, number>;
 }
 
 /** What resuming needs beyond the best weights. */
@@ -94,7 +105,13 @@ export async function saveModel(dir: string, model: CharModel, options: SaveOpti
   const ordered = new Map(names.map((n) => [n, model.params.get(n)!]));
   const dtype = options.float16 ? 'float16' : 'float32';
   const { data, specs } = await encodeTensors(ordered, dtype);
-  const meta: ModelMeta = { ...model.meta, updatedAt: new Date().toISOString(), weights: { dtype } };
+  const meta: ModelMeta = {
+    ...model.meta,
+    // the format says which files there are: a model without a word list stays at format 1
+    formatVersion: model.wordCounts ? WORD_LIST_FORMAT_VERSION : 1,
+    updatedAt: new Date().toISOString(),
+    weights: { dtype },
+  };
   const modelJson = {
     format: MODEL_JSON_FORMAT,
     generatedBy: 'Penwright',
@@ -110,6 +127,7 @@ export async function saveModel(dir: string, model: CharModel, options: SaveOpti
     await writeFileSynced(join(tmp, WEIGHTS_BIN), data);
     await writeFileSynced(join(tmp, MODEL_JSON), JSON.stringify(modelJson));
     await writeFileSynced(join(tmp, META_JSON), JSON.stringify(meta, null, 2));
+    if (model.wordCounts) await writeFileSynced(join(tmp, WORDS_TXT), formatWordList(model.wordCounts));
     const state = options.trainingState;
     if (state) {
       const tensors = new Map<string, tf.Tensor>();
@@ -194,8 +212,19 @@ export async function readModelMeta(dir: string): Promise<ModelMeta> {
 export async function loadModel(dir: string): Promise<CharModel> {
   const meta = await readModelMeta(dir);
   const specs = parseModelJson(await readJson(dir, MODEL_JSON), dir, meta);
+  const wordCounts = meta.formatVersion >= WORD_LIST_FORMAT_VERSION ? await readWordList(dir) : undefined;
   const params = await readWeights(dir, WEIGHTS_BIN, specs);
-  return { meta, vocab: new Vocabulary(meta.vocabulary), params };
+  return { meta, vocab: new Vocabulary(meta.vocabulary), params, ...(wordCounts ? { wordCounts } : {}) };
+}
+
+async function readWordList(dir: string): Promise<Map<string, number>> {
+  let bytes: Uint8Array;
+  try {
+    ({ bytes } = await readRegularFile(join(dir, WORDS_TXT), { maxBytes: MAX_WORD_LIST_BYTES }));
+  } catch (e) {
+    throw corrupt(dir, `${WORDS_TXT} is missing or too large`, e);
+  }
+  return parseWordList(bytes, dir);
 }
 
 /** Loads the resumable training state saved beside a model, or undefined when there is none. */

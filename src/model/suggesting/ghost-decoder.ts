@@ -12,7 +12,8 @@
  * of the whole ghost text, so far, stays at or above `minConfidence` ("how
  * sure before suggesting"); the ghost ends at a word boundary, or just after
  * the punctuation that ends a phrase or sentence when the stop rule says so.
- * Words that would repeat a word 3-gram are never proposed (LoopGuard).
+ * Words that would repeat a word 3-gram are never proposed (LoopGuard), and
+ * with a lexicon only known words are (WordSpeller, word-constraint.ts).
  *
  * Probabilities are the model's at temperature 1, with the unknown symbol
  * left out. The search is exact within its beam: it stops when the best
@@ -23,6 +24,8 @@ import { disposeState, type LstmState } from '../network/inference';
 import { isWordChar, LoopGuard } from './loop-guard';
 import type { StopRule } from './stop-rules';
 import { UNKNOWN_ID, type Vocabulary } from '../text/vocab';
+import type { Lexicon } from '../text/word-list';
+import { WordSpeller } from './word-constraint';
 
 /** The part of InferenceNet the decoder uses (a test can stand in for it). */
 export interface StepNetwork {
@@ -47,6 +50,8 @@ export interface GhostOptions {
    * minConfidence is 0 ("always show the best guess").
    */
   minFirstWordChars?: number;
+  /** Words the ghost text may spell (the model's list and the document's); none: any. */
+  lexicon?: Lexicon;
   /** Called between network steps: throw to abandon the search (cancelled, stale). */
   checkpoint?: () => Promise<void> | void;
 }
@@ -103,6 +108,7 @@ interface Hypothesis {
   /** Characters before this word's letters. */
   lead: number;
   guard: LoopGuard;
+  speller: WordSpeller | null;
   /** Row in the current batch. */
   row: number;
 }
@@ -113,6 +119,7 @@ interface Start {
   logprob: number;
   inWord: boolean;
   guard: LoopGuard;
+  speller: WordSpeller | null;
   /** One row. */
   state: LstmState;
 }
@@ -126,6 +133,7 @@ interface Finished {
   /** Ended at a phrase's punctuation: nothing may follow. */
   final: boolean;
   guard: LoopGuard;
+  speller: WordSpeller | null;
   /** One-row state after the text (none for `final`), set when the search ends. */
   state?: LstmState;
   inWord: boolean;
@@ -212,9 +220,17 @@ async function nextWord(
           let boundary = 0;
           for (let id = 0; id < V; id++) if (!kinds.word[id] && !kinds.apostrophe[id]) boundary += Math.exp(lp[id]);
           const score = h.logprob + Math.log(boundary);
-          if (boundary > 0 && beats(score)) {
+          if (boundary > 0 && beats(score) && (h.speller?.mayEnd ?? true)) {
             keep(
-              { chars: h.chars, logprob: h.logprob, score, final: false, guard: h.guard, inWord: true },
+              {
+                chars: h.chars,
+                logprob: h.logprob,
+                score,
+                final: false,
+                guard: h.guard,
+                speller: h.speller,
+                inWord: true,
+              },
               state,
               h.row,
             );
@@ -225,6 +241,7 @@ async function nextWord(
           const logprob = h.logprob + lp[id];
           if (logprob < floor || logprob === -Infinity) continue;
           const ch = kinds.chars[id];
+          if (h.speller && !h.speller.allows(ch)) continue;
           const wordChar = kinds.word[id] || (kinds.apostrophe[id] && h.inWord && h.hasWord);
           // after a word found earlier comes the boundary its score counted on
           if (wordChar && ghostHasContent && h.chars.length === from.chars.length) continue;
@@ -235,7 +252,10 @@ async function nextWord(
               // the phrase ends with this punctuation: the ghost may end here, and goes no further
               if (beats(logprob)) {
                 const chars = [...h.chars, ch];
-                keep({ chars, logprob, score: logprob, final: true, guard: h.guard, inWord: false }, null);
+                keep(
+                  { chars, logprob, score: logprob, final: true, guard: h.guard, speller: null, inWord: false },
+                  null,
+                );
               }
               continue;
             }
@@ -271,6 +291,7 @@ async function nextWord(
           inWord: wordChar,
           lead: wordChar ? c.parent.lead : c.parent.lead + 1,
           guard,
+          speller: c.parent.speller?.push(ch) ?? null,
           row,
         };
       });
@@ -306,6 +327,7 @@ export async function decodeGhost(
     logprob: 0,
     inWord: last !== '' && isWordChar(last),
     guard: new LoopGuard(vocab, context),
+    speller: WordSpeller.after(options.lexicon, context),
     state,
   };
   let shown: GhostWord = { text: '', logprob: 0 };
@@ -339,6 +361,7 @@ export async function decodeGhost(
         logprob: found.logprob,
         inWord: found.inWord,
         guard: found.guard,
+        speller: found.speller,
         state: found.state,
       };
     }

@@ -2,15 +2,20 @@
  * Sampled continuations, one per temperature, in one batched pass through the
  * network: each stream draws from its own seeded generator, stops by the stop
  * rule or its length, and never begins a word that would repeat a word
- * 3-gram (loop-guard.ts).
+ * 3-gram (loop-guard.ts). Below WORD_LIST_MAX_TEMPERATURE a stream spells
+ * only words of the lexicon (word-constraint.ts); from there up it keeps its
+ * variety, invented words included.
  */
+import { WORD_LIST_MAX_TEMPERATURE } from '../../shared/vocabulary';
 import { disposeState, tileState, type InferenceNet, type LstmState } from '../network/inference';
 import { Rng } from '../rng';
 import type { Vocabulary } from '../text/vocab';
+import type { Lexicon } from '../text/word-list';
 import { LoopGuard } from './loop-guard';
 import { logProbOf, sampleId } from './sampling';
 import { decideStop, type StopRule } from './stop-rules';
 import type { Suggestion } from './suggest-options';
+import { WordSpeller } from './word-constraint';
 
 /** Primes that spread a request's seed and each temperature's stream apart, so no two streams share numbers. */
 const SEED_STRIDE = { request: 7919, stream: 104729 };
@@ -29,8 +34,18 @@ export interface SampleJob {
   rule: StopRule;
   topK?: number;
   topP?: number;
+  /** Words low-temperature streams may spell; none: any. */
+  lexicon?: Lexicon;
   /** Throws when the text changed or the request was cancelled. */
   check(): void;
+}
+
+/** `row` with `ids` set to -Infinity (a copy when there are any). */
+function ban(row: Float32Array, ids: readonly number[]): Float32Array {
+  if (ids.length === 0) return row;
+  const out = row.slice();
+  for (const id of ids) out[id] = -Infinity;
+  return out;
 }
 
 /** Samples streams (indices into `temperatures`; the index seeds each one) in one batched pass. */
@@ -40,6 +55,9 @@ export async function sampleStreams(job: SampleJob): Promise<Suggestion[]> {
   if (k === 0) return [];
   const rngs = streams.map((i) => new Rng(seedBase * SEED_STRIDE.request + i * SEED_STRIDE.stream + 1));
   const guards = streams.map(() => new LoopGuard(vocab, job.context));
+  const spellers = streams.map((s) =>
+    temperatures[s] < WORD_LIST_MAX_TEMPERATURE ? WordSpeller.after(job.lexicon, job.context) : null,
+  );
   const texts = streams.map(() => '');
   const logprobSums = new Float64Array(k);
   const counts = new Int32Array(k);
@@ -57,12 +75,13 @@ export async function sampleStreams(job: SampleJob): Promise<Suggestion[]> {
       for (let i = 0; i < k; i++) {
         if (done[i]) continue;
         const row = rows.subarray(i * V, (i + 1) * V);
-        // a word that would repeat a word 3-gram may not begin
-        const banned = guards[i].bannedIds();
-        let choices = row;
-        if (banned.length) {
-          choices = row.slice();
-          for (const id of banned) choices[id] = -Infinity;
+        // a word that would repeat a word 3-gram may not begin; a low temperature spells known words
+        let choices = ban(row, guards[i].bannedIds());
+        const speller = spellers[i];
+        if (speller) {
+          const spelled = ban(choices, speller.bannedIds(vocab));
+          // when the lexicon leaves nothing the model would write, the word goes free
+          if (spelled.some((x) => x > -Infinity)) choices = spelled;
         }
         const sampling = { temperature: temperatures[streams[i]], topK: job.topK, topP: job.topP };
         const id = sampleId(choices, sampling, rngs[i]);
@@ -71,6 +90,7 @@ export async function sampleStreams(job: SampleJob): Promise<Suggestion[]> {
         if (decision.take) {
           texts[i] += ch;
           guards[i].push(ch);
+          spellers[i] = spellers[i]?.push(ch) ?? null;
           logprobSums[i] += logProbOf(row, id);
           counts[i]++;
         }

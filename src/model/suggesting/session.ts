@@ -3,17 +3,21 @@
  * text before the cursor, absorbs new text incrementally, keeps periodic state
  * snapshots so an earlier edit rewinds to the nearest one instead of starting
  * over, and samples K continuations in one batched pass, each at its own
- * temperature.
+ * temperature. It also gathers the document's own words (names, places), which
+ * join the model's word list as words a suggestion may spell.
  */
 import { CONTEXT_LIMITS, DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES } from '../../shared/vocabulary';
 import { PenwrightError, cancelledError } from '../errors';
 import { InferenceNet, cloneState, disposeState, type LstmState } from '../network/inference';
 import type { CharModel } from '../storage/persistence';
 import { Vocabulary } from '../text/vocab';
+import { Lexicon, WordSet } from '../text/word-list';
 import { DOCUMENT_SEPARATOR } from '../training/batches';
 import { decodeGhost, type GhostResult } from './ghost-decoder';
 import { sampleStreams } from './sampler';
 import type { StopRule } from './stop-rules';
+import { DocumentWords } from './document-words';
+import { trailingWord } from './word-constraint';
 import type { GhostRequest, SessionOptions, Suggestion, SuggestOptions } from './suggest-options';
 
 export type { GhostRequest, SessionOptions, Suggestion, SuggestOptions };
@@ -53,17 +57,26 @@ export class SuggestionSession {
   version = 0;
   /** Model steps run by the last `setText` (for tests and benchmarks). */
   lastStepCount = 0;
+  /** The model's word list (null: the model has none, and nothing is constrained). */
+  private readonly modelWords: WordSet | null;
+  private readonly documentWords: DocumentWords;
 
-  constructor(model: CharModel | { net: InferenceNet; vocab: Vocabulary }, options: SessionOptions = {}) {
+  constructor(
+    model: CharModel | { net: InferenceNet; vocab: Vocabulary; words?: WordSet | null },
+    options: SessionOptions = {},
+  ) {
     if ('net' in model) {
       this.net = model.net;
       this.vocab = model.vocab;
       this.ownsNet = false;
+      this.modelWords = model.words ?? null;
     } else {
       this.net = new InferenceNet(model);
       this.vocab = model.vocab;
       this.ownsNet = true;
+      this.modelWords = model.wordCounts ? new WordSet(model.wordCounts.keys()) : null;
     }
+    this.documentWords = new DocumentWords(this.modelWords);
     this.contextChars = options.contextChars ?? CONTEXT_LIMITS.coldStart;
     this.snapshotEvery = options.snapshotEvery ?? 100;
     this.maxSnapshots = options.maxSnapshots ?? 50;
@@ -138,6 +151,7 @@ export class SuggestionSession {
     const inPlace = at === this.origin;
     if (inPlace && kept === this.absorbed.length && length === this.absorbedLength) return; // unchanged
     this.version++;
+    this.documentWords.read(text);
     const coldOrigin = Math.max(0, length - this.contextChars);
     this.moveOrigin(at);
     if (inPlace && kept === 0 && this.origin > 0) {
@@ -201,6 +215,18 @@ export class SuggestionSession {
     return this.absorbed.slice(-200).join('');
   }
 
+  /** What a suggestion may spell: the model's words and the document's (none without a model list). */
+  lexicon(): Lexicon | undefined {
+    if (!this.modelWords) return undefined;
+    return new Lexicon([this.modelWords, this.documentWords.set()]);
+  }
+
+  /** Words of a suggestion the lexicon does not know (for the suggestions panel to mark). */
+  private invented(lexicon: Lexicon | undefined, text: string): [number, number][] | undefined {
+    if (!lexicon) return undefined;
+    return lexicon.unknownWords(text, trailingWord(this.contextTail()));
+  }
+
   private staleCheck(version: number, signal?: AbortSignal): void {
     if (signal?.aborted) throw cancelledError('The suggestion');
     if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
@@ -211,13 +237,20 @@ export class SuggestionSession {
    * if the signal fires and STALE if the text changes meanwhile.
    */
   async ghost(
-    options: GhostRequest & { maxChars?: number; stop?: StopRule; signal?: AbortSignal },
+    options: GhostRequest & {
+      maxChars?: number;
+      stop?: StopRule;
+      signal?: AbortSignal;
+      /** Words it may spell; default: the session's lexicon; null: any. */
+      lexicon?: Lexicon | null;
+    },
   ): Promise<GhostResult> {
     if (this.disposed) throw new Error('session disposed');
     const version = this.version;
     let lastYield = performance.now();
     return decodeGhost(this.net, this.vocab, this.state, this.contextTail(), {
       minConfidence: options.minConfidence,
+      lexicon: options.lexicon === undefined ? this.lexicon() : (options.lexicon ?? undefined),
       beamWidth: options.beamWidth,
       maxChars: Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT),
       stop: options.stop ?? 'none',
@@ -254,8 +287,9 @@ export class SuggestionSession {
       }
     }
     const out: Suggestion[] = [];
+    const lexicon = this.lexicon();
     if (ghostAt >= 0) {
-      const g = await this.ghost({ ...options.ghost!, maxChars, stop: rule, signal: options.signal });
+      const g = await this.ghost({ ...options.ghost!, maxChars, stop: rule, signal: options.signal, lexicon });
       out.push({
         temperature: temperatures[ghostAt],
         text: g.text,
@@ -278,10 +312,15 @@ export class SuggestionSession {
         rule,
         topK: options.topK,
         topP: options.topP,
+        lexicon,
         check: () => this.staleCheck(version, options.signal),
       })),
     );
     this.staleCheck(version);
+    for (const s of out) {
+      const invented = this.invented(lexicon, s.text);
+      if (invented) s.invented = invented;
+    }
     return out;
   }
 

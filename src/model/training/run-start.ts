@@ -14,6 +14,7 @@ import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type HistoryPoint, type ModelMeta }
 import { loadModel, loadTrainingState } from '../storage/persistence';
 import { summaryForModel } from '../text/corpus-summary';
 import { Vocabulary } from '../text/vocab';
+import { countWords, fineTuneWords } from '../text/word-list';
 import { Adam } from './adam';
 import { DOCUMENT_SEPARATOR } from './batches';
 import type { TrainOptions } from './train-options';
@@ -35,6 +36,8 @@ export interface Start {
   history: HistoryPoint[];
   meta: ModelMeta;
   vocab: Vocabulary;
+  /** The words of the text the model learns from (with the base model's when fine-tuning). */
+  wordCounts: Map<string, number>;
 }
 
 interface NewModel {
@@ -77,8 +80,16 @@ function newModelMeta(model: NewModel, options: TrainOptions): ModelMeta {
 }
 
 /** A run at step 0, from scratch or from a base model. */
-function startNew(params: ParamMap, meta: ModelMeta, vocab: Vocabulary, rng: Rng, clipNorm: number): Start {
+function startNew(
+  params: ParamMap,
+  meta: ModelMeta,
+  vocab: Vocabulary,
+  rng: Rng,
+  clipNorm: number,
+  wordCounts: Map<string, number>,
+): Start {
   return {
+    wordCounts,
     params,
     best: null,
     bestValLoss: null,
@@ -94,7 +105,7 @@ function startNew(params: ParamMap, meta: ModelMeta, vocab: Vocabulary, rng: Rng
 }
 
 /** The interrupted run saved in `outDir`, with its optimiser and random state. */
-async function startResumed(outDir: string, clipNorm: number): Promise<Start> {
+async function startResumed(outDir: string, clipNorm: number, documents: string[]): Promise<Start> {
   const saved = await loadModel(outDir);
   const state = await loadTrainingState(outDir, saved.meta);
   if (!state) {
@@ -117,6 +128,8 @@ async function startResumed(outDir: string, clipNorm: number): Promise<Start> {
     history: [...saved.meta.training.history],
     meta: saved.meta,
     vocab: saved.vocab,
+    // a run begun before models kept word lists gets one from its text
+    wordCounts: saved.wordCounts ? new Map(saved.wordCounts) : wordsOf(documents),
   };
 }
 
@@ -127,7 +140,7 @@ export async function startOf(options: TrainOptions): Promise<Start> {
   const rng = new Rng(options.seed ?? 1);
   if (options.resume) {
     if (!options.outDir) throw new PenwrightError('BAD_ARGUMENT', 'Resuming needs the folder of the interrupted run.');
-    return startResumed(options.outDir, clipNorm);
+    return startResumed(options.outDir, clipNorm, options.documents);
   }
   if (options.base) {
     const base = options.base;
@@ -145,7 +158,7 @@ export async function startOf(options: TrainOptions): Promise<Start> {
       },
       options,
     );
-    return startNew(params, meta, vocab, rng, clipNorm);
+    return startNew(params, meta, vocab, rng, clipNorm, fineTuneWords(base.wordCounts, wordsOf(options.documents)));
   }
   const preset = options.preset ?? 'M';
   const network = options.network ?? PRESETS[preset];
@@ -163,7 +176,14 @@ export async function startOf(options: TrainOptions): Promise<Start> {
     },
     options,
   );
-  return startNew(initParams(network, vocab.size, options.seed ?? 1), meta, vocab, rng, clipNorm);
+  const params = initParams(network, vocab.size, options.seed ?? 1);
+  return startNew(params, meta, vocab, rng, clipNorm, wordsOf(options.documents));
+}
+
+function wordsOf(documents: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const d of documents) countWords(d, counts);
+  return counts;
 }
 
 /** Frees a start's weights and optimiser (a run that failed, or never began). */

@@ -234,7 +234,7 @@ export class TrainingRun {
       },
       metrics: { ...s.meta.metrics, valLoss: s.bestValLoss, valBitsPerChar: bitsPerChar(s.bestValLoss) },
     };
-    return { meta, vocab: s.vocab, params: s.best ?? s.params };
+    return { meta, vocab: s.vocab, params: s.best ?? s.params, wordCounts: s.wordCounts };
   }
 
   /** Saves the best model and everything a resume needs (a final release save: float16, no resume state). */

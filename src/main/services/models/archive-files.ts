@@ -1,6 +1,7 @@
 /**
- * A model exported as one file: a zip holding the model folder's three files
- * (not the resume state; penwright.json without the corpus's file names). This is the work itself, done in a worker thread
+ * A model exported as one file: a zip holding the model folder's files
+ * (model.json, weights.bin, penwright.json without the corpus's file names,
+ * and words.txt from format 2 on; not the resume state). This is the work itself, done in a worker thread
  * (archive-worker.ts) so that main's event loop never waits for it: packing,
  * and unpacking with every check before anything is written (only those
  * files, no paths that climb out of the folder, sizes and checksums as the
@@ -19,14 +20,23 @@ import {
   parseModelJson,
   parseModelMeta,
 } from '../../../model/storage/model-files';
-import { readRegularFile } from '../../../model/disk/safe-read';
+import { readRegularFile, statOrNull } from '../../../model/disk/safe-read';
+import {
+  MAX_WORD_LIST_BYTES,
+  WORDS_TXT,
+  WORD_LIST_FORMAT_VERSION,
+  parseWordList,
+} from '../../../model/storage/word-list-file';
 import { AppError } from '../app-error';
 import { writeFileAtomic } from '../atomic-write';
 import { describeModel, type ModelDescription } from './model-description';
 import { listZip, readZipEntry, ZipError } from './zip-reader';
 
 export const ARCHIVE_EXTENSION = '.penwright';
+/** Files every model has... */
 export const MODEL_FILES = [MODEL_JSON, WEIGHTS_BIN, META_JSON];
+/** ...and the one a model of format 2 on has too. */
+const OPTIONAL_FILES = [WORDS_TXT];
 export const MAX_ARCHIVE_BYTES = 1024 * 1024 * 1024;
 /**
  * penwright.json is a model's description: a few KB to tens of KB, and about
@@ -42,6 +52,7 @@ const MAX_FILE_BYTES: Record<string, number> = {
   [MODEL_JSON]: 16 * 1024 * 1024,
   [META_JSON]: MAX_IMPORTED_META_BYTES,
   [WEIGHTS_BIN]: 900 * 1024 * 1024,
+  [WORDS_TXT]: MAX_WORD_LIST_BYTES,
 };
 
 function tooLargeReason(base: string, bytes: number): string {
@@ -95,6 +106,10 @@ export async function packModelArchive(modelDir: string, destination: string): P
     const maxBytes = name === META_JSON ? MAX_LOCAL_META_BYTES : MAX_FILE_BYTES[name];
     files[name] = (await readRegularFile(join(modelDir, name), { maxBytes })).bytes;
   }
+  for (const name of OPTIONAL_FILES) {
+    if (!(await statOrNull(join(modelDir, name)))) continue;
+    files[name] = (await readRegularFile(join(modelDir, name), { maxBytes: MAX_FILE_BYTES[name] })).bytes;
+  }
   files[META_JSON] = metaForExport(files[META_JSON]);
   if (files[META_JSON].length > MAX_IMPORTED_META_BYTES) {
     throw new AppError('FILE_ERROR', `This model's description is too large to export (${META_JSON} over 1 MB).`);
@@ -126,7 +141,7 @@ export async function unpackModelArchive(
         throw refuse(displayName, `it contains an unsafe path (${name.slice(0, 80)})`);
       }
       const base = name.slice(name.lastIndexOf('/') + 1);
-      if (name.split('/').length > 2 || !MODEL_FILES.includes(base)) {
+      if (name.split('/').length > 2 || ![...MODEL_FILES, ...OPTIONAL_FILES].includes(base)) {
         throw refuse(displayName, `it contains a file a model does not have (${name.slice(0, 80)})`);
       }
       if (files.has(base)) throw refuse(displayName, `it holds ${base} twice`);
@@ -142,6 +157,12 @@ export async function unpackModelArchive(
   const meta = parseModelMeta(parseJson(files.get(META_JSON)!, META_JSON, displayName), displayName);
   const specs = parseModelJson(parseJson(files.get(MODEL_JSON)!, MODEL_JSON, displayName), displayName, meta);
   checkWeightBytes(displayName, WEIGHTS_BIN, files.get(WEIGHTS_BIN)!, specs);
+  if (meta.formatVersion >= WORD_LIST_FORMAT_VERSION) {
+    if (!files.has(WORDS_TXT)) throw refuse(displayName, `${WORDS_TXT} is missing`);
+    parseWordList(files.get(WORDS_TXT)!, displayName);
+  } else if (files.has(WORDS_TXT)) {
+    throw refuse(displayName, `it holds ${WORDS_TXT}, which a model of format ${meta.formatVersion} does not have`);
+  }
   await fs.mkdir(folder, { recursive: false });
   for (const [name, bytes] of files) await writeFileSynced(join(folder, name), bytes);
   await syncDir(folder);

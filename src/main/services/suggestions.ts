@@ -1,8 +1,10 @@
 /**
  * Suggestions for open documents: one model-core session per document on the
  * active model (sharing one network), fed the text before the cursor. A newer
- * request for a document supersedes the one in flight, which answers
- * SUPERSEDED instead of a stale result. Settings give the defaults
+ * request for a document supersedes the one in flight by reaching the same
+ * session, and closing the document or switching models by disposing it: the
+ * session decides (model/suggesting/superseding.ts), and the superseded
+ * request answers SUPERSEDED instead of a stale result. Settings give the defaults
  * (temperatures, length, stop rule); a request may override them (the drafts
  * view asks for long continuations at its own temperatures). A request on the
  * settings' temperatures is the editor's: its first suggestion is ghost text,
@@ -34,7 +36,6 @@ export class SuggestionService {
   private active: ActiveModel | null = null;
   private loading: Promise<ActiveModel> | null = null;
   private readonly sessions = new Map<string, SuggestionSession>();
-  private readonly inFlight = new Map<string, AbortController>();
 
   constructor(private readonly options: SuggestionServiceOptions) {}
 
@@ -58,9 +59,8 @@ export class SuggestionService {
     }
   }
 
-  /** Drops the loaded model and every session (e.g. after switching models). */
+  /** Drops the loaded model and every session (e.g. after switching models), superseding their requests. */
   release(): void {
-    for (const c of this.inFlight.values()) c.abort();
     for (const s of this.sessions.values()) s.dispose();
     this.sessions.clear();
     if (this.active) {
@@ -75,57 +75,53 @@ export class SuggestionService {
    * its compare drafts (i below MAX_DRAFTS): anything else would keep a
    * session (and its tensors) alive for an id nobody will ever close.
    */
-  private checkSessionId(id: string): void {
+  private checkSessionId(id: string): string {
     const draft = DRAFT.exec(id);
     if (draft && (Number(draft[2]) >= MAX_DRAFTS || draft[2] !== String(Number(draft[2])))) {
       throw new AppError('BAD_REQUEST', `Compare drafts has at most ${MAX_DRAFTS} columns.`);
     }
-    if (this.options.isOpen && !this.options.isOpen(draft ? draft[1] : id)) {
-      throw new AppError('NOT_FOUND', 'That document is no longer open.');
-    }
+    const docId = draft ? draft[1] : id;
+    if (!this.isOpen(docId)) throw new AppError('NOT_FOUND', 'That document is no longer open.');
+    return docId;
+  }
+
+  private isOpen(docId: string): boolean {
+    return this.options.isOpen?.(docId) ?? true;
   }
 
   async request(req: ParsedRequestOf<'suggestions:request'>): Promise<Responses['suggestions:request']> {
     const started = performance.now();
-    this.checkSessionId(req.docId);
-    // Load first: a model switch releases (and aborts) the previous model's requests, not this one.
+    const docId = this.checkSessionId(req.docId);
+    // Load first: a model switch disposes the previous model's sessions (superseding their requests), not this one.
     const active = await this.model();
-    this.checkSessionId(req.docId); // closed while the model loaded: no session for it
-    this.inFlight.get(req.docId)?.abort();
-    const controller = new AbortController();
-    this.inFlight.set(req.docId, controller);
-    try {
-      let session = this.sessions.get(req.docId);
-      if (!session) {
-        session = new SuggestionSession({ net: active.net, vocab: active.model.vocab });
-        this.sessions.set(req.docId, session);
-      }
-      session.setText(req.textBefore);
-      const settings = this.options.settings();
-      const suggestions = await session.suggest({
-        temperatures: req.temperatures ?? settings.temperatures,
-        maxChars: req.maxChars ?? settings.suggestionChars,
-        stop: req.stop ?? settings.stopRule,
-        seed: req.seed,
-        signal: controller.signal,
-        // the editor's request (the settings' temperatures) leads with ghost text; drafts are all sampled
-        ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
-      });
-      return {
-        suggestions: suggestions.map((s) => ({ temperature: s.temperature, text: s.text, logprob: s.logprob })),
-        latencyMs: performance.now() - started,
-        modelId: active.modelId,
-      };
-    } finally {
-      if (this.inFlight.get(req.docId) === controller) this.inFlight.delete(req.docId);
+    // Closed while the model loaded: superseded by the close, as a request in flight is; no session for it.
+    if (!this.isOpen(docId)) throw new AppError('SUPERSEDED', 'The document was closed.');
+    let session = this.sessions.get(req.docId);
+    if (!session) {
+      session = new SuggestionSession({ net: active.net, vocab: active.model.vocab });
+      this.sessions.set(req.docId, session);
     }
+    session.setText(req.textBefore);
+    const settings = this.options.settings();
+    const suggestions = await session.suggest({
+      temperatures: req.temperatures ?? settings.temperatures,
+      maxChars: req.maxChars ?? settings.suggestionChars,
+      stop: req.stop ?? settings.stopRule,
+      seed: req.seed,
+      // the editor's request (the settings' temperatures) leads with ghost text; drafts are all sampled
+      ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
+    });
+    return {
+      suggestions: suggestions.map((s) => ({ temperature: s.temperature, text: s.text, logprob: s.logprob })),
+      latencyMs: performance.now() - started,
+      modelId: active.modelId,
+    };
   }
 
-  /** Drops a document's session and its drafts' sessions (`<docId>.draft<i>`). */
+  /** Drops a document's session and its drafts' sessions (`<docId>.draft<i>`), superseding their requests. */
   closeDocument(docId: string): void {
-    for (const id of [...this.sessions.keys(), ...this.inFlight.keys()]) {
+    for (const id of [...this.sessions.keys()]) {
       if (id !== docId && !id.startsWith(`${docId}.`)) continue;
-      this.inFlight.get(id)?.abort();
       this.sessions.get(id)?.dispose();
       this.sessions.delete(id);
     }

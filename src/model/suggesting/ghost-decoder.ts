@@ -47,7 +47,7 @@ export interface GhostOptions {
    * minConfidence is 0 ("always show the best guess").
    */
   minFirstWordChars?: number;
-  /** Called between network steps: throw to abandon the search (cancelled, stale). */
+  /** Called between network steps: throw to abandon the search (superseded: superseding.ts). */
   checkpoint?: () => Promise<void> | void;
 }
 

@@ -29,7 +29,7 @@ export interface SampleJob {
   rule: StopRule;
   topK?: number;
   topP?: number;
-  /** Throws when the text changed or the request was cancelled. */
+  /** Throws once the suggestion is superseded (superseding.ts). */
   check(): void;
 }
 

@@ -3,7 +3,9 @@
  * text before the cursor, absorbs new text incrementally, keeps periodic state
  * snapshots so an earlier edit rewinds to the nearest one instead of starting
  * over, and samples K continuations in one batched pass, each at its own
- * temperature.
+ * temperature. It runs one suggestion at a time: new text, a newer suggestion
+ * or `dispose` supersedes the running one (superseding.ts says how, and why
+ * no other layer does).
  */
 import { CONTEXT_LIMITS, DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES } from '../../shared/vocabulary';
 import { PenwrightError, cancelledError } from '../errors';
@@ -13,6 +15,7 @@ import { Vocabulary } from '../text/vocab';
 import { DOCUMENT_SEPARATOR } from '../training/batches';
 import { decodeGhost, type GhostResult } from './ghost-decoder';
 import { sampleStreams } from './sampler';
+import { OneAtATime } from './superseding';
 import type { StopRule } from './stop-rules';
 import type { GhostRequest, SessionOptions, Suggestion, SuggestOptions } from './suggest-options';
 
@@ -49,8 +52,7 @@ export class SuggestionSession {
   private snapshots: Snapshot[] = [];
   private readonly start: LstmState;
   private disposed = false;
-  /** Increases whenever the text changes: a suggestion for an older version is stale. */
-  version = 0;
+  private readonly turn = new OneAtATime();
   /** Model steps run by the last `setText` (for tests and benchmarks). */
   lastStepCount = 0;
 
@@ -137,7 +139,7 @@ export class SuggestionSession {
     const { at, kept } = this.realign(chars);
     const inPlace = at === this.origin;
     if (inPlace && kept === this.absorbed.length && length === this.absorbedLength) return; // unchanged
-    this.version++;
+    this.turn.end(new PenwrightError('STALE', 'The text changed while suggesting.'));
     const coldOrigin = Math.max(0, length - this.contextChars);
     this.moveOrigin(at);
     if (inPlace && kept === 0 && this.origin > 0) {
@@ -201,20 +203,16 @@ export class SuggestionSession {
     return this.absorbed.slice(-200).join('');
   }
 
-  private staleCheck(version: number, signal?: AbortSignal): void {
-    if (signal?.aborted) throw cancelledError('The suggestion');
-    if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
+  /** Ghost text from the current state (see ghost-decoder.ts), as a suggestion of its own. */
+  async ghost(options: GhostRequest & { maxChars?: number; stop?: StopRule }): Promise<GhostResult> {
+    if (this.disposed) throw new Error('session disposed');
+    return this.ghostWith(options, this.turn.begin());
   }
 
-  /**
-   * Ghost text from the current state (see ghost-decoder.ts). Throws CANCELLED
-   * if the signal fires and STALE if the text changes meanwhile.
-   */
-  async ghost(
-    options: GhostRequest & { maxChars?: number; stop?: StopRule; signal?: AbortSignal },
+  private ghostWith(
+    options: GhostRequest & { maxChars?: number; stop?: StopRule },
+    check: () => void,
   ): Promise<GhostResult> {
-    if (this.disposed) throw new Error('session disposed');
-    const version = this.version;
     let lastYield = performance.now();
     return decodeGhost(this.net, this.vocab, this.state, this.contextTail(), {
       minConfidence: options.minConfidence,
@@ -222,11 +220,11 @@ export class SuggestionSession {
       maxChars: Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT),
       stop: options.stop ?? 'none',
       checkpoint: async () => {
-        this.staleCheck(version, options.signal);
+        check();
         if (performance.now() - lastYield > 8) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           lastYield = performance.now();
-          this.staleCheck(version, options.signal);
+          check();
         }
       },
     });
@@ -236,8 +234,8 @@ export class SuggestionSession {
    * One continuation per temperature from the current state: ghost text for
    * the lowest one when `ghost` is asked for (first in the answer), the rest
    * sampled in one batched pass, each at its own temperature. No continuation
-   * repeats a word 3-gram (loop-guard.ts). Throws CANCELLED if the signal
-   * fires and STALE if the text changes meanwhile.
+   * repeats a word 3-gram (loop-guard.ts). Superseded, it throws STALE or
+   * CANCELLED (superseding.ts).
    */
   async suggest(options: SuggestOptions = {}): Promise<Suggestion[]> {
     if (this.disposed) throw new Error('session disposed');
@@ -245,7 +243,7 @@ export class SuggestionSession {
     if (temperatures.length === 0) return [];
     const maxChars = Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT);
     const rule = options.stop ?? 'none';
-    const version = this.version;
+    const check = this.turn.begin();
     const seedBase = options.seed ?? Math.floor(Math.random() * 2 ** 31);
     let ghostAt = -1;
     if (options.ghost) {
@@ -255,7 +253,7 @@ export class SuggestionSession {
     }
     const out: Suggestion[] = [];
     if (ghostAt >= 0) {
-      const g = await this.ghost({ ...options.ghost!, maxChars, stop: rule, signal: options.signal });
+      const g = await this.ghostWith({ ...options.ghost!, maxChars, stop: rule }, check);
       out.push({
         temperature: temperatures[ghostAt],
         text: g.text,
@@ -278,16 +276,17 @@ export class SuggestionSession {
         rule,
         topK: options.topK,
         topP: options.topP,
-        check: () => this.staleCheck(version, options.signal),
+        check,
       })),
     );
-    this.staleCheck(version);
+    check();
     return out;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.turn.end(cancelledError('The suggestion'));
     disposeState(this.state);
     disposeState(this.start);
     for (const s of this.snapshots) disposeState(s.state);

@@ -30,9 +30,9 @@ export class SuggestionsState {
     this.shown = ghost?.index ?? 0;
   }
 
-  /** Suggestions to continue `textBefore` in a document; null when there are none (or the request was given up). */
-  async request(docId: string, textBefore: string, signal: AbortSignal): Promise<GhostSuggestion[] | null> {
-    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, textBefore }), { signal });
+  /** Suggestions to continue `textBefore` in a document; null when there are none (or a newer request superseded it). */
+  async request(docId: string, textBefore: string): Promise<GhostSuggestion[] | null> {
+    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, textBefore }));
     if (!answer) return null;
     this.latencyMs = answer.latencyMs;
     return answer.suggestions;

@@ -33,7 +33,7 @@ export interface SuggestionText {
 
 /** One suggestion per temperature, low (safe) to high (adventurous). */
 export const DEFAULT_TEMPERATURES: readonly number[] = Object.freeze([0.2, 0.5, 0.8, 1.2]);
-/** Compare drafts shows two to four columns, each asking as `<docId>.draft<i>`. */
+/** Compare drafts shows two to four columns, each asking with its `draftColumn` (ipc-contract.ts). */
 export const MAX_DRAFTS = 4;
 
 /** Longest suggestion by default, in characters. */

@@ -25,12 +25,12 @@ const VALID: Record<string, Record<string, unknown>> = {
   'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1 } },
   'training:cancel': { jobId: 'j-1' },
   'training:resume': { jobId: 'j-1', budget: { minutes: 1 } },
-  'suggestions:request': { docId: 'doc-1', textBefore: 'abc' },
+  'suggestions:request': { docId: 'doc-1', draftColumn: 0, textBefore: 'abc' },
   'settings:update': { pauseMs: 100 },
 };
 
 /** Fields a request may leave out. */
-const OPTIONAL = new Set(['settings:update.pauseMs']);
+const OPTIONAL = new Set(['settings:update.pauseMs', 'suggestions:request.draftColumn']);
 
 const OVERSIZED: Record<string, Record<string, unknown>> = {
   'documents:save': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },

@@ -118,12 +118,7 @@ describe('suggestions through the handler table', () => {
     const other = await app.ok<OpenedDocument>('documents:new');
     const before = tf.memory().numTensors;
     await app.ok('suggestions:request', { docId: other.docId, textBefore: 'Alice' });
-    await app.ok('suggestions:request', {
-      docId: `${other.docId}.draft0`,
-
-      textBefore: 'Alice',
-      maxChars: 20,
-    });
+    await app.ok('suggestions:request', { docId: other.docId, draftColumn: 0, textBefore: 'Alice', maxChars: 20 });
     expect(tf.memory().numTensors).toBeGreaterThan(before);
     await app.ok('documents:close', { docId: other.docId });
     expect(tf.memory().numTensors).toBe(before);

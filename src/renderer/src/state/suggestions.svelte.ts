@@ -39,14 +39,16 @@ export class SuggestionsState {
   }
 
   /**
-   * One Compare drafts column's continuation: each column asks as its own
-   * document (`<docId>.draft<column>`), so columns run side by side and a
-   * seed reproduces one alone. Undefined when it failed (the writer was told).
+   * One Compare drafts column's continuation: each column asks with its own
+   * `draftColumn`, so has its own session in main; columns run side by side
+   * and a seed reproduces one alone. Undefined when it failed (the writer was
+   * told) or a newer request for the column superseded it.
    */
   async draft(docId: string, column: number, textBefore: string, d: DraftRequest): Promise<string | undefined> {
     const answer = await this.main.call(
       this.main.api.requestSuggestions({
-        docId: `${docId}.draft${column}`,
+        docId,
+        draftColumn: column,
         textBefore,
         temperatures: [d.temperature],
         maxChars: d.maxChars,

@@ -4,28 +4,17 @@
  * invents.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenedDocument } from '../../src/shared/ipc-contract';
-import { tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { useTestApp } from './app-harness';
 
 describe('suggestion sessions (12)', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
+  const { app } = useTestApp();
   beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
     // the model loaded, so what follows counts sessions only
     const doc = await app.ok<OpenedDocument>('documents:new');
     await app.ok('suggestions:request', { docId: doc.docId, textBefore: 'Alice', maxChars: 2 });
     await app.ok('documents:close', { docId: doc.docId });
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   const ask = (docId: string, draftColumn?: unknown) =>

@@ -1,27 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { InferenceNet } from '../../src/model/network/inference';
 import type { ModelSummary, OpenedDocument, Responses } from '../../src/shared/ipc-contract';
-import { tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { useTestApp } from './app-harness';
 
 type Answer = Responses['suggestions:request'];
 
 describe('suggestions through the handler table', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
+  const { app, tmp } = useTestApp();
   let doc: OpenedDocument;
   beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
     doc = await app.ok<OpenedDocument>('documents:new');
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   it('answers with one continuation per temperature from the settings, and its latency', async () => {

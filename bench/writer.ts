@@ -138,8 +138,8 @@ async function draftLoops(service: SuggestionService, text: string): Promise<{ d
     const before = text.slice(Math.max(0, at - CONTEXT_LIMITS.sent), at);
     for (const [i, temperature] of settings.draftTemperatures.entries()) {
       const r = await service.request({
-        docId: `writer.draft${i}`,
-
+        docId: 'writer',
+        draftColumn: i,
         textBefore: before,
         temperatures: [temperature],
         maxChars: settings.draftChars,

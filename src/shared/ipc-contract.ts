@@ -10,6 +10,7 @@ import { settingsPatchSchema, type Settings } from './settings';
 import type { CorpusSummary, TrainingBackendInfo, TrainProgress } from './reports';
 import {
   CONTEXT_LIMITS,
+  MAX_DRAFTS,
   SIZE_NAMES,
   STOP_RULES,
   type SizeName,
@@ -22,7 +23,7 @@ import {
 /** Largest document the editor sends (code units): far beyond a novel. */
 export const MAX_DOCUMENT_CHARS = 20_000_000;
 export const MAX_PATHS = 1000;
-export { MAX_DRAFTS } from './vocabulary';
+export { MAX_DRAFTS };
 
 // ---------- shared value types ----------
 
@@ -186,6 +187,8 @@ export const requestSchemas = {
   'suggestions:request': z
     .object({
       docId: id,
+      /** The Compare drafts column asking: each has its own session, so they run side by side. Absent: the editor. */
+      draftColumn: z.number().int().min(0).lt(MAX_DRAFTS).optional(),
       textBefore: z.string().max(CONTEXT_LIMITS.accepted),
       temperatures: z.array(temperature).min(1).max(9).optional(),
       maxChars: z.number().int().min(1).max(2000).optional(),

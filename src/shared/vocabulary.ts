@@ -41,7 +41,7 @@ export const DEFAULT_TEMPERATURES: readonly number[] = Object.freeze([0.2, 0.5, 
  * the suggestions panel marks the words it made up.
  */
 export const WORD_LIST_MAX_TEMPERATURE = 0.8;
-/** Compare drafts shows two to four columns, each asking as `<docId>.draft<i>`. */
+/** Compare drafts shows two to four columns, each asking with its `draftColumn` (ipc-contract.ts). */
 export const MAX_DRAFTS = 4;
 
 /** Longest suggestion by default, in characters. */

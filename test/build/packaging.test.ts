@@ -121,7 +121,10 @@ describe('the packed app (electron-builder --dir)', () => {
     const resources = join(unpacked, 'resources');
     const wasm = join(resources, 'app.asar.unpacked', 'node_modules', '@tensorflow', 'tfjs-backend-wasm', 'dist');
     expect(existsSync(join(wasm, 'tfjs-backend-wasm-simd.wasm'))).toBe(true);
-    for (const file of ['model.json', 'weights.bin', 'penwright.json']) {
+    // every file of the committed model folder (a format-2 model without its words.txt would not load)
+    const modelFiles = readdirSync(join(ROOT, 'resources', 'models', 'default'));
+    expect(modelFiles).toEqual(expect.arrayContaining(['model.json', 'weights.bin', 'penwright.json', 'words.txt']));
+    for (const file of modelFiles) {
       expect(existsSync(join(resources, 'models', 'default', file)), file).toBe(true);
     }
     expect(existsSync(join(resources, 'icon.png'))).toBe(true);

@@ -1,17 +1,19 @@
 /**
  * A real app back half over temporary folders: the services and handler table
  * as main builds them, scripted dialogs in place of Electron's, and the events
- * main would push to the window collected in a list.
+ * main would push to the window collected in a list. `useTestApp` is the
+ * set-up most test files share.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { saveModel } from '../../src/model/storage/persistence';
 import { createAppServices, type AppServices } from '../../src/main/services/app-services';
 import { scriptedDialogs, type ScriptedDialogs } from './scripted-dialogs';
 
 export { scriptedDialogs, type ScriptedDialogs };
 import type { EventName, Events, IpcResult, TrainingJob } from '../../src/shared/ipc-contract';
-import { aliceText, trainTiny } from '../helpers';
+import { aliceText, tempDir, trainTiny, useTestBackend } from '../helpers';
 
 /** A small trained model standing in for the bundled default. */
 export async function makeDefaultModel(dir: string): Promise<void> {
@@ -31,11 +33,10 @@ export interface TestApp {
   waitFor<E extends EventName>(event: E, timeoutMs?: number, predicate?: (p: Events[E]) => boolean): Promise<Events[E]>;
 }
 
-export async function startApp(
-  root: string,
-  defaultModelDir: string,
-  extra: Partial<Parameters<typeof createAppServices>[0]> = {},
-): Promise<TestApp> {
+/** What a test may change in the services' options (a worker that hangs, a short time limit...). */
+type AppOptions = Partial<Parameters<typeof createAppServices>[0]>;
+
+export async function startApp(root: string, defaultModelDir: string, extra: AppOptions = {}): Promise<TestApp> {
   const userData = join(root, 'user-data');
   mkdirSync(userData, { recursive: true });
   const dialogs = scriptedDialogs();
@@ -84,6 +85,50 @@ export async function startApp(
       }),
   };
   return app;
+}
+
+/**
+ * For the surrounding describe: a temporary folder (`tmp.path`) with a small
+ * default model in it (`defaultModel`, for apps a test starts itself), and an
+ * app started on them in beforeAll, shut down and removed in afterAll. `app`
+ * stands for that app from beforeAll on; hooks the describe adds run after
+ * this set-up.
+ */
+export function useTestApp(extra: AppOptions = {}): { app: TestApp; tmp: { path: string }; defaultModel: string } {
+  const tmp = tempDir();
+  const defaultModel = join(tmp.path, 'default-model');
+  let started: TestApp | undefined;
+  const current = (): TestApp => {
+    if (!started) throw new Error('the test app starts in beforeAll');
+    return started;
+  };
+  beforeAll(async () => {
+    await useTestBackend();
+    await makeDefaultModel(defaultModel);
+    started = await startApp(tmp.path, defaultModel, extra);
+  });
+  afterAll(async () => {
+    await started?.services.shutdown();
+    tmp.cleanup();
+  });
+  const app: TestApp = {
+    get services() {
+      return current().services;
+    },
+    get dialogs() {
+      return current().dialogs;
+    },
+    get events() {
+      return current().events;
+    },
+    get userData() {
+      return current().userData;
+    },
+    call: (channel, payload) => current().call(channel, payload),
+    ok: (channel, payload) => current().ok(channel, payload),
+    waitFor: (event, timeoutMs, predicate) => current().waitFor(event, timeoutMs, predicate),
+  };
+  return { app, tmp: { path: tmp.path }, defaultModel };
 }
 
 /** The writer adds training text with the dialog: the only paths training may read. */

@@ -11,8 +11,8 @@ import { readCorpus } from '../../src/model/text/corpus';
 import { isPenwrightError } from '../../src/model/errors';
 import type { TrainingJob } from '../../src/shared/ipc-contract';
 import type { CorpusSummary } from '../../src/shared/reports';
-import { aliceText, tempDir, useTestBackend } from '../helpers';
-import { chooseTrainingText, makeDefaultModel, startApp, startTrainingOn, type TestApp } from './app-harness';
+import { aliceText, tempDir } from '../helpers';
+import { chooseTrainingText, startApp, startTrainingOn, useTestApp } from './app-harness';
 import { describePause, longestPause, MAX_PAUSE_MS } from './event-loop';
 
 /** The promise, or a rejection after `ms`: a hang fails the test instead of stalling the run. */
@@ -100,18 +100,9 @@ describe('reading training text from folders', () => {
 });
 
 describe('cancelling a training job that is still reading its text', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
+  const { app, tmp, defaultModel } = useTestApp();
   beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
     await app.ok('settings:update', { trainingThreads: 1 });
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   it.skipIf(!posix)('answers at once, and the job ends cancelled (8)', async () => {
@@ -150,18 +141,7 @@ describe('cancelling a training job that is still reading its text', () => {
 });
 
 describe('training text comes only from the writer (11)', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
-  beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
-  });
+  const { app, tmp } = useTestApp();
 
   const start = (paths: string[]) =>
     app.call<TrainingJob>('training:start', { name: 'x', paths, preset: 'S', baseModelId: null, budget: { steps: 1 } });
@@ -204,18 +184,7 @@ describe('training text comes only from the writer (11)', () => {
 });
 
 describe('summarizing a large corpus (review)', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
-  beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
-  });
+  const { app, tmp } = useTestApp();
 
   it('reads and counts it in a thread: main’s event loop stays free', { timeout: 120_000 }, async () => {
     const folder = join(tmp.path, 'large');

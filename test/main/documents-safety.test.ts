@@ -24,10 +24,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DocumentInfo, OpenedDocument, RecoveredDocument } from '../../src/shared/ipc-contract';
-import { tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { startApp, useTestApp } from './app-harness';
 
 /** The promise, or a rejection after `ms`: a hang fails the test instead of stalling the run. */
 function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
@@ -50,22 +49,13 @@ function releaseFifo(path: string): void {
 }
 
 describe('the writer’s text is never lost or silently replaced', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
+  const { app, tmp, defaultModel } = useTestApp();
   const files = join(tmp.path, 'files');
-  let app: TestApp;
   beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
     mkdirSync(files, { recursive: true });
-    app = await startApp(tmp.path, defaultModel);
   });
   beforeEach(() => {
     app.dialogs.answers.length = 0;
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   it('Save As asks again, with the real name, before replacing a file the dialog never named (1)', async () => {

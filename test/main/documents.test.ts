@@ -1,24 +1,14 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { OpenedDocument, RecoveredDocument, DocumentInfo } from '../../src/shared/ipc-contract';
-import { tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { startApp, useTestApp } from './app-harness';
 
 describe('documents, recovery and settings through the handler table', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
+  const { app, tmp, defaultModel } = useTestApp();
   const files = join(tmp.path, 'files');
-  let app: TestApp;
   beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
     writeFileSync(join(tmp.path, 'marker'), '');
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   it('creates, saves (asking where), and finds the file on disk', async () => {

@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { paramShapes } from '../../src/model/network/param-shapes';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ModelSummary, OpenedDocument, TrainingResult } from '../../src/shared/ipc-contract';
-import { aliceText, tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { aliceText } from '../helpers';
+import { useTestApp } from './app-harness';
 import { describePause, largestParse, longestPause, MAX_PAUSE_MS } from './event-loop';
 
 interface ZipItem {
@@ -86,20 +86,9 @@ function makeZip(items: ZipItem[]): Buffer {
 const MAX_PARSE_ON_MAIN = 256 * 1024;
 
 describe('importing models', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
-  beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
-  });
+  const { app, tmp, defaultModel } = useTestApp();
   beforeEach(() => {
     app.dialogs.answers.length = 0;
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   const modelsDir = () => join(app.userData, 'models');
@@ -368,20 +357,9 @@ describe('importing models', () => {
 });
 
 describe('a model archive thread that never answers (review)', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
-  beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel, {
-      archiveWorkerUrl: new URL('./fixtures/silent-worker.ts', import.meta.url),
-      archiveTimeoutMs: 1500,
-    });
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
+  const { app, tmp, defaultModel } = useTestApp({
+    archiveWorkerUrl: new URL('./fixtures/silent-worker.ts', import.meta.url),
+    archiveTimeoutMs: 1500,
   });
 
   it('is ended after its time limit with a sentence, and the app carries on', { timeout: 30_000 }, async () => {

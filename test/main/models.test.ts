@@ -1,26 +1,13 @@
 import { zipSync } from 'fflate';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelSummary } from '../../src/shared/ipc-contract';
-import { tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { startApp, useTestApp } from './app-harness';
 
 describe('model library', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
-  let exported: string;
-  beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
-    exported = join(tmp.path, 'default.penwright');
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
-  });
+  const { app, tmp, defaultModel } = useTestApp();
+  const exported = join(tmp.path, 'default.penwright');
 
   const modelsDir = () => join(app.userData, 'models');
   const models = () => app.ok<ModelSummary[]>('models:list');

@@ -1,9 +1,7 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHANNELS, MAX_DOCUMENT_CHARS, requestSchemas } from '../../src/shared/ipc-contract';
 import { CONTEXT_LIMITS } from '../../src/shared/vocabulary';
-import { tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { useTestApp } from './app-harness';
 
 /** A payload each channel accepts, so the hostile variants below differ in one way only. */
 const VALID: Record<string, Record<string, unknown>> = {
@@ -25,12 +23,12 @@ const VALID: Record<string, Record<string, unknown>> = {
   'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1 } },
   'training:cancel': { jobId: 'j-1' },
   'training:resume': { jobId: 'j-1', budget: { minutes: 1 } },
-  'suggestions:request': { docId: 'doc-1', textBefore: 'abc' },
+  'suggestions:request': { docId: 'doc-1', draftColumn: 0, textBefore: 'abc' },
   'settings:update': { pauseMs: 100 },
 };
 
 /** Fields a request may leave out. */
-const OPTIONAL = new Set(['settings:update.pauseMs']);
+const OPTIONAL = new Set(['settings:update.pauseMs', 'suggestions:request.draftColumn']);
 
 const OVERSIZED: Record<string, Record<string, unknown>> = {
   'documents:save': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },
@@ -44,18 +42,7 @@ const OVERSIZED: Record<string, Record<string, unknown>> = {
 };
 
 describe('every channel validates its payload and answers a bad one with a typed error', () => {
-  const tmp = tempDir();
-  let app: TestApp;
-  beforeAll(async () => {
-    await useTestBackend();
-    const defaultModel = join(tmp.path, 'default-model');
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
-  });
+  const { app } = useTestApp();
 
   it('knows every channel in the contract', () => {
     expect(Object.keys(requestSchemas).sort()).toEqual([...CHANNELS].sort());

@@ -1,26 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { InferenceNet } from '../../src/model/network/inference';
 import type { ModelSummary, OpenedDocument, Responses } from '../../src/shared/ipc-contract';
-import { tempDir, useTestBackend } from '../helpers';
-import { makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { useTestApp } from './app-harness';
 
 type Answer = Responses['suggestions:request'];
 
 describe('suggestions through the handler table', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
-  let app: TestApp;
+  const { app, tmp } = useTestApp();
   let doc: OpenedDocument;
   beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
-    app = await startApp(tmp.path, defaultModel);
     doc = await app.ok<OpenedDocument>('documents:new');
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   it('answers with one continuation per temperature from the settings, and its latency', async () => {
@@ -66,6 +57,44 @@ describe('suggestions through the handler table', () => {
     expect(b.ok).toBe(true);
   });
 
+  it('stops decoding the older request as soon as a newer one for the document arrives, even for the same text', async () => {
+    // the one road (model/suggesting/superseding.ts): without it the first would decode all 2,000 characters
+    const steps = vi.spyOn(InferenceNet.prototype, 'step');
+    try {
+      const long = { docId: doc.docId, textBefore: 'The Hatter', temperatures: [1], maxChars: 2000, stop: 'none' };
+      const first = app.call('suggestions:request', long);
+      const second = app.call('suggestions:request', { ...long, maxChars: 3 });
+      const [a, b] = await Promise.all([first, second]);
+      expect(a).toMatchObject({ ok: false, error: { code: 'SUPERSEDED' } });
+      expect(b.ok).toBe(true);
+      expect(steps.mock.calls.length, 'network steps run by both requests').toBeLessThan(100);
+    } finally {
+      steps.mockRestore();
+    }
+  });
+
+  it('supersedes a document’s request in flight when it closes (not an error the writer hears of)', async () => {
+    const other = await app.ok<OpenedDocument>('documents:new');
+    const steps = vi.spyOn(InferenceNet.prototype, 'step');
+    try {
+      const long = app.call('suggestions:request', {
+        docId: other.docId,
+        textBefore: 'The Hatter',
+        temperatures: [1],
+        maxChars: 2000,
+        stop: 'none',
+      });
+      while (steps.mock.calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1)); // decoding
+      await app.ok('documents:close', { docId: other.docId });
+      const atClose = steps.mock.calls.length;
+      expect(await long).toMatchObject({ ok: false, error: { code: 'SUPERSEDED' } });
+      expect(atClose, 'stopped before the end').toBeLessThan(1999);
+      expect(steps.mock.calls.length - atClose, 'network steps run after the close').toBeLessThan(5);
+    } finally {
+      steps.mockRestore();
+    }
+  });
+
   it('keeps documents independent', async () => {
     const other = await app.ok<OpenedDocument>('documents:new');
     const [a, b] = await Promise.all([
@@ -79,12 +108,7 @@ describe('suggestions through the handler table', () => {
     const other = await app.ok<OpenedDocument>('documents:new');
     const before = tf.memory().numTensors;
     await app.ok('suggestions:request', { docId: other.docId, textBefore: 'Alice' });
-    await app.ok('suggestions:request', {
-      docId: `${other.docId}.draft0`,
-
-      textBefore: 'Alice',
-      maxChars: 20,
-    });
+    await app.ok('suggestions:request', { docId: other.docId, draftColumn: 0, textBefore: 'Alice', maxChars: 20 });
     expect(tf.memory().numTensors).toBeGreaterThan(before);
     await app.ok('documents:close', { docId: other.docId });
     expect(tf.memory().numTensors).toBe(before);

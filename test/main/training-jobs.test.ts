@@ -1,26 +1,17 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Events, ModelSummary, OpenedDocument, TrainingJob } from '../../src/shared/ipc-contract';
-import { aliceText, tempDir, useTestBackend } from '../helpers';
-import { chooseTrainingText, makeDefaultModel, startApp, type TestApp } from './app-harness';
+import { aliceText } from '../helpers';
+import { chooseTrainingText, startApp, useTestApp } from './app-harness';
 
 describe('background training jobs', () => {
-  const tmp = tempDir();
-  const defaultModel = join(tmp.path, 'default-model');
+  const { app, tmp, defaultModel } = useTestApp();
   const corpus = join(tmp.path, 'my-writing.txt');
-  let app: TestApp;
   beforeAll(async () => {
-    await useTestBackend();
-    await makeDefaultModel(defaultModel);
     writeFileSync(corpus, aliceText(30_000));
-    app = await startApp(tmp.path, defaultModel);
     await app.ok('settings:update', { trainingThreads: 1 });
     await chooseTrainingText(app, [corpus]);
-  });
-  afterAll(async () => {
-    await app.services.shutdown();
-    tmp.cleanup();
   });
 
   const finishedEvent = (jobId: string) => app.waitFor('training:finished', 120_000, (p) => p.jobId === jobId);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { InferenceNet } from '../../src/model/network/inference';
 import { disposeModel, type CharModel } from '../../src/model/storage/persistence';
 import { Rng } from '../../src/model/rng';
 import { sampleId } from '../../src/model/suggesting/sampling';
@@ -158,11 +159,26 @@ describe('suggestion session', () => {
     const pending = session.suggest({ temperatures: [1, 1, 1, 1], maxChars: 200 });
     session.setText('Alice s');
     await expect(pending).rejects.toMatchObject({ code: 'STALE' });
-    const controller = new AbortController();
-    const cancelled = session.suggest({ temperatures: [1], maxChars: 200, signal: controller.signal });
-    controller.abort();
-    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+    const cancelled = session.suggest({ temperatures: [1], maxChars: 200 });
     session.dispose();
+    await expect(cancelled).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+
+  it('runs one suggestion at a time: a newer one ends the running one at its next step (superseding.ts)', async () => {
+    const session = new SuggestionSession(model);
+    session.setText('Alice');
+    const steps = vi.spyOn(InferenceNet.prototype, 'step');
+    try {
+      // the same text both times, so only the one-at-a-time rule can end the first
+      const first = session.suggest({ temperatures: [1], maxChars: 2000, stop: 'none' });
+      const second = session.suggest({ temperatures: [1], maxChars: 5, stop: 'none', seed: 3 });
+      await expect(first).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect([...(await second)[0].text].length).toBe(5);
+      expect(steps.mock.calls.length, 'network steps run by both (the first alone would take 1999)').toBeLessThan(50);
+    } finally {
+      steps.mockRestore();
+      session.dispose();
+    }
   });
 
   it('stops at the end of a word, phrase, sentence or line', async () => {

@@ -152,6 +152,16 @@ describe('ghost-text state', () => {
     expect(h.ghost).toBeNull();
   });
 
+  it('leaves the ghost text being typed through alone when a stale answer arrives', () => {
+    // the renderer cancels nothing (suggestion-fetcher.ts): an answer asked for before the writer typed still arrives
+    const h = new Harness('Once');
+    const asked = h.state.doc;
+    h.offer();
+    h.type(' th');
+    h.offer([S(' upon a time', 0.2)], asked, 4);
+    expect(remainingText(h.ghost!)).toBe('e cat sat.');
+  });
+
   it('inserts a chosen suggestion (Alt+number, or a click in the panel)', () => {
     const h = new Harness('Once');
     h.offer();

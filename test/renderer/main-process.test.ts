@@ -36,14 +36,4 @@ describe("main's answers take one road", () => {
     expect(await m.main.call(Promise.reject(new Error('main went away')))).toBeUndefined();
     expect(m.reported).toEqual(['main went away']);
   });
-
-  it('drops the answer to a request given up on, error or not', async () => {
-    const m = fakeMain({ 'documents:close': () => fail('NOT_FOUND'), 'models:list': () => ok([]) });
-    const controller = new AbortController();
-    controller.abort();
-    const { signal } = controller;
-    expect(await m.main.call(m.api.closeDocument({ docId: 'd' }), { signal })).toBeUndefined();
-    expect(await m.main.call(m.api.listModels(), { signal })).toBeUndefined();
-    expect(m.reported).toEqual([]);
-  });
 });

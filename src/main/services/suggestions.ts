@@ -1,7 +1,11 @@
 /**
- * Suggestions for open documents: one model-core session per document on the
- * active model (sharing one network), fed the text before the cursor. A newer
- * request for a document supersedes the one in flight, which answers
+ * Suggestions for open documents: model-core sessions on the active model
+ * (sharing one network), fed the text before the cursor, one for a document's
+ * editor and one for each Compare drafts column asking (the request's
+ * `draftColumn`), kept under the document so they close with it. A newer
+ * request for the same session supersedes the one in flight, and closing the
+ * document or switching models disposes its sessions: the session decides
+ * (model/suggesting/superseding.ts), and the superseded request answers
  * SUPERSEDED instead of a stale result. Settings give the defaults
  * (temperatures, length, stop rule); a request may override them (the drafts
  * view asks for long continuations at its own temperatures). A request on the
@@ -13,7 +17,7 @@ import { InferenceNet } from '../../model/network/inference';
 import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
 import { SuggestionSession } from '../../model/suggesting/session';
 import { WordSet } from '../../model/text/word-list';
-import { MAX_DRAFTS, type ParsedRequestOf, type Responses, type Settings } from '../../shared/ipc-contract';
+import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
 import { AppError } from './app-error';
 
 interface ActiveModel {
@@ -31,13 +35,15 @@ export interface SuggestionServiceOptions {
   isOpen?: (docId: string) => boolean;
 }
 
-const DRAFT = /^(.+)\.draft(\d+)$/;
+type Request = ParsedRequestOf<'suggestions:request'>;
+/** Whose session in a document: the editor's, or a Compare drafts column's. */
+type Slot = 'editor' | NonNullable<Request['draftColumn']>;
 
 export class SuggestionService {
   private active: ActiveModel | null = null;
   private loading: Promise<ActiveModel> | null = null;
-  private readonly sessions = new Map<string, SuggestionSession>();
-  private readonly inFlight = new Map<string, AbortController>();
+  /** By document, then by slot: a document's sessions, its drafts' included, go with it. */
+  private readonly sessions = new Map<string, Map<Slot, SuggestionSession>>();
 
   constructor(private readonly options: SuggestionServiceOptions) {}
 
@@ -62,10 +68,9 @@ export class SuggestionService {
     }
   }
 
-  /** Drops the loaded model and every session (e.g. after switching models). */
+  /** Drops the loaded model and every session (e.g. after switching models), superseding their requests. */
   release(): void {
-    for (const c of this.inFlight.values()) c.abort();
-    for (const s of this.sessions.values()) s.dispose();
+    for (const doc of this.sessions.values()) for (const s of doc.values()) s.dispose();
     this.sessions.clear();
     if (this.active) {
       this.active.net.dispose();
@@ -74,69 +79,52 @@ export class SuggestionService {
     }
   }
 
-  /**
-   * A session id is an open document's id, or `<docId>.draft<i>` for one of
-   * its compare drafts (i below MAX_DRAFTS): anything else would keep a
-   * session (and its tensors) alive for an id nobody will ever close.
-   */
-  private checkSessionId(id: string): void {
-    const draft = DRAFT.exec(id);
-    if (draft && (Number(draft[2]) >= MAX_DRAFTS || draft[2] !== String(Number(draft[2])))) {
-      throw new AppError('BAD_REQUEST', `Compare drafts has at most ${MAX_DRAFTS} columns.`);
-    }
-    if (this.options.isOpen && !this.options.isOpen(draft ? draft[1] : id)) {
-      throw new AppError('NOT_FOUND', 'That document is no longer open.');
-    }
+  /** Sessions are kept for open documents only: for any other id nobody would ever close them. */
+  private isOpen(docId: string): boolean {
+    return this.options.isOpen?.(docId) ?? true;
   }
 
-  async request(req: ParsedRequestOf<'suggestions:request'>): Promise<Responses['suggestions:request']> {
+  async request(req: Request): Promise<Responses['suggestions:request']> {
     const started = performance.now();
-    this.checkSessionId(req.docId);
-    // Load first: a model switch releases (and aborts) the previous model's requests, not this one.
+    const { docId } = req;
+    if (!this.isOpen(docId)) throw new AppError('NOT_FOUND', 'That document is no longer open.');
+    // Load first: a model switch disposes the previous model's sessions (superseding their requests), not this one.
     const active = await this.model();
-    this.checkSessionId(req.docId); // closed while the model loaded: no session for it
-    this.inFlight.get(req.docId)?.abort();
-    const controller = new AbortController();
-    this.inFlight.set(req.docId, controller);
-    try {
-      let session = this.sessions.get(req.docId);
-      if (!session) {
-        session = new SuggestionSession({ net: active.net, vocab: active.model.vocab, words: active.words });
-        this.sessions.set(req.docId, session);
-      }
-      session.setText(req.textBefore);
-      const settings = this.options.settings();
-      const suggestions = await session.suggest({
-        temperatures: req.temperatures ?? settings.temperatures,
-        maxChars: req.maxChars ?? settings.suggestionChars,
-        stop: req.stop ?? settings.stopRule,
-        seed: req.seed,
-        signal: controller.signal,
-        // the editor's request (the settings' temperatures) leads with ghost text; drafts are all sampled
-        ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
-      });
-      return {
-        suggestions: suggestions.map((s) => ({
-          temperature: s.temperature,
-          text: s.text,
-          logprob: s.logprob,
-          ...(s.invented ? { invented: s.invented } : {}),
-        })),
-        latencyMs: performance.now() - started,
-        modelId: active.modelId,
-      };
-    } finally {
-      if (this.inFlight.get(req.docId) === controller) this.inFlight.delete(req.docId);
+    // Closed while the model loaded: superseded by the close, as a request in flight is; no session for it.
+    if (!this.isOpen(docId)) throw new AppError('SUPERSEDED', 'The document was closed.');
+    const slot: Slot = req.draftColumn ?? 'editor';
+    let doc = this.sessions.get(docId);
+    if (!doc) this.sessions.set(docId, (doc = new Map()));
+    let session = doc.get(slot);
+    if (!session) {
+      session = new SuggestionSession({ net: active.net, vocab: active.model.vocab, words: active.words });
+      doc.set(slot, session);
     }
+    session.setText(req.textBefore);
+    const settings = this.options.settings();
+    const suggestions = await session.suggest({
+      temperatures: req.temperatures ?? settings.temperatures,
+      maxChars: req.maxChars ?? settings.suggestionChars,
+      stop: req.stop ?? settings.stopRule,
+      seed: req.seed,
+      // the editor's request (the settings' temperatures) leads with ghost text; drafts are all sampled
+      ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
+    });
+    return {
+      suggestions: suggestions.map((s) => ({
+        temperature: s.temperature,
+        text: s.text,
+        logprob: s.logprob,
+        ...(s.invented ? { invented: s.invented } : {}),
+      })),
+      latencyMs: performance.now() - started,
+      modelId: active.modelId,
+    };
   }
 
-  /** Drops a document's session and its drafts' sessions (`<docId>.draft<i>`). */
+  /** Drops a document's sessions, its drafts' included, superseding their requests. */
   closeDocument(docId: string): void {
-    for (const id of [...this.sessions.keys(), ...this.inFlight.keys()]) {
-      if (id !== docId && !id.startsWith(`${docId}.`)) continue;
-      this.inFlight.get(id)?.abort();
-      this.sessions.get(id)?.dispose();
-      this.sessions.delete(id);
-    }
+    for (const s of this.sessions.get(docId)?.values() ?? []) s.dispose();
+    this.sessions.delete(docId);
   }
 }

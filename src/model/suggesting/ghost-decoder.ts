@@ -52,7 +52,7 @@ export interface GhostOptions {
   minFirstWordChars?: number;
   /** Words the ghost text may spell (the model's list and the document's); none: any. */
   lexicon?: Lexicon;
-  /** Called between network steps: throw to abandon the search (cancelled, stale). */
+  /** Called between network steps: throw to abandon the search (superseded: superseding.ts). */
   checkpoint?: () => Promise<void> | void;
 }
 

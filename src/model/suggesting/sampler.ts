@@ -36,7 +36,7 @@ export interface SampleJob {
   topP?: number;
   /** Words low-temperature streams may spell; none: any. */
   lexicon?: Lexicon;
-  /** Throws when the text changed or the request was cancelled. */
+  /** Throws once the suggestion is superseded (superseding.ts). */
   check(): void;
 }
 

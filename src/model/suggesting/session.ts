@@ -3,8 +3,10 @@
  * text before the cursor, absorbs new text incrementally, keeps periodic state
  * snapshots so an earlier edit rewinds to the nearest one instead of starting
  * over, and samples K continuations in one batched pass, each at its own
- * temperature. It also gathers the document's own words (names, places), which
- * join the model's word list as words a suggestion may spell.
+ * temperature. It runs one suggestion at a time: new text, a newer suggestion
+ * or `dispose` supersedes the running one (superseding.ts says how, and why
+ * no other layer does). It also gathers the document's own words (names,
+ * places), which join the model's word list as words a suggestion may spell.
  */
 import { CONTEXT_LIMITS, DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES } from '../../shared/vocabulary';
 import { PenwrightError, cancelledError } from '../errors';
@@ -15,8 +17,10 @@ import { Lexicon, WordSet } from '../text/word-list';
 import { DOCUMENT_SEPARATOR } from '../training/batches';
 import { decodeGhost, type GhostResult } from './ghost-decoder';
 import { sampleStreams } from './sampler';
+import { OneAtATime } from './superseding';
 import type { StopRule } from './stop-rules';
 import { DocumentWords } from './document-words';
+import { realign } from './realign';
 import { trailingWord } from './word-constraint';
 import type { GhostRequest, SessionOptions, Suggestion, SuggestOptions } from './suggest-options';
 
@@ -32,12 +36,9 @@ interface Snapshot {
 }
 
 const MAX_CHARS_LIMIT = 2000;
-/** How far the caller's window may have moved for the state to be kept. */
-const MAX_SHIFT = 512;
-/** A moved window must keep this many characters intact (or all it still holds)... */
-const MIN_OVERLAP = 200;
-/** ...and hold at least this many, so a chance match of a few characters cannot count. */
-const MIN_LEFT = 32;
+
+/** What `ghost` is asked: the gate, the length, the stop rule, and the words it may spell (default: the session's lexicon; null: any). */
+type GhostOptionsOf = GhostRequest & { maxChars?: number; stop?: StopRule; lexicon?: Lexicon | null };
 
 export class SuggestionSession {
   readonly vocab: Vocabulary;
@@ -53,8 +54,7 @@ export class SuggestionSession {
   private snapshots: Snapshot[] = [];
   private readonly start: LstmState;
   private disposed = false;
-  /** Increases whenever the text changes: a suggestion for an older version is stale. */
-  version = 0;
+  private readonly turn = new OneAtATime();
   /** Model steps run by the last `setText` (for tests and benchmarks). */
   lastStepCount = 0;
   /** The model's word list (null: the model has none, and nothing is constrained). */
@@ -147,10 +147,10 @@ export class SuggestionSession {
     // moved because text before the window changed or because the caller's
     // window follows the cursor (typing moves its start forward, deleting
     // moves it back).
-    const { at, kept } = this.realign(chars);
+    const { at, kept } = realign(this.absorbed, this.origin, chars);
     const inPlace = at === this.origin;
     if (inPlace && kept === this.absorbed.length && length === this.absorbedLength) return; // unchanged
-    this.version++;
+    this.turn.end(new PenwrightError('STALE', 'The text changed while suggesting.'));
     this.documentWords.read(text);
     const coldOrigin = Math.max(0, length - this.contextChars);
     this.moveOrigin(at);
@@ -162,33 +162,6 @@ export class SuggestionSession {
       this.rewindTo(kept);
     }
     this.absorb(chars.slice(this.origin + this.absorbed.length));
-  }
-
-  /**
-   * Where the absorbed text sits in `chars` and how much of it (from its start,
-   * after any head that fell out of the window) is still intact. In place is
-   * tried first; another position must keep more, and a good stretch of text
-   * (MIN_OVERLAP, or all that is left), so a chance match cannot win.
-   */
-  private realign(chars: string[]): { at: number; kept: number } {
-    const n = this.absorbed.length;
-    const run = (at: number) => {
-      let i = Math.max(0, -at);
-      const from = i;
-      while (i < n && at + i < chars.length && chars[at + i] === this.absorbed[i]) i++;
-      return i - from;
-    };
-    const inPlace = run(this.origin);
-    if (inPlace === n) return { at: this.origin, kept: n };
-    for (let shift = 1; shift <= MAX_SHIFT; shift++) {
-      for (const at of [this.origin - shift, this.origin + shift]) {
-        const left = n - Math.max(0, -at); // absorbed characters still inside the window
-        if (left < MIN_LEFT || Math.max(at, 0) >= chars.length) continue;
-        const kept = run(at);
-        if (kept > inPlace && kept >= Math.min(MIN_OVERLAP, left)) return { at, kept };
-      }
-    }
-    return { at: this.origin, kept: inPlace };
   }
 
   /** The absorbed text now starts at `at`; before 0, its head fell out of the window. */
@@ -227,26 +200,13 @@ export class SuggestionSession {
     return lexicon.unknownWords(text, trailingWord(this.contextTail()));
   }
 
-  private staleCheck(version: number, signal?: AbortSignal): void {
-    if (signal?.aborted) throw cancelledError('The suggestion');
-    if (this.version !== version) throw new PenwrightError('STALE', 'The text changed while suggesting.');
+  /** Ghost text from the current state (see ghost-decoder.ts), as a suggestion of its own. */
+  async ghost(options: GhostOptionsOf): Promise<GhostResult> {
+    if (this.disposed) throw new Error('session disposed');
+    return this.ghostWith(options, this.turn.begin());
   }
 
-  /**
-   * Ghost text from the current state (see ghost-decoder.ts). Throws CANCELLED
-   * if the signal fires and STALE if the text changes meanwhile.
-   */
-  async ghost(
-    options: GhostRequest & {
-      maxChars?: number;
-      stop?: StopRule;
-      signal?: AbortSignal;
-      /** Words it may spell; default: the session's lexicon; null: any. */
-      lexicon?: Lexicon | null;
-    },
-  ): Promise<GhostResult> {
-    if (this.disposed) throw new Error('session disposed');
-    const version = this.version;
+  private ghostWith(options: GhostOptionsOf, check: () => void): Promise<GhostResult> {
     let lastYield = performance.now();
     return decodeGhost(this.net, this.vocab, this.state, this.contextTail(), {
       minConfidence: options.minConfidence,
@@ -255,11 +215,11 @@ export class SuggestionSession {
       maxChars: Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT),
       stop: options.stop ?? 'none',
       checkpoint: async () => {
-        this.staleCheck(version, options.signal);
+        check();
         if (performance.now() - lastYield > 8) {
           await new Promise<void>((resolve) => setImmediate(resolve));
           lastYield = performance.now();
-          this.staleCheck(version, options.signal);
+          check();
         }
       },
     });
@@ -269,8 +229,8 @@ export class SuggestionSession {
    * One continuation per temperature from the current state: ghost text for
    * the lowest one when `ghost` is asked for (first in the answer), the rest
    * sampled in one batched pass, each at its own temperature. No continuation
-   * repeats a word 3-gram (loop-guard.ts). Throws CANCELLED if the signal
-   * fires and STALE if the text changes meanwhile.
+   * repeats a word 3-gram (loop-guard.ts). Superseded, it throws STALE or
+   * CANCELLED (superseding.ts).
    */
   async suggest(options: SuggestOptions = {}): Promise<Suggestion[]> {
     if (this.disposed) throw new Error('session disposed');
@@ -278,7 +238,7 @@ export class SuggestionSession {
     if (temperatures.length === 0) return [];
     const maxChars = Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT);
     const rule = options.stop ?? 'none';
-    const version = this.version;
+    const check = this.turn.begin();
     const seedBase = options.seed ?? Math.floor(Math.random() * 2 ** 31);
     let ghostAt = -1;
     if (options.ghost) {
@@ -289,7 +249,7 @@ export class SuggestionSession {
     const out: Suggestion[] = [];
     const lexicon = this.lexicon();
     if (ghostAt >= 0) {
-      const g = await this.ghost({ ...options.ghost!, maxChars, stop: rule, signal: options.signal, lexicon });
+      const g = await this.ghostWith({ ...options.ghost!, maxChars, stop: rule, lexicon }, check);
       out.push({
         temperature: temperatures[ghostAt],
         text: g.text,
@@ -313,10 +273,10 @@ export class SuggestionSession {
         topK: options.topK,
         topP: options.topP,
         lexicon,
-        check: () => this.staleCheck(version, options.signal),
+        check,
       })),
     );
-    this.staleCheck(version);
+    check();
     for (const s of out) {
       const invented = this.invented(lexicon, s.text);
       if (invented) s.invented = invented;
@@ -327,6 +287,7 @@ export class SuggestionSession {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.turn.end(cancelledError('The suggestion'));
     disposeState(this.state);
     disposeState(this.start);
     for (const s of this.snapshots) disposeState(s.state);

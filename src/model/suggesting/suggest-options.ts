@@ -20,7 +20,6 @@ export interface SuggestOptions {
   topP?: number;
   /** Same seed, same text, same options: same continuations. */
   seed?: number;
-  signal?: AbortSignal;
   /**
    * Ghost text: the lowest temperature below GHOST_MAX_TEMPERATURE is not
    * sampled but decoded as the most probable continuation (ghost-decoder.ts),

@@ -3,8 +3,9 @@
  * StateEffects), its rendering (a widget at the cursor), and the commands to
  * accept all, accept a word, cycle, dismiss or insert a given suggestion.
  *
- * A set-effect carries the document it was computed for; when that is no
- * longer the document, the answer is stale and the field ignores it. The
+ * A set-effect carries the document and cursor it was computed for; when
+ * either has moved on, the answer is stale and the field ignores it (the
+ * renderer's one check against stale answers: see suggestion-fetcher.ts). The
  * first suggestion is the ghost text; the others are alternatives to cycle to
  * or pick from the panel. When the ghost text is empty (the model was not
  * sure enough to suggest anything) nothing shows until the writer cycles,
@@ -80,9 +81,10 @@ function update(value: GhostState | null, tr: Transaction): GhostState | null {
   for (const e of tr.effects) {
     if (e.is(clearSuggestions)) return null;
     if (e.is(setSuggestions)) {
-      const fresh = e.value.doc === tr.state.doc && cursorAt(tr.state) === e.value.pos;
+      // stale: the ghost text shown now (perhaps being typed through) stays
+      if (e.value.doc !== tr.state.doc || cursorAt(tr.state) !== e.value.pos) continue;
       const usable = e.value.suggestions.filter((s) => s.text.length > 0);
-      if (!fresh || usable.length === 0) return null; // stale or empty: drop it
+      if (usable.length === 0) return null;
       const ghost = e.value.suggestions[0].text.length > 0;
       return { suggestions: usable, index: ghost || e.value.explicit ? 0 : -1, from: e.value.pos, typed: 0 };
     }

@@ -1,8 +1,10 @@
 /**
- * Asks for suggestions when the writer pauses (or at once on Ctrl+Space): one
- * AbortController per request, the previous one aborted on every change, all
- * aborted when the editor goes away. Answers go through `setSuggestions` with
- * the document they were computed for, so a late answer drops itself.
+ * Asks for suggestions when the writer pauses (or at once on Ctrl+Space); a
+ * change before the pause ends just clears the timer. It cancels nothing:
+ * asking again is what supersedes the request before (in main, see
+ * model/suggesting/superseding.ts). Answers go through `setSuggestions` with
+ * the document and cursor they were computed for, so a late answer drops
+ * itself (ghost-text.ts).
  */
 import { StateEffect, type EditorState } from '@codemirror/state';
 import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view';
@@ -11,7 +13,7 @@ import { CONTEXT_LIMITS } from '../../../shared/vocabulary';
 
 export interface SuggestionSource {
   /** Suggestions for the text before the cursor. Rejects or resolves null when it has none. */
-  request(textBefore: string, signal: AbortSignal): Promise<GhostSuggestion[] | null>;
+  request(textBefore: string): Promise<GhostSuggestion[] | null>;
   /** Milliseconds of pause before asking. */
   pauseMs(): number;
   /** Whether to ask automatically while typing (Ctrl+Space always asks). */
@@ -30,7 +32,6 @@ export function suggestionFetcher(source: SuggestionSource) {
   return ViewPlugin.fromClass(
     class {
       private timer: ReturnType<typeof setTimeout> | undefined;
-      private controller: AbortController | undefined;
 
       constructor(readonly view: EditorView) {}
 
@@ -49,8 +50,6 @@ export function suggestionFetcher(source: SuggestionSource) {
 
       private cancel() {
         clearTimeout(this.timer);
-        this.controller?.abort();
-        this.controller = undefined;
       }
 
       private schedule(delay: number, explicit = false) {
@@ -70,15 +69,14 @@ export function suggestionFetcher(source: SuggestionSource) {
         if (!sel.empty || state.selection.ranges.length > 1) return;
         const doc = state.doc;
         const pos = sel.head;
-        const controller = new AbortController();
-        this.controller = controller;
         let suggestions: GhostSuggestion[] | null;
         try {
-          suggestions = await source.request(textBeforeCursor(state), controller.signal);
+          suggestions = await source.request(textBeforeCursor(state));
         } catch {
-          suggestions = null; // superseded or failed: the source reports real errors itself
+          suggestions = null; // failed: the source reports real errors itself
         }
-        if (controller.signal.aborted || !suggestions) return;
+        // no ghost text beside text an input method is composing (ghost-text.ts drops any other late answer)
+        if (!suggestions || this.view.composing) return;
         this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc, explicit }) });
       }
 

@@ -16,8 +16,6 @@ export type ErrorHandlers<T> = {
 export interface CallOptions<T> {
   /** Errors the caller answers itself, by code; the writer hears of the others. */
   handle?: ErrorHandlers<T>;
-  /** A request given up on (the text moved on): its answer is dropped, error or not. */
-  signal?: AbortSignal;
 }
 
 export class MainProcess {
@@ -35,11 +33,10 @@ export class MainProcess {
       // the bridge itself failed (main gone, a channel missing): as an error from main
       result = { ok: false, error: { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e) } };
     }
-    if (options.signal?.aborted) return undefined;
     if (result.ok) return result.value;
     const handle = options.handle?.[result.error.code];
     if (handle) return handle(result.error);
-    // a newer request took this one's place: nothing went wrong
+    // superseded (a newer request, or its document closed: model/suggesting/superseding.ts): nothing went wrong
     if (result.error.code !== 'SUPERSEDED') this.report(result.error.message);
     return undefined;
   }

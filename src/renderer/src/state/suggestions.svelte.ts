@@ -4,6 +4,7 @@
  * and a copy of what the ghost text offers now, for the Suggestions panel.
  */
 import type { GhostState, GhostSuggestion } from '../editor/ghost-text';
+import type { SuggestionText } from '../../../shared/vocabulary';
 import type { MainProcess } from './main-process';
 
 const NONE: readonly GhostSuggestion[] = [];
@@ -30,23 +31,26 @@ export class SuggestionsState {
     this.shown = ghost?.index ?? 0;
   }
 
-  /** Suggestions to continue `textBefore` in a document; null when there are none (or the request was given up). */
-  async request(docId: string, textBefore: string, signal: AbortSignal): Promise<GhostSuggestion[] | null> {
-    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, textBefore }), { signal });
+  /** Suggestions to continue `textBefore` in a document; null when there are none (or a newer request superseded it). */
+  async request(docId: string, textBefore: string): Promise<GhostSuggestion[] | null> {
+    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, textBefore }));
     if (!answer) return null;
     this.latencyMs = answer.latencyMs;
     return answer.suggestions;
   }
 
   /**
-   * One Compare drafts column's continuation: each column asks as its own
-   * document (`<docId>.draft<column>`), so columns run side by side and a
-   * seed reproduces one alone. Undefined when it failed (the writer was told).
+   * One Compare drafts column's continuation: each column asks with its own
+   * `draftColumn`, so has its own session in main; columns run side by side
+   * and a seed reproduces one alone. Undefined when it failed (the writer was
+   * told) or a newer request for the column superseded it.
    */
-  async draft(docId: string, column: number, textBefore: string, d: DraftRequest): Promise<string | undefined> {
+  /** A Compare drafts column's continuation (with its made-up words marked), undefined when it failed or was superseded. */
+  async draft(docId: string, column: number, textBefore: string, d: DraftRequest): Promise<SuggestionText | undefined> {
     const answer = await this.main.call(
       this.main.api.requestSuggestions({
-        docId: `${docId}.draft${column}`,
+        docId,
+        draftColumn: column,
         textBefore,
         temperatures: [d.temperature],
         maxChars: d.maxChars,
@@ -54,6 +58,6 @@ export class SuggestionsState {
         seed: d.seed,
       }),
     );
-    return answer && (answer.suggestions[0]?.text ?? '');
+    return answer && (answer.suggestions[0] ?? { temperature: d.temperature, text: '', logprob: 0 });
   }
 }

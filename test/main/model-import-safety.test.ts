@@ -95,7 +95,8 @@ describe('importing models', () => {
   const libraryFolders = () => (existsSync(modelsDir()) ? readdirSync(modelsDir()) : []);
   const files = () => {
     const out: Record<string, Uint8Array> = {};
-    for (const n of ['model.json', 'weights.bin', 'penwright.json']) out[n] = readFileSync(join(defaultModel, n));
+    for (const n of ['model.json', 'weights.bin', 'penwright.json', 'words.txt'])
+      out[n] = readFileSync(join(defaultModel, n));
     return out;
   };
   const importArchive = async (name: string, bytes: Uint8Array) => {
@@ -194,6 +195,7 @@ describe('importing models', () => {
       'model.json': strToU8(JSON.stringify(modelJson)),
       'penwright.json': strToU8(JSON.stringify(meta)),
       'weights.bin': new Uint8Array(bytes),
+      'words.txt': readFileSync(join(defaultModel, 'words.txt')),
     });
     const pause = await longestPause(() => importArchive('large', archive));
     console.log(
@@ -314,7 +316,7 @@ describe('importing models', () => {
         worker.once('error', reject);
       });
       expect(answer).toMatchObject({ ok: true, value: { name: 'Test default' } });
-      expect(readdirSync(folder).sort()).toEqual(['model.json', 'penwright.json', 'weights.bin']);
+      expect(readdirSync(folder).sort()).toEqual(['model.json', 'penwright.json', 'weights.bin', 'words.txt']);
     },
   );
 
@@ -365,7 +367,8 @@ describe('a model archive thread that never answers (review)', () => {
   it('is ended after its time limit with a sentence, and the app carries on', { timeout: 30_000 }, async () => {
     const archive = join(tmp.path, 'fine.penwright');
     const f: Record<string, Uint8Array> = {};
-    for (const n of ['model.json', 'weights.bin', 'penwright.json']) f[n] = readFileSync(join(defaultModel, n));
+    for (const n of ['model.json', 'weights.bin', 'penwright.json', 'words.txt'])
+      f[n] = readFileSync(join(defaultModel, n));
     writeFileSync(archive, zipSync(f));
     const t0 = performance.now();
     app.dialogs.answers.push(archive);

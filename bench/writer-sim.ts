@@ -20,7 +20,8 @@ import {
   type GhostSuggestion,
 } from '../src/renderer/src/editor/ghost-text';
 import { textBeforeCursor } from '../src/renderer/src/editor/suggestion-fetcher';
-import { isWordChar, repeatsWordTrigram } from '../src/model/suggesting/loop-guard';
+import { repeatsWordTrigram } from '../src/model/suggesting/loop-guard';
+import { keysSaved, matchesText, nextGhostWord } from '../src/model/suggesting/typing-simulation';
 
 export interface Answer {
   suggestions: GhostSuggestion[];
@@ -53,29 +54,8 @@ export interface WriterTally {
   loopy: number;
 }
 
-/** The accept-word unit of ghost text: leading spaces, then the word with its punctuation. */
-export function nextGhostWord(rest: string): string {
-  return /^\s*\S+/u.exec(rest)?.[0] ?? rest;
-}
-
-/**
- * Whether inserting `word` at the start of `rest` is exactly what the writer
- * was going to type: the same characters, ending where a word of the text ends
- * (not in the middle of one).
- */
-export function matchesText(word: string, rest: string): boolean {
-  if (!word || !rest.startsWith(word)) return false;
-  const last = [...word].pop()!;
-  if (!isWordChar(last)) return true;
-  const after = [...rest.slice(word.length, word.length + 4)];
-  if (after.length === 0) return true;
-  if (isWordChar(after[0])) return false;
-  // "don" before "’t" is inside a word
-  return !(/['’]/u.test(after[0]) && after[1] !== undefined && isWordChar(after[1]));
-}
-
-/** Keys that accepting `word` saves: its characters, less the one accept key. */
-export const keysSaved = (word: string) => [...word].length - 1;
+// the writer's rules, shared with the editor-less writer that reports what a newly trained model saves
+export { keysSaved, matchesText, nextGhostWord };
 
 const visible = (g: GhostState | null): g is GhostState => g !== null && g.index >= 0 && remainingText(g).length > 0;
 

@@ -15,7 +15,8 @@ export interface CorpusSummary {
 
 /** What training reports as it goes. */
 export interface TrainProgress {
-  phase: 'training' | 'evaluating' | 'saving' | 'done';
+  /** `measuring`: after the last save, how many keystrokes the model saves on the held-out text. */
+  phase: 'training' | 'evaluating' | 'saving' | 'measuring' | 'done';
   step: number;
   charsSeen: number;
   /** Smoothed training loss, nats per character. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesText, nextGhostWord, simulateWriter, type Answer } from '../../bench/writer-sim';
+import { heldOutText, savedShare, simulateTyping } from '../../src/model/suggesting/typing-simulation';
 
 const S = (text: string) => ({ text, temperature: 0.2, logprob: -1 });
 /** Answers from a table of text-before -> ghost text; nothing elsewhere. */
@@ -48,5 +49,36 @@ describe('the simulated writer', () => {
     expect(matchesText(' trees,', ' trees. And')).toBe(false);
     expect(matchesText('don', 'don’t')).toBe(false);
     expect(matchesText(' end', ' end')).toBe(true);
+  });
+});
+
+describe('the writer without an editor (what a finished training reports)', () => {
+  const cases: [string, Record<string, string[]>][] = [
+    ['The cat sat on the mat.', { The: [' cat sat'] }],
+    ['See a man run', { See: [' a man'] }],
+    ['Hello there', { Hello: [' thermos'] }],
+    [
+      'It was the best of times, it was the worst',
+      { 'It was': [' the best of'], 'It was the best of times, it': [' was the worst'] },
+    ],
+  ];
+  it.each(cases)('counts what the editor-driven writer counts: %s', async (text, table) => {
+    const editor = await simulateWriter(text, from(table));
+    const plain = await simulateTyping(text, async (before) => table[before]?.[0] ?? '');
+    expect(plain).toEqual({
+      chars: editor.chars,
+      keys: editor.keys,
+      accepts: editor.accepts,
+      shows: editor.shows,
+      rightShows: editor.rightShows,
+    });
+    expect(savedShare(plain)).toBeCloseTo((editor.chars - editor.keys) / editor.chars, 10);
+  });
+
+  it('types the held-out tenth of each document, from the start of a word', () => {
+    const doc = `${'a'.repeat(900)} ${'word '.repeat(20)}`;
+    const text = heldOutText([doc, 'x'.repeat(50) + ' tail end'], 40);
+    expect(text.startsWith('word ')).toBe(true);
+    expect([...text].length).toBe(40);
   });
 });

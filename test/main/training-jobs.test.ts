@@ -33,11 +33,19 @@ describe('background training jobs', () => {
     expect(done.comparison.newLoss).toBeGreaterThan(0);
     expect(done.comparison.baseName).toBe('Test default');
     expect(done.comparison.baseLoss).toBeGreaterThan(0);
+    // what its ghost text would have saved on the held-out tenth (3,000 characters: the first 1,200 typed), beside the default's
+    const k = done.comparison.keystrokes!;
+    expect(k.chars).toBe(1200);
+    for (const share of [k.saved, k.baseSaved!]) {
+      expect(share).toBeGreaterThanOrEqual(0);
+      expect(share).toBeLessThan(1);
+    }
     const progress = app.events
       .filter((e) => e.event === 'training:progress')
       .map((e) => (e.payload as Events['training:progress']).job);
     expect(progress.some((j) => j.corpus?.files.length === 1)).toBe(true);
     expect(progress.some((j) => (j.progress?.step ?? 0) >= 1 && j.progress!.charsPerSecond > 0)).toBe(true);
+    expect(progress.some((j) => j.progress?.phase === 'measuring')).toBe(true);
     const last = progress.at(-1)!;
     expect(last.history.length).toBeGreaterThanOrEqual(1);
     expect(last.samples.map((s) => s.temperature)).toEqual([0.3, 0.7, 1.1]);
@@ -79,6 +87,7 @@ describe('background training jobs', () => {
     expect(performance.now() - t0).toBeLessThan(5000);
     const done = await finishedEvent(job.jobId);
     expect(done.stoppedBy).toBe('cancelled');
+    expect(done.comparison.keystrokes).toBeNull();
   });
 
   it('fine-tunes from a model and compares with it on the same text', async () => {

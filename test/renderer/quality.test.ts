@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonLine, predictionGain, trainingVerdict } from '../../src/renderer/src/lib/quality';
+import { comparisonLine, keystrokeVerdict, predictionGain, trainingVerdict } from '../../src/renderer/src/lib/quality';
 
 describe('model quality in words', () => {
   it('turns a loss difference into how much better the text is predicted', () => {
@@ -20,5 +20,17 @@ describe('model quality in words', () => {
       'predicts its writer’s text 18% better than Penwright default',
     );
     expect(comparisonLine(4.0, 1.5, 'P')).toBe('predicts its writer’s text less well than P so far');
+  });
+});
+
+describe('keystrokes saved in words', () => {
+  it('says what the new model would have saved beside the other, in whole percent', () => {
+    expect(keystrokeVerdict({ chars: 1200, saved: 0.123, baseSaved: 0.091 }, 'the default model')).toBe(
+      'Typing 1,200 characters of your own writing it had not trained on, its ghost text would have saved you 12% of your keystrokes; the default model would have saved 9%.',
+    );
+    expect(keystrokeVerdict({ chars: 800, saved: 0.05, baseSaved: null }, 'x')).toMatch(
+      /saved you 5% of your keystrokes\.$/,
+    );
+    expect(keystrokeVerdict(null, 'x')).toBe('');
   });
 });

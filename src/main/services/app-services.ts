@@ -141,6 +141,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     crashAfterReports: options.trainingCrashAfterReports,
     cancelGraceMs: options.trainingCancelGraceMs,
     progressIntervalMs: options.progressIntervalMs,
+    ghostSettings: () => ({
+      minConfidence: settings.current.suggestionConfidence,
+      maxChars: settings.current.suggestionChars,
+      stop: settings.current.stopRule,
+    }),
     onSpeedMeasured: async (preset, charsPerSecond) => {
       await appState.update((state) => ({ trainingSpeed: { ...state.trainingSpeed, [preset]: charsPerSecond } }));
     },

@@ -8,36 +8,14 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import type { BackendOptions } from '../../../model/network/backend';
-import type { TrainingBackendMode } from '../../../model/training/training-backend';
 import { siblingModule, startWorker } from '../../../model/training/parallel/start-worker';
-import type { Events, EventName, ParsedRequestOf, TrainingJob } from '../../../shared/ipc-contract';
+import type { ParsedRequestOf, TrainingJob } from '../../../shared/ipc-contract';
 import { AppError, workerErrorToIpc } from '../app-error';
-import { DEFAULT_MODEL_ID, type ModelLibrary } from '../models/model-library';
+import { DEFAULT_MODEL_ID } from '../models/model-library';
 import { JobStore, jobFromFile, type JobFile } from './job-store';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
-import { isSizeName, type SizeName } from '../../../shared/vocabulary';
-
-export interface TrainingServiceOptions {
-  jobsDir: string;
-  library: ModelLibrary;
-  emit: <E extends EventName>(event: E, payload: Events[E]) => void;
-  /** Threads for training; 0 means all cores but one, so suggestions stay fast. */
-  threads: () => number;
-  backend?: BackendOptions;
-  /** Where the first training here caches the faster engine; `trainingBackend` (default auto) may force one. */
-  trainingBackendCache: string;
-  trainingBackend?: TrainingBackendMode;
-  workerUrl?: URL;
-  /** Tests only: the worker dies after this many progress reports. */
-  crashAfterReports?: number;
-  /** Progress events at most this often (evaluations and phase changes always go through). */
-  progressIntervalMs?: number;
-  /** How long a cancelled job may take to stop before its thread is ended (default 10 s). */
-  cancelGraceMs?: number;
-  /** A finished run's speed, to estimate the next run's time. */
-  onSpeedMeasured?: (preset: SizeName, charsPerSecond: number) => Promise<void> | void;
-}
+import { isSizeName } from '../../../shared/vocabulary';
+import { GHOST_DEFAULTS, type TrainingServiceOptions } from './training-options';
 
 interface Running {
   job: TrainingJob;
@@ -137,6 +115,7 @@ export class TrainingService {
       trainingBackend: this.options.trainingBackend ?? 'auto',
       trainingBackendCache: this.options.trainingBackendCache,
       crashAfterReports: this.options.crashAfterReports,
+      ghost: this.options.ghostSettings?.() ?? GHOST_DEFAULTS,
     };
     const worker = startWorker(this.options.workerUrl ?? siblingModule(import.meta.url, 'training-worker'), data);
     let settle!: () => void;
@@ -241,6 +220,7 @@ export class TrainingService {
             newLoss: m.valLoss,
             baseName: m.base?.name ?? 'the default model',
             baseLoss: m.base?.valLoss ?? null,
+            keystrokes: m.keystrokes,
           },
         });
         return;

@@ -1,7 +1,8 @@
 /** Messages between the training job service and its worker thread. */
 import type { BackendOptions } from '../../../model/network/backend';
 import type { TrainingBackendMode } from '../../../model/training/training-backend';
-import type { CorpusSummary, TrainingProgress, TrainingSample } from '../../../shared/ipc-contract';
+import type { GhostSettings } from '../../../model/suggesting/typing-simulation';
+import type { CorpusSummary, KeystrokeReport, TrainingProgress, TrainingSample } from '../../../shared/ipc-contract';
 import type { SizeName, TrainingStopReason } from '../../../shared/vocabulary';
 
 export interface TrainingWorkerData {
@@ -22,6 +23,8 @@ export interface TrainingWorkerData {
   /** What computes the steps (`auto`: measured once per machine, cached in `trainingBackendCache`). */
   trainingBackend: TrainingBackendMode;
   trainingBackendCache: string;
+  /** The app's ghost text settings: the finished model's keystrokes saved are measured with them. */
+  ghost: GhostSettings;
   /** Tests only: the worker exits abruptly after this many progress reports. */
   crashAfterReports?: number;
 }
@@ -41,6 +44,8 @@ export type FromTrainingWorker =
       stoppedBy: TrainingStopReason;
       valLoss: number | null;
       base: { name: string; valLoss: number | null } | null;
+      /** Keystrokes its ghost text saves on the held-out text, and the base's (or the default's); none when not measured. */
+      keystrokes: KeystrokeReport | null;
     }
   | { type: 'error'; code: string; message: string };
 

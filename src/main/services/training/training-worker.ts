@@ -2,7 +2,10 @@
  * The background training job, in its own thread so the app's main event loop
  * never waits for it: reads the corpus, trains (data-parallel over helper
  * threads when asked), and reports progress, the loss curve and sample text
- * at a low, middle and high temperature after each evaluation.
+ * at a low, middle and high temperature after each evaluation. At the end it
+ * types some of the writer's held-out text with each model's ghost text
+ * (typing-simulation.ts), so the result can say what the new model would
+ * have saved them beside the base (or default) model.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../../model/network/backend';
@@ -11,6 +14,8 @@ import { isPenwrightError } from '../../../model/errors';
 import { disposeModel, loadModel, type CharModel } from '../../../model/storage/persistence';
 import { SuggestionSession } from '../../../model/suggesting/session';
 import { train } from '../../../model/training/train';
+import { heldOutText, savedShare, typeWithSession } from '../../../model/suggesting/typing-simulation';
+import type { KeystrokeReport, TrainingProgress } from '../../../shared/ipc-contract';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
 
 const data = workerData as TrainingWorkerData;
@@ -22,6 +27,8 @@ port.on('message', (m: ToTrainingWorker) => {
 });
 
 const SAMPLE_TEMPERATURES = [0.3, 0.7, 1.1];
+/** Held-out characters the simulated writer types with each model (about 10-20 s each on two cores). */
+const KEYSTROKE_CHARS = 1200;
 
 async function samples(model: CharModel, prompt: string) {
   const session = new SuggestionSession(model, { contextChars: 300 });
@@ -31,6 +38,40 @@ async function samples(model: CharModel, prompt: string) {
     return out.map((s) => ({ temperature: s.temperature, text: s.text }));
   } finally {
     session.dispose();
+  }
+}
+
+/** Share of keystrokes `model`'s ghost text saves typing `text`. */
+async function keystrokesSaved(model: CharModel, text: string): Promise<number> {
+  const session = new SuggestionSession(model);
+  try {
+    const tally = await typeWithSession(session, text, data.ghost, () => {
+      if (controller.signal.aborted) throw new Error('cancelled');
+    });
+    return savedShare(tally);
+  } finally {
+    session.dispose();
+  }
+}
+
+async function keystrokeReport(
+  model: CharModel,
+  other: CharModel | undefined,
+  documents: string[],
+  last: TrainingProgress | null,
+): Promise<KeystrokeReport | null> {
+  const text = heldOutText(documents, KEYSTROKE_CHARS);
+  if ([...text].length < 100) return null; // too little held out to say anything
+  if (last) post({ type: 'progress', progress: { ...last, phase: 'measuring' } });
+  try {
+    return {
+      chars: [...text].length,
+      saved: await keystrokesSaved(model, text),
+      baseSaved: other ? await keystrokesSaved(other, text) : null,
+    };
+  } catch (e) {
+    if (controller.signal.aborted) return null; // the writer cancelled while it measured: the model is saved
+    throw e;
   }
 }
 
@@ -50,6 +91,7 @@ async function run(): Promise<void> {
   const compare =
     !base && data.compareModelDir ? await loadModel(data.compareModelDir).catch(() => undefined) : undefined;
   let reports = 0;
+  let last: TrainingProgress | null = null;
   try {
     const result = await train({
       documents,
@@ -76,6 +118,7 @@ async function run(): Promise<void> {
       gradientWorkerUrl: import.meta.url.endsWith('.ts') ? undefined : new URL('./gradient-worker.js', import.meta.url),
       signal: controller.signal,
       onProgress: (progress) => {
+        last = progress;
         post({ type: 'progress', progress });
         if (data.crashAfterReports !== undefined && ++reports >= data.crashAfterReports) process.exit(7);
       },
@@ -84,12 +127,15 @@ async function run(): Promise<void> {
       },
     });
     const meta = result.model.meta;
+    const keystrokes =
+      result.stoppedBy === 'cancelled' ? null : await keystrokeReport(result.model, base ?? compare, documents, last);
     disposeModel(result.model);
     post({
       type: 'done',
       stoppedBy: result.stoppedBy,
       valLoss: meta.metrics.valLoss,
       base: meta.baseModel ?? meta.comparison,
+      keystrokes,
     });
   } finally {
     if (base) disposeModel(base);

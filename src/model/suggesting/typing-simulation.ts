@@ -1,0 +1,135 @@
+/**
+ * How many keystrokes ghost text saves a writer: a simulated writer types a
+ * text one character at a time and presses accept-word once instead of typing
+ * whenever the ghost text's next word is exactly what comes next and
+ * accepting it saves at least 2 keys (README, "Writer's benchmark").
+ *
+ * `npm run bench:writer` drives the editor's own ghost-text state with these
+ * rules (bench/writer-sim.ts); this is the same writer without an editor, for
+ * what runs outside the renderer: telling the writer, when a model finishes
+ * training, what it would have saved on their own held-out text.
+ */
+import { isWordChar } from './loop-guard';
+import type { SuggestionSession } from './session';
+import type { StopRule } from './stop-rules';
+
+/** The accept-word unit of ghost text: leading spaces, then the word with its punctuation. */
+export function nextGhostWord(rest: string): string {
+  return /^\s*\S+/u.exec(rest)?.[0] ?? rest;
+}
+
+/**
+ * Whether inserting `word` at the start of `rest` is exactly what the writer
+ * was going to type: the same characters, ending where a word of the text ends
+ * (not in the middle of one).
+ */
+export function matchesText(word: string, rest: string): boolean {
+  if (!word || !rest.startsWith(word)) return false;
+  const last = [...word].pop()!;
+  if (!isWordChar(last)) return true;
+  const after = [...rest.slice(word.length, word.length + 4)];
+  if (after.length === 0) return true;
+  if (isWordChar(after[0])) return false;
+  // "don" before "’t" is inside a word
+  return !(/['’]/u.test(after[0]) && after[1] !== undefined && isWordChar(after[1]));
+}
+
+/** Keys that accepting `word` saves: its characters, less the one accept key. */
+export const keysSaved = (word: string) => [...word].length - 1;
+
+export interface TypingTally {
+  /** Characters (code points) typed or accepted. */
+  chars: number;
+  /** Keys pressed: characters typed plus accepts. */
+  keys: number;
+  accepts: number;
+  /** Ghost texts that appeared, and how many the writer accepted on sight. */
+  shows: number;
+  rightShows: number;
+}
+
+/** Share of keystrokes saved. */
+export const savedShare = (t: TypingTally) => (t.chars ? (t.chars - t.keys) / t.chars : 0);
+
+/**
+ * Types `text`, asking `ghostAfter` for ghost text wherever none is showing.
+ * Typing a character the ghost text begins with keeps the rest of it showing;
+ * any other character clears it.
+ */
+export async function simulateTyping(
+  text: string,
+  ghostAfter: (textBefore: string) => Promise<string>,
+  checkpoint?: () => void,
+): Promise<TypingTally> {
+  const t: TypingTally = { chars: [...text].length, keys: 0, accepts: 0, shows: 0, rightShows: 0 };
+  let pos = 0;
+  let ghost = '';
+  let fresh = false;
+  while (pos < text.length) {
+    if (!ghost) {
+      checkpoint?.();
+      ghost = await ghostAfter(text.slice(0, pos));
+      fresh = ghost !== '';
+      if (fresh) t.shows++;
+    }
+    const rest = text.slice(pos);
+    if (ghost) {
+      const word = nextGhostWord(ghost);
+      if (matchesText(word, rest) && keysSaved(word) >= 2) {
+        t.keys++;
+        t.accepts++;
+        if (fresh) t.rightShows++;
+        pos += word.length;
+        ghost = ghost.slice(word.length);
+        // the rest of the ghost text stays: the next word is a new offer
+        fresh = ghost !== '';
+        if (fresh) t.shows++;
+        continue;
+      }
+    }
+    const ch = String.fromCodePoint(rest.codePointAt(0)!);
+    t.keys++;
+    pos += ch.length;
+    ghost = ghost.startsWith(ch) ? ghost.slice(ch.length) : '';
+    fresh = false;
+  }
+  return t;
+}
+
+/**
+ * Up to `maxChars` of the text training held out (the last tenth of each
+ * document, as the validation split takes it), from the start of a word.
+ */
+export function heldOutText(documents: readonly string[], maxChars: number, fraction = 0.1): string {
+  const parts = documents.map((d) => {
+    const chars = [...d];
+    return chars.slice(Math.round(chars.length * (1 - fraction))).join('');
+  });
+  const joined = parts.join('\n\n');
+  const start = /\s\S/u.exec(joined.slice(0, 200));
+  const from = start ? start.index + 1 : 0;
+  return [...joined.slice(from)].slice(0, maxChars).join('');
+}
+
+export interface GhostSettings {
+  minConfidence: number;
+  maxChars: number;
+  stop: StopRule;
+}
+
+/** The simulated writer on `text` with ghost text from `session` (the context it sees: what came before). */
+export async function typeWithSession(
+  session: SuggestionSession,
+  text: string,
+  settings: GhostSettings,
+  checkpoint?: () => void,
+): Promise<TypingTally> {
+  return simulateTyping(
+    text,
+    async (before) => {
+      session.setText(before);
+      return (await session.ghost(settings)).text;
+    },
+    checkpoint,
+  );
+}

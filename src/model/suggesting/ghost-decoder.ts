@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeState, type LstmState } from '../network/inference';
 import { isWordChar, LoopGuard } from './loop-guard';
+import { charKinds } from './char-kinds';
 import type { StopRule } from './stop-rules';
 import { UNKNOWN_ID, type Vocabulary } from '../text/vocab';
 import type { Lexicon } from '../text/word-list';
@@ -84,7 +85,6 @@ export const DEFAULT_MIN_FIRST_WORD_CHARS = 3;
 const MAX_LEAD = 4;
 const PHRASE_END = /^[,;:.!?…—–]$/u;
 const SENTENCE_END = /^[.!?…]$/u;
-const APOSTROPHE = /^['’]$/u;
 
 /** Rows of a state, in this order (rows may repeat). */
 export function gatherState(state: LstmState, rows: Int32Array): LstmState {
@@ -149,27 +149,6 @@ function logSoftmax(row: Float32Array): Float64Array {
   const norm = max + Math.log(sum);
   for (let i = 0; i < row.length; i++) out[i] = i === UNKNOWN_ID ? -Infinity : row[i] - norm;
   return out;
-}
-
-/** What each id is, per vocabulary: a word character, an apostrophe, or something else. */
-interface CharKinds {
-  chars: string[];
-  word: boolean[];
-  apostrophe: boolean[];
-}
-const kindsCache = new WeakMap<Vocabulary, CharKinds>();
-function charKinds(vocab: Vocabulary): CharKinds {
-  let k = kindsCache.get(vocab);
-  if (!k) {
-    const chars = vocab.codePoints.map((_, id) => (id === UNKNOWN_ID ? '' : vocab.charOf(id)));
-    k = {
-      chars,
-      word: chars.map((ch) => ch !== '' && isWordChar(ch)),
-      apostrophe: chars.map((ch) => APOSTROPHE.test(ch)),
-    };
-    kindsCache.set(vocab, k);
-  }
-  return k;
 }
 
 /**

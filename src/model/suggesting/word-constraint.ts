@@ -12,31 +12,9 @@
  * list constrains nothing.
  */
 import { UNKNOWN_ID, type Vocabulary } from '../text/vocab';
-import { isListable, normalizeWord, type Lexicon, type WordCursor } from '../text/word-list';
+import { isListable, type Lexicon, type WordCursor } from '../text/word-list';
+import { APOSTROPHE, charKinds } from './char-kinds';
 import { isWordChar } from './loop-guard';
-
-const APOSTROPHE = /^['’]$/u;
-
-/** Per vocabulary: each id's character normalised, and whether it is a letter or digit or an apostrophe. */
-interface IdChars {
-  normal: string[];
-  word: boolean[];
-  apostrophe: boolean[];
-}
-const idCharsCache = new WeakMap<Vocabulary, IdChars>();
-function idChars(vocab: Vocabulary): IdChars {
-  let k = idCharsCache.get(vocab);
-  if (!k) {
-    const chars = vocab.codePoints.map((_, id) => (id === UNKNOWN_ID ? '' : vocab.charOf(id)));
-    k = {
-      normal: chars.map((ch) => normalizeWord(ch)),
-      word: chars.map((ch) => ch !== '' && isWordChar(ch)),
-      apostrophe: chars.map((ch) => APOSTROPHE.test(ch)),
-    };
-    idCharsCache.set(vocab, k);
-  }
-  return k;
-}
 
 /** The word part at the end of `context` ('' when it does not end inside a word). */
 export function trailingWord(context: string): string {
@@ -105,7 +83,7 @@ export class WordSpeller {
    */
   bannedIds(vocab: Vocabulary): number[] {
     if (this.cursor === null) return [];
-    const k = idChars(vocab);
+    const k = charKinds(vocab);
     const allowed = this.cursor.nextChars();
     const mayEnd = this.mayEnd;
     const banned: number[] = [];

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { EVENT_NAMES } from './constants';
 import { id, path, temperature } from './schema-parts';
 import { settingsPatchSchema, type Settings } from './settings';
-import type { CorpusSummary, TrainingBackendInfo, TrainProgress } from './reports';
+import type { CorpusSummary, KeystrokeReport, TrainingBackendInfo, TrainingComparison, TrainProgress } from './reports';
 import {
   CONTEXT_LIMITS,
   MAX_DRAFTS,
@@ -56,7 +56,7 @@ export interface RecoveredDocument {
 }
 
 /** What a corpus gives: files used, skipped (with reasons), characters. Defined by the model core. */
-export type { CorpusSummary, TrainingBackendInfo };
+export type { CorpusSummary, KeystrokeReport, TrainingBackendInfo, TrainingComparison };
 
 export interface ModelSummary {
   modelId: string;
@@ -104,23 +104,7 @@ export interface TrainingResult {
   /** converged: it stopped early because it had stopped improving on the held-out text. */
   stoppedBy: TrainingStopReason;
   /** The new model's validation loss beside the base (or default) model's, on the same text. */
-  comparison: {
-    newLoss: number | null;
-    baseName: string;
-    baseLoss: number | null;
-    /** Keystrokes its ghost text would have saved on the held-out text, beside the base's; null when not measured. */
-    keystrokes: KeystrokeReport | null;
-  };
-}
-
-/** What the simulated writer (typing-simulation.ts) saved on text the new model had not trained on. */
-export interface KeystrokeReport {
-  /** Characters of held-out text typed. */
-  chars: number;
-  /** Share of keystrokes saved (0-1) with the new model... */
-  saved: number;
-  /** ...and with the base (or default) model, on the same text and settings. */
-  baseSaved: number | null;
+  comparison: TrainingComparison;
 }
 
 export interface BackendInfo {

@@ -42,3 +42,22 @@ export interface TrainingBackendInfo {
   reason: string;
   measuredAt: string | null;
 }
+
+/** A finished model beside its base (or the default) model, measured on the same held-out text. */
+export interface TrainingComparison {
+  newLoss: number | null;
+  baseName: string;
+  baseLoss: number | null;
+  /** Keystrokes its ghost text would have saved on the held-out text, beside the base's; null when not measured. */
+  keystrokes: KeystrokeReport | null;
+}
+
+/** What the simulated writer (typing-simulation.ts) saved on text the new model had not trained on. */
+export interface KeystrokeReport {
+  /** Characters of held-out text typed. */
+  chars: number;
+  /** Share of keystrokes saved (0-1) with the new model... */
+  saved: number;
+  /** ...and with the base (or default) model, on the same text and settings. */
+  baseSaved: number | null;
+}

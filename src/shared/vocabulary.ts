@@ -36,11 +36,13 @@ export interface SuggestionText {
 /** One suggestion per temperature, low (safe) to high (adventurous). */
 export const DEFAULT_TEMPERATURES: readonly number[] = Object.freeze([0.2, 0.5, 0.8, 1.2]);
 /**
- * Below this temperature a suggestion spells only words the model knows (its
- * word list and the open document's words); from here up it may invent, and
- * the suggestions panel marks the words it made up.
+ * Where variety begins. Below this temperature the lowest one is decoded as
+ * ghost text (the most probable words, not a sample) and every suggestion
+ * spells only words the model knows (its word list and the open document's);
+ * from here up suggestions are sampled and may invent words, which the panels
+ * mark.
  */
-export const WORD_LIST_MAX_TEMPERATURE = 0.8;
+export const VARIETY_TEMPERATURE = 0.8;
 /** Compare drafts shows two to four columns, each asking with its `draftColumn` (ipc-contract.ts). */
 export const MAX_DRAFTS = 4;
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Adam } from '../../src/model/training/adam';
 import { disposeModel, loadModel, loadTrainingState } from '../../src/model/storage/persistence';
 import { SuggestionSession } from '../../src/model/suggesting/session';
 import { train } from '../../src/model/training/train';
@@ -141,6 +142,36 @@ describe('training', () => {
     session.dispose();
     disposeModel(base.model);
     disposeModel(tuned.model);
+  });
+
+  it('steps its learning rate down a half cosine through the budget when asked, and holds it otherwise', async () => {
+    const rates = async (schedule?: 'cosine') => {
+      const seen: number[] = [];
+      const spy = vi.spyOn(Adam.prototype, 'nextStep').mockImplementation(function (this: Adam) {
+        seen.push(this.learningRate);
+        return { learningRateT: 0, epsilonHat: 1e-8 };
+      });
+      try {
+        const r = await trainTiny({
+          documents: [aliceText(3000)],
+          maxSteps: 10,
+          learningRate: 1e-2,
+          learningRateSchedule: schedule,
+          trainingBackend: 'tfjs',
+        });
+        disposeModel(r.model);
+      } finally {
+        spy.mockRestore();
+      }
+      return seen;
+    };
+    const cosine = await rates('cosine');
+    expect(cosine).toHaveLength(10);
+    expect(cosine[0]).toBeCloseTo(1e-2, 8);
+    for (let i = 1; i < cosine.length; i++) expect(cosine[i]).toBeLessThan(cosine[i - 1]);
+    // 9 of 10 steps spent before the last: 0.1 + 0.45 (1 + cos 0.9 pi) of the peak
+    expect(cosine[9]).toBeCloseTo(1e-2 * (0.1 + 0.45 * (1 + Math.cos(0.9 * Math.PI))), 8);
+    expect(new Set(await rates())).toEqual(new Set([1e-2]));
   });
 
   it('does not leak tensors over many steps', async () => {

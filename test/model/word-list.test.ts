@@ -4,6 +4,7 @@ import { decodeGhost } from '../../src/model/suggesting/ghost-decoder';
 import { DocumentWords } from '../../src/model/suggesting/document-words';
 import { SuggestionSession } from '../../src/model/suggesting/session';
 import { WordSpeller, trailingWord } from '../../src/model/suggesting/word-constraint';
+import { savedShare, typeWithSession } from '../../src/model/suggesting/typing-simulation';
 import {
   Lexicon,
   MAX_WORDS,
@@ -118,6 +119,16 @@ describe('words.txt', () => {
     }
   });
 
+  it('reads a list an editor saved with a byte-order mark and CRLF line endings', () => {
+    const text = '\uFEFF# Penwright word list: word<TAB>count, most frequent first\r\nthe\t9\r\nwolf\t2\r\n';
+    expect(parseWordList(bytes(text), 'm')).toEqual(
+      new Map([
+        ['the', 9],
+        ['wolf', 2],
+      ]),
+    );
+  });
+
   it('refuses bytes that are not UTF-8', () => {
     expect(() => parseWordList(Uint8Array.of(0x23, 0xff, 0xfe, 0x0a), 'm')).toThrow('not UTF-8');
   });
@@ -140,6 +151,21 @@ describe('the document’s own words', () => {
     doc.read(`${long.slice(20)} running`);
     expect(doc.set().has('came')).toBe(true);
     expect(doc.set().has('lip')).toBe(true);
+  });
+
+  it('never takes the tail of a word cut by a sliding window for a word', () => {
+    const doc = new DocumentWords(new WordSet([]));
+    const words = ['extraordinarily', 'understanding', 'wonderful', 'blackberries', 'shadowy'];
+    let text = Array.from({ length: 400 }, (_, i) => words[i % words.length]).join(' ');
+    doc.read(text);
+    // the window slides by a few characters at a time, cutting words anywhere
+    for (let i = 0; i < 40; i++) {
+      text = `${text.slice(7)} ${words[i % words.length]}`;
+      doc.read(text);
+    }
+    const all = doc.set();
+    expect(all.size).toBe(words.length);
+    for (const w of words) expect(all.has(w)).toBe(true);
   });
 
   it('the trailing word is the part of a word before the cursor', () => {
@@ -252,5 +278,41 @@ describe('a model keeps the words of its text', () => {
     expect(tuned.wordCounts?.get('the')).toBe((base.wordCounts?.get('the') ?? 0) + 40);
     disposeModel(base);
     disposeModel(tuned);
+  });
+});
+
+describe('keystrokes a model saves', () => {
+  beforeAll(useTestBackend);
+
+  it('a model that knows the text saves keys; one that does not saves none', async () => {
+    const text = 'the cat sat on the mat and the dog ran to the log';
+    // after any text that is a start of `text`, the next character of it, almost surely
+    const knows: Distribution = (whole) => {
+      const t = whole.startsWith('\n\n') ? whole.slice(2) : whole;
+      return text.startsWith(t) && t.length < text.length ? { [text[t.length]]: 0.99 } : {};
+    };
+    const settings = { minConfidence: 0.35, maxChars: 48, stop: 'phrase' as const };
+    const typed = async (d: Distribution) => {
+      const net = new FakeNet(ALPHABET, d);
+      const session = new SuggestionSession({ net: net.asInferenceNet(), vocab: net.vocab });
+      try {
+        return await typeWithSession(session, text, settings);
+      } finally {
+        session.dispose();
+      }
+    };
+    const good = await typed(knows);
+    expect(savedShare(good)).toBeGreaterThan(0.5);
+    expect(good.rightShows).toBe(good.shows);
+    expect(savedShare(await typed(() => ({})))).toBe(0);
+    // stopped early, it counts what it typed
+    const net = new FakeNet(ALPHABET, knows);
+    const session = new SuggestionSession({ net: net.asInferenceNet(), vocab: net.vocab });
+    let asked = 0;
+    const part = await typeWithSession(session, text, settings, () => ++asked > 1);
+    session.dispose();
+    expect(part.chars).toBeLessThan(text.length);
+    expect(part.chars).toBeGreaterThan(0);
+    expect(part.keys).toBeLessThanOrEqual(part.chars);
   });
 });

@@ -18,6 +18,7 @@ import {
   type Responses,
   type Settings,
 } from '../../shared/ipc-contract';
+import { VARIETY_TEMPERATURE } from '../../shared/vocabulary';
 import { toIpcError } from './app-error';
 import { sweepTempFilesOf } from './leftovers';
 import { appStateSchema, withRecent } from './settings/app-state';
@@ -141,11 +142,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     crashAfterReports: options.trainingCrashAfterReports,
     cancelGraceMs: options.trainingCancelGraceMs,
     progressIntervalMs: options.progressIntervalMs,
-    ghostSettings: () => ({
-      minConfidence: settings.current.suggestionConfidence,
-      maxChars: settings.current.suggestionChars,
-      stop: settings.current.stopRule,
-    }),
+    // the editor shows ghost text only when a temperature is below the one where variety begins
+    ghostSettings: () =>
+      settings.current.temperatures.some((t) => t < VARIETY_TEMPERATURE)
+        ? {
+            minConfidence: settings.current.suggestionConfidence,
+            maxChars: settings.current.suggestionChars,
+            stop: settings.current.stopRule,
+          }
+        : null,
     onSpeedMeasured: async (preset, charsPerSecond) => {
       await appState.update((state) => ({ trainingSpeed: { ...state.trainingSpeed, [preset]: charsPerSecond } }));
     },

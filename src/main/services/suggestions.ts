@@ -92,6 +92,10 @@ export class SuggestionService {
     const active = await this.model();
     // Closed while the model loaded: superseded by the close, as a request in flight is; no session for it.
     if (!this.isOpen(docId)) throw new AppError('SUPERSEDED', 'The document was closed.');
+    // Switched again while it loaded: an answer from the model the writer just left is stale.
+    if (active.modelId !== this.options.settings().activeModelId) {
+      throw new AppError('SUPERSEDED', 'The model changed while it loaded.');
+    }
     const slot: Slot = req.draftColumn ?? 'editor';
     let doc = this.sessions.get(docId);
     if (!doc) this.sessions.set(docId, (doc = new Map()));

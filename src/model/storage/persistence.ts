@@ -16,7 +16,7 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { syncDir, writeFileSynced } from '../disk/durable-fs';
-import { PenwrightError } from '../errors';
+import { PenwrightError, isPenwrightError } from '../errors';
 import type { ModelMeta } from './metadata';
 import {
   META_JSON,
@@ -222,7 +222,8 @@ async function readWordList(dir: string): Promise<Map<string, number>> {
   try {
     ({ bytes } = await readRegularFile(join(dir, WORDS_TXT), { maxBytes: MAX_WORD_LIST_BYTES }));
   } catch (e) {
-    throw corrupt(dir, `${WORDS_TXT} is missing or too large`, e);
+    const tooLarge = isPenwrightError(e) && e.code === 'FILE_TOO_LARGE';
+    throw corrupt(dir, `${WORDS_TXT} is ${tooLarge ? 'larger than a word list can be' : 'missing or unreadable'}`, e);
   }
   return parseWordList(bytes, dir);
 }

@@ -35,7 +35,8 @@ export function parseWordList(bytes: Uint8Array, dir: string): Map<string, numbe
   } catch {
     throw corrupt(dir, `${WORDS_TXT} is not UTF-8 text`);
   }
-  const lines = text.split('\n');
+  // a writer may have opened it in an editor that saved a byte-order mark or CRLF line endings
+  const lines = text.replace(/^\uFEFF/u, '').split(/\r?\n/u);
   if (lines[0] !== HEADER) throw corrupt(dir, `${WORDS_TXT} does not begin with its header line`);
   const counts = new Map<string, number>();
   for (let i = 1; i < lines.length; i++) {

@@ -5,11 +5,12 @@
  * what is new since the last read is scanned (the window slides as the writer
  * types), and a word touching the end is not taken until it is finished.
  */
-import { MAX_WORD_CHARS, WordSet, isListable, normalizeWord } from '../text/word-list';
+import { MAX_WORD_CHARS, WORD, WordSet, isListable, normalizeWord } from '../text/word-list';
 
 /** Most words a document adds (a bound on memory; a novel has a few thousand of its own). */
 export const MAX_DOCUMENT_WORDS = 20_000;
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+/** A UTF-16 unit inside a word (letters, digits, the halves of a surrogate pair, an apostrophe). */
+const WORD_CHAR = /[\p{L}\p{N}'’\uD800-\uDFFF]/u;
 /** How much of the previous text marks where new text begins. */
 const ANCHOR_CHARS = 64;
 
@@ -35,6 +36,8 @@ export class DocumentWords {
       if (at >= 0) from = Math.max(0, at - MAX_WORD_CHARS - 2);
     }
     this.last = text;
+    // a start inside a word would take its tail for a word: begin after it
+    while (from > 0 && from < text.length && WORD_CHAR.test(text[from - 1])) from++;
     const part = text.slice(from);
     for (const m of part.matchAll(WORD)) {
       if (m.index + m[0].length === part.length) break; // may go on

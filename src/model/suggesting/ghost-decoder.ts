@@ -23,7 +23,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { disposeState, type LstmState } from '../network/inference';
 import { isWordChar, LoopGuard } from './loop-guard';
 import { charKinds } from './char-kinds';
-import type { StopRule } from './stop-rules';
+import { endsPhrase, endsSentence, type StopRule } from './stop-rules';
 import { UNKNOWN_ID, type Vocabulary } from '../text/vocab';
 import type { Lexicon } from '../text/word-list';
 import { WordSpeller } from './word-constraint';
@@ -83,8 +83,6 @@ export const DEFAULT_BEAM_WIDTH = 4;
 export const DEFAULT_MIN_FIRST_WORD_CHARS = 3;
 /** Characters before a word (spaces, punctuation, quotes, a line break) at most. */
 const MAX_LEAD = 4;
-const PHRASE_END = /^[,;:.!?…—–]$/u;
-const SENTENCE_END = /^[.!?…]$/u;
 
 /** Rows of a state, in this order (rows may repeat). */
 export function gatherState(state: LstmState, rows: Int32Array): LstmState {
@@ -168,7 +166,7 @@ async function nextWord(
 ): Promise<Finished | null> {
   const kinds = charKinds(vocab);
   const width = Math.max(1, options.beamWidth ?? DEFAULT_BEAM_WIDTH);
-  const phraseEnd = options.stop === 'phrase' ? PHRASE_END : options.stop === 'sentence' ? SENTENCE_END : null;
+  const phraseEnd = options.stop === 'phrase' ? endsPhrase : options.stop === 'sentence' ? endsSentence : null;
   const ghostHasContent = from.chars.length > 0;
   const newlineEnds = options.stop !== 'none' && (ghostHasContent || options.stop === 'line');
   let live: Hypothesis[] = [{ ...from, hasWord: false, lead: 0, row: 0 }];
@@ -194,6 +192,8 @@ async function nextWord(
       for (const h of live) {
         const lp = logSoftmax(data.subarray(h.row * V, (h.row + 1) * V));
         for (const id of h.guard.bannedIds()) lp[id] = -Infinity;
+        // not on the way to a known word (the word's end included): once per hypothesis, not per candidate
+        for (const id of h.speller?.bannedIds(vocab) ?? []) lp[id] = -Infinity;
         if (h.hasWord) {
           // the word ends here if a non-word character comes next (an apostrophe may go on with the word)
           let boundary = 0;
@@ -220,14 +220,13 @@ async function nextWord(
           const logprob = h.logprob + lp[id];
           if (logprob < floor || logprob === -Infinity) continue;
           const ch = kinds.chars[id];
-          if (h.speller && !h.speller.allows(ch)) continue;
           const wordChar = kinds.word[id] || (kinds.apostrophe[id] && h.inWord && h.hasWord);
           // after a word found earlier comes the boundary its score counted on
           if (wordChar && ghostHasContent && h.chars.length === from.chars.length) continue;
           if (!wordChar) {
             if (h.hasWord) continue; // counted in the boundary above
             if (h.lead >= MAX_LEAD || (ch === '\n' && newlineEnds)) continue;
-            if (phraseEnd?.test(ch) && ghostHasContent) {
+            if (phraseEnd?.(ch) && ghostHasContent) {
               // the phrase ends with this punctuation: the ghost may end here, and goes no further
               if (beats(logprob)) {
                 const chars = [...h.chars, ch];

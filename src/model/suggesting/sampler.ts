@@ -2,11 +2,11 @@
  * Sampled continuations, one per temperature, in one batched pass through the
  * network: each stream draws from its own seeded generator, stops by the stop
  * rule or its length, and never begins a word that would repeat a word
- * 3-gram (loop-guard.ts). Below WORD_LIST_MAX_TEMPERATURE a stream spells
+ * 3-gram (loop-guard.ts). Below VARIETY_TEMPERATURE a stream spells
  * only words of the lexicon (word-constraint.ts); from there up it keeps its
  * variety, invented words included.
  */
-import { WORD_LIST_MAX_TEMPERATURE } from '../../shared/vocabulary';
+import { VARIETY_TEMPERATURE } from '../../shared/vocabulary';
 import { disposeState, tileState, type InferenceNet, type LstmState } from '../network/inference';
 import { Rng } from '../rng';
 import type { Vocabulary } from '../text/vocab';
@@ -56,7 +56,7 @@ export async function sampleStreams(job: SampleJob): Promise<Suggestion[]> {
   const rngs = streams.map((i) => new Rng(seedBase * SEED_STRIDE.request + i * SEED_STRIDE.stream + 1));
   const guards = streams.map(() => new LoopGuard(vocab, job.context));
   const spellers = streams.map((s) =>
-    temperatures[s] < WORD_LIST_MAX_TEMPERATURE ? WordSpeller.after(job.lexicon, job.context) : null,
+    temperatures[s] < VARIETY_TEMPERATURE ? WordSpeller.after(job.lexicon, job.context) : null,
   );
   const texts = streams.map(() => '');
   const logprobSums = new Float64Array(k);

@@ -8,7 +8,12 @@
  * no other layer does). It also gathers the document's own words (names,
  * places), which join the model's word list as words a suggestion may spell.
  */
-import { CONTEXT_LIMITS, DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES } from '../../shared/vocabulary';
+import {
+  CONTEXT_LIMITS,
+  DEFAULT_SUGGESTION_CHARS,
+  DEFAULT_TEMPERATURES,
+  VARIETY_TEMPERATURE,
+} from '../../shared/vocabulary';
 import { PenwrightError, cancelledError } from '../errors';
 import { InferenceNet, cloneState, disposeState, type LstmState } from '../network/inference';
 import type { CharModel } from '../storage/persistence';
@@ -25,9 +30,6 @@ import { trailingWord } from './word-constraint';
 import type { GhostRequest, SessionOptions, Suggestion, SuggestOptions } from './suggest-options';
 
 export type { GhostRequest, SessionOptions, Suggestion, SuggestOptions };
-
-/** Temperatures from here up are always sampled, to keep their variety; below it one may be ghost text. */
-export const GHOST_MAX_TEMPERATURE = 0.8;
 
 interface Snapshot {
   /** Characters absorbed (from the origin) when it was taken. */
@@ -243,7 +245,7 @@ export class SuggestionSession {
     let ghostAt = -1;
     if (options.ghost) {
       for (const [i, t] of temperatures.entries()) {
-        if (t < GHOST_MAX_TEMPERATURE && (ghostAt < 0 || t < temperatures[ghostAt])) ghostAt = i;
+        if (t < VARIETY_TEMPERATURE && (ghostAt < 0 || t < temperatures[ghostAt])) ghostAt = i;
       }
     }
     const out: Suggestion[] = [];
@@ -258,6 +260,7 @@ export class SuggestionSession {
         ghost: true,
       });
     }
+    check(); // superseded while the ghost text was decoded: the state may be gone
     const streams = [...temperatures.keys()].filter((i) => i !== ghostAt);
     out.push(
       ...(await sampleStreams({

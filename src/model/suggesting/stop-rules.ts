@@ -8,6 +8,11 @@ export type { StopRule };
 
 const PHRASE_END = /[,;:.!?…—–]/u;
 const SENTENCE_END = /[.!?…。！？]/u;
+
+/** The character ends a phrase (the ghost decoder's 'phrase' rule reads the same characters). */
+export const endsPhrase = (ch: string): boolean => [...ch].length === 1 && PHRASE_END.test(ch);
+/** The character ends a sentence. */
+export const endsSentence = (ch: string): boolean => [...ch].length === 1 && SENTENCE_END.test(ch);
 const CLOSER = /["'”’»)\]]/u;
 
 export interface StopDecision {

@@ -21,7 +21,7 @@ export interface SuggestOptions {
   /** Same seed, same text, same options: same continuations. */
   seed?: number;
   /**
-   * Ghost text: the lowest temperature below GHOST_MAX_TEMPERATURE is not
+   * Ghost text: the lowest temperature below VARIETY_TEMPERATURE is not
    * sampled but decoded as the most probable continuation (ghost-decoder.ts),
    * '' when the model is not sure enough, and comes first in the answer.
    */

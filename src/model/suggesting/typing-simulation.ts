@@ -9,6 +9,8 @@
  * what runs outside the renderer: telling the writer, when a model finishes
  * training, what it would have saved on their own held-out text.
  */
+import { VALIDATION_FRACTION } from '../training/batches';
+import { countCodePoints } from '../text/vocab';
 import { isWordChar } from './loop-guard';
 import type { SuggestionSession } from './session';
 import type { StopRule } from './stop-rules';
@@ -54,20 +56,24 @@ export const savedShare = (t: TypingTally) => (t.chars ? (t.chars - t.keys) / t.
 /**
  * Types `text`, asking `ghostAfter` for ghost text wherever none is showing.
  * Typing a character the ghost text begins with keeps the rest of it showing;
- * any other character clears it.
+ * any other character clears it. `enough()`, asked before each request, ends
+ * the typing early: the tally then counts the characters typed so far.
  */
 export async function simulateTyping(
   text: string,
   ghostAfter: (textBefore: string) => Promise<string>,
-  checkpoint?: () => void,
+  enough?: () => boolean,
 ): Promise<TypingTally> {
-  const t: TypingTally = { chars: [...text].length, keys: 0, accepts: 0, shows: 0, rightShows: 0 };
+  const t: TypingTally = { chars: countCodePoints(text), keys: 0, accepts: 0, shows: 0, rightShows: 0 };
   let pos = 0;
   let ghost = '';
   let fresh = false;
   while (pos < text.length) {
     if (!ghost) {
-      checkpoint?.();
+      if (enough?.()) {
+        t.chars = countCodePoints(text.slice(0, pos));
+        break;
+      }
       ghost = await ghostAfter(text.slice(0, pos));
       fresh = ghost !== '';
       if (fresh) t.shows++;
@@ -96,19 +102,35 @@ export async function simulateTyping(
   return t;
 }
 
+/** The UTF-16 offset of code point `n` of `text` (without copying it: corpora are large). */
+function offsetOfCodePoint(text: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < text.length; k++) i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  return i;
+}
+
+/** Where the held-out part of a document begins (UTF-16), as the validation split cuts it. */
+export function heldOutStart(document: string, fraction = VALIDATION_FRACTION): number {
+  return offsetOfCodePoint(document, Math.round(countCodePoints(document) * (1 - fraction)));
+}
+
 /**
- * Up to `maxChars` of the text training held out (the last tenth of each
+ * Up to `maxChars` of the text training held out (the last part of each
  * document, as the validation split takes it), from the start of a word.
  */
-export function heldOutText(documents: readonly string[], maxChars: number, fraction = 0.1): string {
-  const parts = documents.map((d) => {
-    const chars = [...d];
-    return chars.slice(Math.round(chars.length * (1 - fraction))).join('');
-  });
-  const joined = parts.join('\n\n');
+export function heldOutText(documents: readonly string[], maxChars: number, fraction = VALIDATION_FRACTION): string {
+  let joined = '';
+  for (const d of documents) {
+    if (countCodePoints(joined) >= maxChars + 200) break;
+    const from = heldOutStart(d, fraction);
+    // enough of it: maxChars code points fit in twice as many UTF-16 units, and a word's start is near
+    const part = d.slice(from, from + 2 * maxChars + 400);
+    joined += joined ? `\n\n${part}` : part;
+  }
   const start = /\s\S/u.exec(joined.slice(0, 200));
   const from = start ? start.index + 1 : 0;
-  return [...joined.slice(from)].slice(0, maxChars).join('');
+  const rest = joined.slice(from);
+  return rest.slice(0, offsetOfCodePoint(rest, maxChars));
 }
 
 export interface GhostSettings {
@@ -122,7 +144,7 @@ export async function typeWithSession(
   session: SuggestionSession,
   text: string,
   settings: GhostSettings,
-  checkpoint?: () => void,
+  enough?: () => boolean,
 ): Promise<TypingTally> {
   return simulateTyping(
     text,
@@ -130,6 +152,6 @@ export async function typeWithSession(
       session.setText(before);
       return (await session.ghost(settings)).text;
     },
-    checkpoint,
+    enough,
   );
 }

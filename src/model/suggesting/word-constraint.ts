@@ -1,6 +1,6 @@
 /**
  * Real words at low temperature: a continuation below
- * WORD_LIST_MAX_TEMPERATURE may only spell words of the lexicon (the model's
+ * VARIETY_TEMPERATURE may only spell words of the lexicon (the model's
  * word list plus the open document's words, word-list.ts). `WordSpeller`
  * follows a continuation one character at a time and says which characters
  * may come next: inside a word, only letters that keep it on the way to a

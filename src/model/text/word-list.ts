@@ -20,7 +20,8 @@ export const MAX_WORDS = 60_000;
 /** Longer runs of letters are not words worth listing (URLs, tables, noise). */
 export const MAX_WORD_CHARS = 32;
 
-const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+/** A word: letters and digits, with apostrophes inside (global: for matchAll, which copies it). */
+export const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
 const UNSPACED_SCRIPT =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const DIGIT = /\p{N}/u;

@@ -11,7 +11,7 @@ import { cloneParams, disposeParams, extendVocabulary, initParams, type ParamMap
 import { PenwrightError } from '../errors';
 import { Rng } from '../rng';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type HistoryPoint, type ModelMeta } from '../storage/metadata';
-import { loadModel, loadTrainingState } from '../storage/persistence';
+import { loadModel, loadTrainingState, type CharModel } from '../storage/persistence';
 import { summaryForModel } from '../text/corpus-summary';
 import { Vocabulary } from '../text/vocab';
 import { countWords, fineTuneWords } from '../text/word-list';
@@ -36,8 +36,8 @@ export interface Start {
   history: HistoryPoint[];
   meta: ModelMeta;
   vocab: Vocabulary;
-  /** The words of the text the model learns from (with the base model's when fine-tuning). */
-  wordCounts: Map<string, number>;
+  /** The words of the text the model learns from (with the base model's when fine-tuning); none: format 1. */
+  wordCounts: Map<string, number> | undefined;
 }
 
 interface NewModel {
@@ -86,7 +86,7 @@ function startNew(
   vocab: Vocabulary,
   rng: Rng,
   clipNorm: number,
-  wordCounts: Map<string, number>,
+  wordCounts: Map<string, number> | undefined,
 ): Start {
   return {
     wordCounts,
@@ -128,8 +128,13 @@ async function startResumed(outDir: string, clipNorm: number, documents: string[
     history: [...saved.meta.training.history],
     meta: saved.meta,
     vocab: saved.vocab,
-    // a run begun before models kept word lists gets one from its text
-    wordCounts: saved.wordCounts ? new Map(saved.wordCounts) : wordsOf(documents),
+    // a fresh run begun before models kept word lists gets one from its text; a fine-tune of a
+    // base without a list stays without (its writer's words alone would hold it to too few)
+    wordCounts: saved.wordCounts
+      ? new Map(saved.wordCounts)
+      : saved.meta.baseModel
+        ? undefined
+        : runWords(documents, undefined),
   };
 }
 
@@ -158,7 +163,7 @@ export async function startOf(options: TrainOptions): Promise<Start> {
       },
       options,
     );
-    return startNew(params, meta, vocab, rng, clipNorm, fineTuneWords(base.wordCounts, wordsOf(options.documents)));
+    return startNew(params, meta, vocab, rng, clipNorm, runWords(options.documents, base));
   }
   const preset = options.preset ?? 'M';
   const network = options.network ?? PRESETS[preset];
@@ -177,13 +182,19 @@ export async function startOf(options: TrainOptions): Promise<Start> {
     options,
   );
   const params = initParams(network, vocab.size, options.seed ?? 1);
-  return startNew(params, meta, vocab, rng, clipNorm, wordsOf(options.documents));
+  return startNew(params, meta, vocab, rng, clipNorm, runWords(options.documents, undefined));
 }
 
-function wordsOf(documents: string[]): Map<string, number> {
+/**
+ * The word list a run gives its model: the words of `documents`, and when
+ * fine-tuning, the base model's beside them; none when the base has no list
+ * (a model of format 1: the writer's words alone would constrain too much).
+ */
+export function runWords(documents: readonly string[], base: CharModel | undefined): Map<string, number> | undefined {
   const counts = new Map<string, number>();
   for (const d of documents) countWords(d, counts);
-  return counts;
+  if (!base) return counts;
+  return base.wordCounts ? fineTuneWords(base.wordCounts, counts) : undefined;
 }
 
 /** Frees a start's weights and optimiser (a run that failed, or never began). */

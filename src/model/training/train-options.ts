@@ -34,6 +34,12 @@ export interface TrainOptions {
   seqLength?: number;
   /** Default 2e-3 for a new model, 1e-3 when fine-tuning. */
   learningRate?: number;
+  /**
+   * How the learning rate moves through the budget: constant (the default),
+   * or down a half cosine from `learningRate` to a tenth of it at the budget's
+   * end (steps or time, whichever comes first).
+   */
+  learningRateSchedule?: 'constant' | 'cosine';
   clipNorm?: number;
   /** Budget of this run: stop after this many steps... */
   maxSteps?: number;

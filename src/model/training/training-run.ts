@@ -91,12 +91,17 @@ export class TrainingRun {
     return this.trainSeconds > 0 ? (this.runSteps() * this.batchSize * this.seqLength) / this.trainSeconds : 0;
   }
 
-  report(phase: TrainProgress['phase']): void {
+  /** How much of this run's budget is spent, 0..1 (steps or time, whichever is further along). */
+  private budgetFraction(): number {
     const { maxSteps, maxSeconds } = this.options;
-    const fraction = Math.min(
+    return Math.min(
       1,
       Math.max(maxSteps ? this.runSteps() / maxSteps : 0, maxSeconds ? this.elapsed() / maxSeconds : 0),
     );
+  }
+
+  report(phase: TrainProgress['phase']): void {
+    const fraction = this.budgetFraction();
     this.options.onProgress?.({
       phase,
       step: this.s.step,
@@ -141,6 +146,10 @@ export class TrainingRun {
     const s = this.s;
     const t0 = performance.now();
     const batch = sampleBatch(this.data.train, this.batchSize, this.seqLength, s.rng);
+    if (this.options.learningRateSchedule === 'cosine') {
+      const peak = s.meta.training.learningRate;
+      s.adam.learningRate = peak * (0.1 + 0.45 * (1 + Math.cos(Math.PI * this.budgetFraction())));
+    }
     const r = await this.engine.step(batch, s.meta.network.dropout, this.options.signal);
     const loss = r.lossSum / r.count;
     this.trainLoss = this.trainLoss === null ? loss : 0.9 * this.trainLoss + 0.1 * loss;

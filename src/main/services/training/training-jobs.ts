@@ -9,13 +9,15 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { siblingModule, startWorker } from '../../../model/training/parallel/start-worker';
-import type { ParsedRequestOf, TrainingJob } from '../../../shared/ipc-contract';
-import { AppError, workerErrorToIpc } from '../app-error';
+import type { IpcError, ParsedRequestOf, TrainingJob } from '../../../shared/ipc-contract';
+import { AppError, toIpcError, workerErrorToIpc } from '../app-error';
 import { DEFAULT_MODEL_ID } from '../models/model-library';
 import { JobStore, jobFromFile, type JobFile } from './job-store';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
 import { isSizeName } from '../../../shared/vocabulary';
 import { GHOST_DEFAULTS, type TrainingServiceOptions } from './training-options';
+
+const logTraining = (what: string, e: unknown) => console.error(`[penwright] training: ${what}:`, e);
 
 interface Running {
   job: TrainingJob;
@@ -134,10 +136,12 @@ export class TrainingService {
     worker.on('message', (m: FromTrainingWorker) => {
       running.queue = running.queue
         .then(() => this.onMessage(running, m))
-        .catch((e: unknown) => this.fail(running, e instanceof Error ? e.message : String(e)));
+        .catch((e: unknown) => this.fail(running, toIpcError(e, logTraining)));
     });
     worker.on('error', (e) => {
-      running.queue = running.queue.then(() => this.fail(running, `The training thread failed: ${e.message}`));
+      // the thread's own words may name files and internals: the log has them, the writer a sentence
+      logTraining('the training thread failed', e);
+      running.queue = running.queue.then(() => this.fail(running, toIpcError(e)));
     });
     worker.on('exit', (code) => {
       running.queue = running.queue.then(() => {
@@ -145,7 +149,10 @@ export class TrainingService {
           running,
           running.shuttingDown || running.cancelled
             ? null
-            : `The training process stopped unexpectedly (exit code ${code}). What it learned up to its last checkpoint is kept; you can resume the job.`,
+            : {
+                code: 'INTERNAL',
+                message: `The training process stopped unexpectedly (exit code ${code}). What it learned up to its last checkpoint is kept; you can resume the job.`,
+              },
         );
         settle();
       });
@@ -186,9 +193,7 @@ export class TrainingService {
         }
         running.finished = true;
         this.running = null;
-        const error = workerErrorToIpc(m.code, m.message, (what, e) =>
-          console.error(`[penwright] training: ${what}:`, e),
-        );
+        const error = workerErrorToIpc(m.code, m.message, logTraining);
         job.state = 'failed';
         job.error = error.message;
         this.options.emit('training:failed', { jobId: job.jobId, error });
@@ -229,15 +234,15 @@ export class TrainingService {
   }
 
   /** The job ended without a model: failed (a message), cancelled, or interrupted by quitting (null). */
-  private fail(running: Running, message: string | null): void {
+  private fail(running: Running, error: IpcError | null): void {
     if (running.finished) return;
     running.finished = true;
     if (this.running === running) this.running = null;
-    const cancelled = message === null && running.cancelled && !running.shuttingDown;
-    running.job.state = message !== null ? 'failed' : cancelled ? 'cancelled' : 'interrupted';
-    running.job.error = message;
-    if (message !== null) {
-      this.options.emit('training:failed', { jobId: running.job.jobId, error: { code: 'INTERNAL', message } });
+    const cancelled = error === null && running.cancelled && !running.shuttingDown;
+    running.job.state = error !== null ? 'failed' : cancelled ? 'cancelled' : 'interrupted';
+    running.job.error = error?.message ?? null;
+    if (error !== null) {
+      this.options.emit('training:failed', { jobId: running.job.jobId, error });
     } else if (cancelled) {
       this.options.emit('training:progress', { job: running.job });
     }

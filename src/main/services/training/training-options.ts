@@ -31,8 +31,8 @@ export interface TrainingServiceOptions {
   progressIntervalMs?: number;
   /** How long a cancelled job may take to stop before its thread is ended (default 10 s). */
   cancelGraceMs?: number;
-  /** The app's ghost text settings now (a finished model's saved keystrokes are measured with them). */
-  ghostSettings?: () => GhostSettings;
+  /** The app's ghost text settings now (a finished model's saved keystrokes are measured with them; null: no ghost text). */
+  ghostSettings?: () => GhostSettings | null;
   /** A finished run's speed, to estimate the next run's time. */
   onSpeedMeasured?: (preset: SizeName, charsPerSecond: number) => Promise<void> | void;
 }

@@ -23,8 +23,8 @@ export interface TrainingWorkerData {
   /** What computes the steps (`auto`: measured once per machine, cached in `trainingBackendCache`). */
   trainingBackend: TrainingBackendMode;
   trainingBackendCache: string;
-  /** The app's ghost text settings: the finished model's keystrokes saved are measured with them. */
-  ghost: GhostSettings;
+  /** The app's ghost text settings: the finished model's keystrokes saved are measured with them (null: the editor shows none). */
+  ghost: GhostSettings | null;
   /** Tests only: the worker exits abruptly after this many progress reports. */
   crashAfterReports?: number;
 }

@@ -14,7 +14,10 @@ import { isPenwrightError } from '../../../model/errors';
 import { disposeModel, loadModel, type CharModel } from '../../../model/storage/persistence';
 import { SuggestionSession } from '../../../model/suggesting/session';
 import { train } from '../../../model/training/train';
-import { heldOutText, savedShare, typeWithSession } from '../../../model/suggesting/typing-simulation';
+import { heldOutStart, heldOutText, savedShare, typeWithSession } from '../../../model/suggesting/typing-simulation';
+import { runWords } from '../../../model/training/run-start';
+import { countCodePoints } from '../../../model/text/vocab';
+import { topWords } from '../../../model/text/word-list';
 import type { KeystrokeReport, TrainingProgress } from '../../../shared/ipc-contract';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
 
@@ -27,8 +30,10 @@ port.on('message', (m: ToTrainingWorker) => {
 });
 
 const SAMPLE_TEMPERATURES = [0.3, 0.7, 1.1];
-/** Held-out characters the simulated writer types with each model (about 10-20 s each on two cores). */
+/** Held-out characters the simulated writer types with each model (about 10-20 s each for M on two cores)... */
 const KEYSTROKE_CHARS = 1200;
+/** ...or as many as it types in this time (a larger model is slower). */
+const MEASURE_SECONDS = 40;
 
 async function samples(model: CharModel, prompt: string) {
   const session = new SuggestionSession(model, { contextChars: 300 });
@@ -41,37 +46,49 @@ async function samples(model: CharModel, prompt: string) {
   }
 }
 
-/** Share of keystrokes `model`'s ghost text saves typing `text`. */
-async function keystrokesSaved(model: CharModel, text: string): Promise<number> {
-  const session = new SuggestionSession(model);
-  try {
-    const tally = await typeWithSession(session, text, data.ghost, () => {
-      if (controller.signal.aborted) throw new Error('cancelled');
-    });
-    return savedShare(tally);
-  } finally {
-    session.dispose();
-  }
-}
-
+/**
+ * What the finished model's ghost text would have saved the writer typing
+ * held-out text, beside the base (or default) model's, each with the word
+ * list it would have had without that text (so the new model is not helped
+ * by knowing the held-out text's names). Bounded in time: the characters
+ * typed by then are the figure's text. Never fails the job: the model is
+ * already saved, and a failure here only leaves the report out (logged).
+ */
 async function keystrokeReport(
   model: CharModel,
+  base: CharModel | undefined,
   other: CharModel | undefined,
   documents: string[],
   last: TrainingProgress | null,
 ): Promise<KeystrokeReport | null> {
+  const ghost = data.ghost;
+  if (!ghost) return null; // the editor shows no ghost text with these settings
   const text = heldOutText(documents, KEYSTROKE_CHARS);
-  if ([...text].length < 100) return null; // too little held out to say anything
+  if (countCodePoints(text) < 100) return null; // too little held out to say anything
   if (last) post({ type: 'progress', progress: { ...last, phase: 'measuring' } });
+  const deadline = performance.now() + MEASURE_SECONDS * 1000;
+  const enough = () => controller.signal.aborted || performance.now() > deadline;
+  const trainingText = documents.map((d) => d.slice(0, heldOutStart(d)));
+  const words = runWords(trainingText, base);
+  const saved = async (m: CharModel, on: string, wordCounts: ReadonlyMap<string, number> | undefined) => {
+    const session = new SuggestionSession({ ...m, wordCounts });
+    try {
+      return await typeWithSession(session, on, ghost, enough);
+    } finally {
+      session.dispose();
+    }
+  };
   try {
-    return {
-      chars: [...text].length,
-      saved: await keystrokesSaved(model, text),
-      baseSaved: other ? await keystrokesSaved(other, text) : null,
-    };
+    const mine = await saved(model, text, words && new Map(topWords(words)));
+    if (controller.signal.aborted || mine.chars < 100) return null;
+    // the other model types exactly what this one did (with as long again)
+    const typed = text.slice(0, [...text].slice(0, mine.chars).join('').length);
+    const theirs = other ? await saved(other, typed, other.wordCounts) : null;
+    if (controller.signal.aborted) return null;
+    return { chars: mine.chars, saved: savedShare(mine), baseSaved: theirs && savedShare(theirs) };
   } catch (e) {
-    if (controller.signal.aborted) return null; // the writer cancelled while it measured: the model is saved
-    throw e;
+    console.error('[penwright] training: measuring keystrokes saved:', e);
+    return null;
   }
 }
 
@@ -128,7 +145,9 @@ async function run(): Promise<void> {
     });
     const meta = result.model.meta;
     const keystrokes =
-      result.stoppedBy === 'cancelled' ? null : await keystrokeReport(result.model, base ?? compare, documents, last);
+      result.stoppedBy === 'cancelled'
+        ? null
+        : await keystrokeReport(result.model, base, base ?? compare, documents, last);
     disposeModel(result.model);
     post({
       type: 'done',

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Adam } from '../../src/model/training/adam';
-import { disposeModel, loadModel, loadTrainingState } from '../../src/model/storage/persistence';
+import { disposeModel, loadModel, loadTrainingState, type CharModel } from '../../src/model/storage/persistence';
 import { SuggestionSession } from '../../src/model/suggesting/session';
 import { train } from '../../src/model/training/train';
 import { aliceText, maxAbsDiff, tempDir, TINY_NETWORK, TINY_TWO_LAYER, trainTiny, useTestBackend } from '../helpers';
@@ -145,7 +145,7 @@ describe('training', () => {
   });
 
   it('steps its learning rate down a half cosine through the budget when asked, and holds it otherwise', async () => {
-    const rates = async (schedule?: 'cosine') => {
+    const rates = async (schedule?: 'cosine' | 'constant', base?: CharModel) => {
       const seen: number[] = [];
       const spy = vi.spyOn(Adam.prototype, 'nextStep').mockImplementation(function (this: Adam) {
         seen.push(this.learningRate);
@@ -158,6 +158,7 @@ describe('training', () => {
           learningRate: 1e-2,
           learningRateSchedule: schedule,
           trainingBackend: 'tfjs',
+          base,
         });
         disposeModel(r.model);
       } finally {
@@ -172,6 +173,12 @@ describe('training', () => {
     // 9 of 10 steps spent before the last: 0.1 + 0.45 (1 + cos 0.9 pi) of the peak
     expect(cosine[9]).toBeCloseTo(1e-2 * (0.1 + 0.45 * (1 + Math.cos(0.9 * Math.PI))), 8);
     expect(new Set(await rates())).toEqual(new Set([1e-2]));
+    expect(new Set(await rates('constant'))).toEqual(new Set([1e-2]));
+    // a fine-tune steps down by default
+    const base = (await trainTiny({ documents: [aliceText(3000)], maxSteps: 1 })).model;
+    const tuned = await rates(undefined, base);
+    expect(tuned[9]).toBeLessThan(tuned[0] / 2);
+    disposeModel(base);
   });
 
   it('does not leak tensors over many steps', async () => {

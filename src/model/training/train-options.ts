@@ -35,9 +35,10 @@ export interface TrainOptions {
   /** Default 2e-3 for a new model, 1e-3 when fine-tuning. */
   learningRate?: number;
   /**
-   * How the learning rate moves through the budget: constant (the default),
-   * or down a half cosine from `learningRate` to a tenth of it at the budget's
-   * end (steps or time, whichever comes first).
+   * How the learning rate moves through the budget: constant, or down a half
+   * cosine from `learningRate` to a tenth of it at the budget's end (steps or
+   * time, whichever comes first). Default: cosine for a fine-tune (from a
+   * base model), constant for a new model.
    */
   learningRateSchedule?: 'constant' | 'cosine';
   clipNorm?: number;

@@ -146,9 +146,9 @@ export class TrainingRun {
     const s = this.s;
     const t0 = performance.now();
     const batch = sampleBatch(this.data.train, this.batchSize, this.seqLength, s.rng);
-    if (this.options.learningRateSchedule === 'cosine') {
-      const peak = s.meta.training.learningRate;
-      s.adam.learningRate = peak * (0.1 + 0.45 * (1 + Math.cos(Math.PI * this.budgetFraction())));
+    // a fine-tune steps down (it keeps more of the base: README, "Fine-tuning"); a new model holds its rate
+    if ((this.options.learningRateSchedule ?? (s.meta.baseModel ? 'cosine' : 'constant')) === 'cosine') {
+      s.adam.learningRate = s.meta.training.learningRate * (0.55 + 0.45 * Math.cos(Math.PI * this.budgetFraction()));
     }
     const r = await this.engine.step(batch, s.meta.network.dropout, this.options.signal);
     const loss = r.lossSum / r.count;

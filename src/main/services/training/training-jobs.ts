@@ -141,7 +141,9 @@ export class TrainingService {
     worker.on('error', (e) => {
       // the thread's own words may name files and internals: the log has them, the writer a sentence
       logTraining('the training thread failed', e);
-      running.queue = running.queue.then(() => this.fail(running, toIpcError(e)));
+      const message =
+        'The training thread failed (the log says why). What it learned up to its last checkpoint is kept.';
+      running.queue = running.queue.then(() => this.fail(running, { code: 'INTERNAL', message }));
     });
     worker.on('exit', (code) => {
       running.queue = running.queue.then(() => {

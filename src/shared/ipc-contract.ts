@@ -11,6 +11,7 @@ import type { CorpusSummary, KeystrokeReport, TrainingBackendInfo, TrainingCompa
 import {
   CONTEXT_LIMITS,
   MAX_DRAFTS,
+  MAX_SUGGESTION_CHARS,
   SIZE_NAMES,
   STOP_RULES,
   type SizeName,
@@ -191,7 +192,7 @@ export const requestSchemas = {
       draftColumn: z.number().int().min(0).lt(MAX_DRAFTS).optional(),
       textBefore: z.string().max(CONTEXT_LIMITS.accepted),
       temperatures: z.array(temperature).min(1).max(9).optional(),
-      maxChars: z.number().int().min(1).max(2000).optional(),
+      maxChars: z.number().int().min(1).max(MAX_SUGGESTION_CHARS).optional(),
       stop: z.enum(STOP_RULES).optional(),
       seed: z
         .number()

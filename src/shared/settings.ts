@@ -4,7 +4,13 @@
  */
 import { z } from 'zod';
 import { id, temperature } from './schema-parts';
-import { DEFAULT_SUGGESTION_CHARS, DEFAULT_TEMPERATURES, MAX_DRAFTS, STOP_RULES } from './vocabulary';
+import {
+  DEFAULT_SUGGESTION_CHARS,
+  DEFAULT_TEMPERATURES,
+  MAX_DRAFTS,
+  MAX_SUGGESTION_CHARS,
+  STOP_RULES,
+} from './vocabulary';
 
 /**
  * Each setting's rule, without its default. Kept apart from the defaults
@@ -21,7 +27,7 @@ const settingFields = {
   pauseMs: z.number().int().min(0).max(5000),
   autoSuggest: z.boolean(),
   draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
-  draftChars: z.number().int().min(20).max(2000),
+  draftChars: z.number().int().min(20).max(MAX_SUGGESTION_CHARS),
   activeModelId: id,
   theme: z.enum(['system', 'light', 'dark']),
   fontSize: z.number().int().min(10).max(32),

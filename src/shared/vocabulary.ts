@@ -46,8 +46,19 @@ export const VARIETY_TEMPERATURE = 0.8;
 /** Compare drafts shows two to four columns, each asking with its `draftColumn` (ipc-contract.ts). */
 export const MAX_DRAFTS = 4;
 
+/**
+ * What one accept-word (Ctrl+→) takes of ghost text: its leading spaces, then
+ * up to the next space (the word with its punctuation). The editor, the ghost
+ * decoder's "worth showing" rule and the simulated writer all read it here.
+ */
+export function firstAcceptedWord(ghost: string): string {
+  return /^\s*\S+/u.exec(ghost)?.[0] ?? ghost;
+}
+
 /** Longest suggestion by default, in characters. */
 export const DEFAULT_SUGGESTION_CHARS = 48;
+/** Longest continuation anyone may ask for (a Compare drafts column at its longest), in characters. */
+export const MAX_SUGGESTION_CHARS = 2000;
 
 /**
  * How much text before the cursor each layer handles, each for its own reason:

@@ -6,9 +6,9 @@
  */
 import { UNKNOWN_ID, type Vocabulary } from '../text/vocab';
 import { normalizeWord } from '../text/word-list';
-import { isWordChar } from './loop-guard';
+import { APOSTROPHE, isWordChar } from './loop-guard';
 
-export const APOSTROPHE = /^['’]$/u;
+export { APOSTROPHE };
 
 export interface CharKinds {
   /** By id ('' for the unknown symbol). */

@@ -20,6 +20,7 @@
  * finished word is at least as probable as every unfinished hypothesis.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { firstAcceptedWord } from '../../shared/vocabulary';
 import { disposeState, type LstmState } from '../network/inference';
 import { isWordChar, LoopGuard } from './loop-guard';
 import { charKinds } from './char-kinds';
@@ -362,7 +363,7 @@ export async function decodeGhost(
 
 /** Whether accepting the first word of `text` inserts at least `minChars` characters. */
 function worthShowing(text: string, minChars = DEFAULT_MIN_FIRST_WORD_CHARS): boolean {
-  const first = /^\s*\S+/u.exec(text)?.[0] ?? text;
+  const first = firstAcceptedWord(text);
   return [...first].length >= minChars;
 }
 

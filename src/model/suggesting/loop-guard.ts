@@ -16,7 +16,8 @@
 import { UNKNOWN_ID, type Vocabulary } from '../text/vocab';
 
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
-const APOSTROPHE = /^['’]$/u;
+/** An apostrophe, straight or curly: inside a word ("don’t") it belongs to it. */
+export const APOSTROPHE = /^['’]$/u;
 
 export function isWordChar(ch: string): boolean {
   return WORD_CHAR.test(ch);

@@ -14,7 +14,7 @@ import type { Lexicon } from '../text/word-list';
 import { LoopGuard } from './loop-guard';
 import { logProbOf, sampleId } from './sampling';
 import { decideStop, type StopRule } from './stop-rules';
-import type { Suggestion } from './suggest-options';
+import type { SessionSuggestion } from './suggest-options';
 import { WordSpeller } from './word-constraint';
 
 /** Primes that spread a request's seed and each temperature's stream apart, so no two streams share numbers. */
@@ -49,7 +49,7 @@ function ban(row: Float32Array, ids: readonly number[]): Float32Array {
 }
 
 /** Samples streams (indices into `temperatures`; the index seeds each one) in one batched pass. */
-export async function sampleStreams(job: SampleJob): Promise<Suggestion[]> {
+export async function sampleStreams(job: SampleJob): Promise<SessionSuggestion[]> {
   const { net, vocab, streams, temperatures, seedBase, maxChars, rule } = job;
   const k = streams.length;
   if (k === 0) return [];
@@ -61,7 +61,7 @@ export async function sampleStreams(job: SampleJob): Promise<Suggestion[]> {
   const texts = streams.map(() => '');
   const logprobSums = new Float64Array(k);
   const counts = new Int32Array(k);
-  const done: (Suggestion['stoppedBy'] | null)[] = streams.map(() => null);
+  const done: (SessionSuggestion['stoppedBy'] | null)[] = streams.map(() => null);
   let state = tileState(job.state, k);
   let logits = net.logitsOf(state);
   let lastYield = performance.now();

@@ -12,6 +12,7 @@ import {
   CONTEXT_LIMITS,
   DEFAULT_SUGGESTION_CHARS,
   DEFAULT_TEMPERATURES,
+  MAX_SUGGESTION_CHARS,
   VARIETY_TEMPERATURE,
 } from '../../shared/vocabulary';
 import { PenwrightError, cancelledError } from '../errors';
@@ -27,17 +28,15 @@ import type { StopRule } from './stop-rules';
 import { DocumentWords } from './document-words';
 import { realign } from './realign';
 import { trailingWord } from './word-constraint';
-import type { GhostRequest, SessionOptions, Suggestion, SuggestOptions } from './suggest-options';
+import type { GhostRequest, SessionOptions, SessionSuggestion, SuggestOptions } from './suggest-options';
 
-export type { GhostRequest, SessionOptions, Suggestion, SuggestOptions };
+export type { GhostRequest, SessionOptions, SessionSuggestion, SuggestOptions };
 
 interface Snapshot {
   /** Characters absorbed (from the origin) when it was taken. */
   length: number;
   state: LstmState;
 }
-
-const MAX_CHARS_LIMIT = 2000;
 
 /** What `ghost` is asked: the gate, the length, the stop rule, and the words it may spell (default: the session's lexicon; null: any). */
 type GhostOptionsOf = GhostRequest & { maxChars?: number; stop?: StopRule; lexicon?: Lexicon | null };
@@ -214,7 +213,7 @@ export class SuggestionSession {
       minConfidence: options.minConfidence,
       lexicon: options.lexicon === undefined ? this.lexicon() : (options.lexicon ?? undefined),
       beamWidth: options.beamWidth,
-      maxChars: Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT),
+      maxChars: Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_SUGGESTION_CHARS),
       stop: options.stop ?? 'none',
       checkpoint: async () => {
         check();
@@ -234,11 +233,11 @@ export class SuggestionSession {
    * repeats a word 3-gram (loop-guard.ts). Superseded, it throws STALE or
    * CANCELLED (superseding.ts).
    */
-  async suggest(options: SuggestOptions = {}): Promise<Suggestion[]> {
+  async suggest(options: SuggestOptions = {}): Promise<SessionSuggestion[]> {
     if (this.disposed) throw new Error('session disposed');
     const temperatures = options.temperatures ?? [...DEFAULT_TEMPERATURES];
     if (temperatures.length === 0) return [];
-    const maxChars = Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_CHARS_LIMIT);
+    const maxChars = Math.min(options.maxChars ?? DEFAULT_SUGGESTION_CHARS, MAX_SUGGESTION_CHARS);
     const rule = options.stop ?? 'none';
     const check = this.turn.begin();
     const seedBase = options.seed ?? Math.floor(Math.random() * 2 ** 31);
@@ -248,7 +247,7 @@ export class SuggestionSession {
         if (t < VARIETY_TEMPERATURE && (ghostAt < 0 || t < temperatures[ghostAt])) ghostAt = i;
       }
     }
-    const out: Suggestion[] = [];
+    const out: SessionSuggestion[] = [];
     const lexicon = this.lexicon();
     if (ghostAt >= 0) {
       const g = await this.ghostWith({ ...options.ghost!, maxChars, stop: rule, lexicon }, check);

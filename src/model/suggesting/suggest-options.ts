@@ -1,6 +1,6 @@
 /**
  * What a suggestion session is asked (SuggestOptions, GhostRequest,
- * SessionOptions) and what it answers (Suggestion).
+ * SessionOptions) and what it answers (SessionSuggestion).
  */
 import type { StopRule, SuggestionEnd, SuggestionText } from '../../shared/vocabulary';
 
@@ -28,7 +28,7 @@ export interface SuggestOptions {
   ghost?: GhostRequest;
 }
 
-export interface Suggestion extends SuggestionText {
+export interface SessionSuggestion extends SuggestionText {
   stoppedBy: SuggestionEnd;
   /** Decoded as ghost text rather than sampled. */
   ghost?: boolean;

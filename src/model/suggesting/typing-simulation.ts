@@ -9,6 +9,7 @@
  * what runs outside the renderer: telling the writer, when a model finishes
  * training, what it would have saved on their own held-out text.
  */
+import { firstAcceptedWord } from '../../shared/vocabulary';
 import { VALIDATION_FRACTION } from '../training/batches';
 import { countCodePoints } from '../text/vocab';
 import { isWordChar } from './loop-guard';
@@ -17,7 +18,7 @@ import type { StopRule } from './stop-rules';
 
 /** The accept-word unit of ghost text: leading spaces, then the word with its punctuation. */
 export function nextGhostWord(rest: string): string {
-  return /^\s*\S+/u.exec(rest)?.[0] ?? rest;
+  return firstAcceptedWord(rest);
 }
 
 /**

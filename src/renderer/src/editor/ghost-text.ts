@@ -24,7 +24,7 @@ import {
   type Transaction,
 } from '@codemirror/state';
 import { Decoration, EditorView, WidgetType, type DecorationSet } from '@codemirror/view';
-import type { SuggestionText } from '../../../shared/vocabulary';
+import { firstAcceptedWord, type SuggestionText } from '../../../shared/vocabulary';
 
 export type GhostSuggestion = SuggestionText;
 
@@ -178,7 +178,7 @@ export function acceptWord(target: Target): boolean {
   if (!ghostVisible(g)) return false;
   const rest = remainingText(g);
   // leading spaces, then the word with any punctuation attached to it
-  const word = /^\s*\S+/u.exec(rest)?.[0] ?? rest;
+  const word = firstAcceptedWord(rest);
   return insert(target, word);
 }
 

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DocumentWords } from '../../src/model/suggesting/document-words';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { InferenceNet } from '../../src/model/network/inference';
 import type { ModelSummary, OpenedDocument, Responses } from '../../src/shared/ipc-contract';
@@ -93,6 +95,22 @@ describe('suggestions through the handler table', () => {
     } finally {
       steps.mockRestore();
     }
+  });
+
+  it('learns an opened document’s own words, the whole of it, and forgets them when it closes', async () => {
+    const path = join(tmp.path, 'valley.md');
+    // the name is far before any text the editor would send (4,000 characters before the cursor)
+    writeFileSync(
+      path,
+      `In the valley of Qorvath the wolves ran.\n\n${'The snow fell and the night came on. '.repeat(400)}`,
+    );
+    app.dialogs.answers.push(path);
+    const opened = await app.ok<OpenedDocument>('documents:open');
+    const words = () =>
+      (app.services.suggestions as unknown as { words: Map<string, DocumentWords> }).words.get(opened.docId);
+    await vi.waitFor(() => expect(words()?.set().has('qorvath')).toBe(true), { timeout: 10_000 });
+    await app.ok('documents:close', { docId: opened.docId });
+    expect(words()).toBeUndefined();
   });
 
   it('keeps documents independent', async () => {

@@ -168,6 +168,28 @@ describe('the document’s own words', () => {
     for (const w of words) expect(all.has(w)).toBe(true);
   });
 
+  it('reads a whole document a slice at a time, letting other work run, and stops when told', async () => {
+    const names = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `name${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + (Math.floor(i / 26) % 26))}x${String.fromCharCode(97 + Math.floor(i / 676))}`,
+    );
+    const text = names.join(' ') + ' end.';
+    const doc = new DocumentWords(new WordSet(['end']));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    await doc.readAll(text);
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(0); // the reading yielded
+    expect(doc.set().size).toBe(3000); // 'end' is the model's
+    expect(doc.set().has(names[2999])).toBe(true);
+    const stopped = new DocumentWords();
+    let slices = 0;
+    await stopped.readAll(text, () => ++slices > 1);
+    expect(stopped.size).toBeGreaterThan(0);
+    expect(stopped.size).toBeLessThan(3000);
+  });
+
   it('the trailing word is the part of a word before the cursor', () => {
     expect(trailingWord('the do')).toBe('do');
     expect(trailingWord("the don'")).toBe("don'");

@@ -106,6 +106,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     // called only after `suggestions` below exists
     onClose: (docId) => suggestions.closeDocument(docId),
+    onOpen: (doc) => void suggestions.documentOpened(doc.docId, doc.text),
   });
   const { documents } = writersText;
   const library = new ModelLibrary({

@@ -17,6 +17,7 @@ import { InferenceNet } from '../../model/network/inference';
 import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
 import { SuggestionSession } from '../../model/suggesting/session';
 import { WordSet } from '../../model/text/word-list';
+import { DocumentWords } from '../../model/suggesting/document-words';
 import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
 import { AppError } from './app-error';
 
@@ -44,6 +45,8 @@ export class SuggestionService {
   private loading: Promise<ActiveModel> | null = null;
   /** By document, then by slot: a document's sessions, its drafts' included, go with it. */
   private readonly sessions = new Map<string, Map<Slot, SuggestionSession>>();
+  /** By document: its own words, read whole when it opened and as it is written; kept across model switches. */
+  private readonly words = new Map<string, DocumentWords>();
 
   constructor(private readonly options: SuggestionServiceOptions) {}
 
@@ -101,7 +104,12 @@ export class SuggestionService {
     if (!doc) this.sessions.set(docId, (doc = new Map()));
     let session = doc.get(slot);
     if (!session) {
-      session = new SuggestionSession({ net: active.net, vocab: active.model.vocab, words: active.words });
+      session = new SuggestionSession({
+        net: active.net,
+        vocab: active.model.vocab,
+        words: active.words,
+        documentWords: this.wordsOf(docId),
+      });
       doc.set(slot, session);
     }
     session.setText(req.textBefore);
@@ -126,8 +134,24 @@ export class SuggestionService {
     };
   }
 
+  private wordsOf(docId: string): DocumentWords {
+    let words = this.words.get(docId);
+    if (!words) this.words.set(docId, (words = new DocumentWords()));
+    return words;
+  }
+
+  /**
+   * A document opened (or restored): its words become ones a suggestion may
+   * spell (names from chapter one in chapter ten), read in the background a
+   * slice at a time; not awaited by the caller.
+   */
+  async documentOpened(docId: string, text: string): Promise<void> {
+    await this.wordsOf(docId).readAll(text, () => !this.isOpen(docId) || this.words.get(docId) === undefined);
+  }
+
   /** Drops a document's sessions, its drafts' included, superseding their requests. */
   closeDocument(docId: string): void {
+    this.words.delete(docId);
     for (const s of this.sessions.get(docId)?.values() ?? []) s.dispose();
     this.sessions.delete(docId);
   }

@@ -62,8 +62,9 @@ export class SuggestionSession {
   private readonly modelWords: WordSet | null;
   private readonly documentWords: DocumentWords;
 
+  /** A shared network comes with the model's word set and, optionally, its document's words (shared by its sessions). */
   constructor(
-    model: CharModel | { net: InferenceNet; vocab: Vocabulary; words?: WordSet | null },
+    model: CharModel | { net: InferenceNet; vocab: Vocabulary; words?: WordSet | null; documentWords?: DocumentWords },
     options: SessionOptions = {},
   ) {
     if ('net' in model) {
@@ -77,7 +78,7 @@ export class SuggestionSession {
       this.ownsNet = true;
       this.modelWords = model.wordCounts ? new WordSet(model.wordCounts.keys()) : null;
     }
-    this.documentWords = new DocumentWords(this.modelWords);
+    this.documentWords = ('net' in model && model.documentWords) || new DocumentWords(this.modelWords);
     this.contextChars = options.contextChars ?? CONTEXT_LIMITS.coldStart;
     this.snapshotEvery = options.snapshotEvery ?? 100;
     this.maxSnapshots = options.maxSnapshots ?? 50;
@@ -192,13 +193,12 @@ export class SuggestionSession {
   /** What a suggestion may spell: the model's words and the document's (none without a model list). */
   lexicon(): Lexicon | undefined {
     if (!this.modelWords) return undefined;
-    return new Lexicon([this.modelWords, this.documentWords.set()]);
+    return new Lexicon([this.modelWords, this.documentWords.set(this.modelWords)]);
   }
 
   /** Words of a suggestion the lexicon does not know (for the suggestions panel to mark). */
   private invented(lexicon: Lexicon | undefined, text: string): [number, number][] | undefined {
-    if (!lexicon) return undefined;
-    return lexicon.unknownWords(text, trailingWord(this.contextTail()));
+    return lexicon?.unknownWords(text, trailingWord(this.contextTail()));
   }
 
   /** Ghost text from the current state (see ghost-decoder.ts), as a suggestion of its own. */

@@ -5,6 +5,7 @@
  * crash tests can run exactly this code in a child process they kill.
  */
 import type { HandlerTable } from '../app-services';
+import type { OpenedDocument } from '../../../shared/ipc-contract';
 import { AppError } from '../app-error';
 import { DocumentService, UNKNOWN_DISK } from './documents';
 import { RecoveryService } from './recovery';
@@ -35,6 +36,8 @@ export interface DocumentHandlerOptions {
   };
   /** A document closed: free what else belongs to it (its suggestion sessions). */
   onClose?: (docId: string) => void;
+  /** A document opened or restored, with its text (suggestions learn its words). */
+  onOpen?: (doc: OpenedDocument) => void;
 }
 
 export interface DocumentHandlers {
@@ -62,6 +65,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
       const path = await dialogs.openDocument();
       if (!path) return null;
       const doc = await documents.open(path);
+      options.onOpen?.(doc);
       // what a killed save of this file left beside it (the startup sweep covers recent files only)
       await sweepTempFilesOf([path]).catch(() => []);
       await recent.remember(path);
@@ -77,6 +81,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
         throw e;
       });
       await recent.remember(path);
+      options.onOpen?.(doc);
       return doc;
     },
     'documents:recent': async () => recent.list(),
@@ -129,6 +134,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
         documents.close(doc.docId);
         throw e;
       }
+      options.onOpen?.(doc);
       return doc;
     },
     'recovery:discard': async ({ recoveryId }) => {

@@ -31,6 +31,13 @@ describe('word list', () => {
     expect(isListable('naïve')).toBe(true);
   });
 
+  it('a word spelled a letter at a time meets the word as it was counted (Greek’s final sigma)', () => {
+    const lexicon = new Lexicon([new WordSet(countWords('Η ΟΔΟΣ και η οδός').keys())]);
+    expect(lexicon.has('ΟΔΟΣ')).toBe(true);
+    expect(lexicon.cursor().follow('ΟΔΟΣ').complete).toBe(true);
+    expect(lexicon.cursor().follow('οδός').complete).toBe(true);
+  });
+
   it('keeps the most frequent words, ties in a fixed order', () => {
     const counts = new Map([
       ['b', 2],
@@ -108,7 +115,6 @@ describe('words.txt', () => {
     ['a word twice', '# Penwright word list: word<TAB>count, most frequent first\nthe\t1\nthe\t2\n', 'twice'],
     ['a bad count', '# Penwright word list: word<TAB>count, most frequent first\nthe\t-1\n', 'bad count'],
     ['no tab', '# Penwright word list: word<TAB>count, most frequent first\nthe 1\n', 'no tab'],
-    ['upper case', '# Penwright word list: word<TAB>count, most frequent first\nThe\t1\n', 'not a listed word'],
     ['not a word', '# Penwright word list: word<TAB>count, most frequent first\nthe cat\t1\n', 'not a listed word'],
   ])('refuses %s with a clear message', (_, text, why) => {
     expect(() => parseWordList(bytes(text), '/models/x')).toThrow(why);
@@ -125,6 +131,16 @@ describe('words.txt', () => {
       new Map([
         ['the', 9],
         ['wolf', 2],
+      ]),
+    );
+  });
+
+  it('reads words as this version spells them, so an older list still loads', () => {
+    const text = '# Penwright word list: word<TAB>count, most frequent first\nThe\t3\nthe\t2\nοδος\t1\nοδοσ\t1\n';
+    expect(parseWordList(bytes(text), 'm')).toEqual(
+      new Map([
+        ['the', 5],
+        ['οδοσ', 2],
       ]),
     );
   });

@@ -26,9 +26,13 @@ const UNSPACED_SCRIPT =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const DIGIT = /\p{N}/u;
 
-/** A word as lists hold it: lower case, ’ as '. */
+/**
+ * A word as lists hold it: lower case, ’ as ', and Greek's final sigma as
+ * sigma (lower-casing a whole word gives ς at its end, a letter at a time σ:
+ * a word spelled as it is typed must meet the word as it was counted).
+ */
 export function normalizeWord(word: string): string {
-  return word.toLowerCase().replace(/’/gu, "'");
+  return word.toLowerCase().replace(/’/gu, "'").replace(/ς/gu, 'σ');
 }
 
 /** Whether a word of this spelling can be checked against a list at all. */

@@ -15,6 +15,8 @@
  *   --model DIR    the model to start from (default resources/models/default)
  *   --chars N      type only the first N characters of the text
  *   --quick        a few hundred characters and a one-step fine-tune: checks that it runs
+ *   --finetune-only  instead: only the fine-tune and its losses (the "finetune" block), to compare
+ *                  recipes: --lr RATE and --schedule constant|cosine override the app's
  *   --curve        instead: the writer on the gate slice (or --text) with the model alone, for a
  *                  range of "how sure before suggesting" values: precision against keys saved, and
  *                  the value that saves the most keys at a precision of at least 0.5
@@ -67,6 +69,9 @@ const { values: args } = parseArgs({
     chars: { type: 'string' },
     quick: { type: 'boolean' },
     curve: { type: 'boolean' },
+    'finetune-only': { type: 'boolean' },
+    lr: { type: 'string' },
+    schedule: { type: 'string' },
   },
   strict: true,
 });
@@ -211,8 +216,14 @@ async function fineTune(base: CharModel, writerFile: string) {
   const steps = quick ? 1 : Math.ceil(FINETUNE_CHARS / (FINETUNE.batchSize * FINETUNE.seqLength));
   log(`fine-tuning on ${corpus.summary.characters} characters for ${steps} steps`);
   const started = performance.now();
+  const schedule = args.schedule;
+  if (schedule !== undefined && schedule !== 'constant' && schedule !== 'cosine') {
+    throw new Error(`--schedule is constant or cosine, not "${schedule}"`);
+  }
   const result = await train({
     ...FINETUNE,
+    ...(args.lr ? { learningRate: Number(args.lr) } : {}),
+    ...(schedule ? { learningRateSchedule: schedule } : {}),
     ...(quick ? { threads: 1, maxValidationWindows: 4 } : {}),
     documents: corpus.documents.map((d) => d.text),
     corpusSummary: corpus.summary,
@@ -320,6 +331,27 @@ async function main() {
     await lossOn(reference, text),
   ];
   disposeModel(reference);
+  const finetune = {
+    chars: tuned.result.charsSeen,
+    budget_chars: quick ? FINETUNE.batchSize * FINETUNE.seqLength : FINETUNE_CHARS,
+    steps: tuned.result.steps,
+    stopped_by: tuned.result.stoppedBy,
+    threads: tuned.result.threads,
+    learning_rate: tuned.result.model.meta.training.learningRate,
+    schedule: args.schedule ?? 'the app’s (cosine for a fine-tune)',
+    wall_s: round(tuned.wall, 1),
+    base_loss: round(baseLoss, 4),
+    tuned_loss: round(tunedLoss, 4),
+    reference_loss: round(referenceLoss, 4),
+    reduction: round(1 - tunedLoss / referenceLoss, 4),
+  };
+  if (args['finetune-only']) {
+    disposeModel(base);
+    disposeModel(tuned.result.model);
+    rmSync(tmp, { recursive: true, force: true });
+    process.stdout.write(`${JSON.stringify({ text: relative(ROOT, textFile), finetune }, null, 2)}\n`);
+    return;
+  }
 
   const configs = {
     default: await runConfig('default', base, modelDir, text, 'off'),
@@ -335,18 +367,7 @@ async function main() {
     text: relative(ROOT, textFile),
     chars: [...text].length,
     configs,
-    finetune: {
-      chars: tuned.result.charsSeen,
-      budget_chars: quick ? FINETUNE.batchSize * FINETUNE.seqLength : FINETUNE_CHARS,
-      steps: tuned.result.steps,
-      stopped_by: tuned.result.stoppedBy,
-      threads: tuned.result.threads,
-      wall_s: round(tuned.wall, 1),
-      base_loss: round(baseLoss, 4),
-      tuned_loss: round(tunedLoss, 4),
-      reference_loss: round(referenceLoss, 4),
-      reduction: round(1 - tunedLoss / referenceLoss, 4),
-    },
+    finetune,
     model: relative(ROOT, modelDir) || modelDir,
     writer: relative(ROOT, writerFile),
     backend: backend.label,

@@ -4,8 +4,8 @@
  * the next-character distribution is a function of that text.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { StepNetwork } from '../../src/model/suggesting/ghost-decoder';
-import type { InferenceNet, LstmState } from '../../src/model/network/inference';
+import { decodeGhost, type GhostOptions, type StepNetwork } from '../../src/model/suggesting/ghost-decoder';
+import { disposeState, type InferenceNet, type LstmState } from '../../src/model/network/inference';
 import { Vocabulary } from '../../src/model/text/vocab';
 
 /** Next-character probabilities after `text`; characters left out share what is left. */
@@ -92,4 +92,19 @@ export class FakeNet implements StepNetwork {
   }
 
   dispose(): void {}
+}
+
+/** Ghost text after `context` from `net`: no gate, 40 characters, no stop rule, unless `options` say otherwise. */
+export async function decodeAfter(net: FakeNet, context: string, options: Partial<GhostOptions> = {}) {
+  const state = net.stateAfter(context);
+  try {
+    return await decodeGhost(net, net.vocab, state, context, {
+      minConfidence: 0,
+      maxChars: 40,
+      stop: 'none',
+      ...options,
+    });
+  } finally {
+    disposeState(state);
+  }
 }

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { decodeGhost, ghostAt, type GhostOptions } from '../../src/model/suggesting/ghost-decoder';
-import { disposeState } from '../../src/model/network/inference';
+import { ghostAt } from '../../src/model/suggesting/ghost-decoder';
 import { LoopGuard, repeatsWordTrigram } from '../../src/model/suggesting/loop-guard';
 import { SuggestionSession } from '../../src/model/suggesting/session';
 import { useTestBackend } from '../helpers';
-import { FakeNet, type Distribution } from './fake-net';
+import { decodeAfter, FakeNet, type Distribution } from './fake-net';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz .,\n';
 
@@ -33,19 +32,7 @@ const CAT = table({
   'cat sat.': { ' ': 0.9 },
 });
 
-async function ghost(net: FakeNet, context: string, options: Partial<GhostOptions>) {
-  const state = net.stateAfter(context);
-  try {
-    return await decodeGhost(net, net.vocab, state, context, {
-      minConfidence: 0,
-      maxChars: 40,
-      stop: 'none',
-      ...options,
-    });
-  } finally {
-    disposeState(state);
-  }
-}
+const ghost = decodeAfter;
 
 describe('ghost text decoder', () => {
   beforeAll(useTestBackend);

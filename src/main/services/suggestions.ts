@@ -146,7 +146,9 @@ export class SuggestionService {
    * slice at a time; not awaited by the caller.
    */
   async documentOpened(docId: string, text: string): Promise<void> {
-    await this.wordsOf(docId).readAll(text, () => !this.isOpen(docId) || this.words.get(docId) === undefined);
+    const words = this.wordsOf(docId);
+    // closed (or closed and opened again under the same id): this reading is no longer wanted
+    await words.readAll(text, () => !this.isOpen(docId) || this.words.get(docId) !== words);
   }
 
   /** Drops a document's sessions, its drafts' included, superseding their requests. */

@@ -104,7 +104,7 @@ export async function simulateTyping(
 }
 
 /** The UTF-16 offset of code point `n` of `text` (without copying it: corpora are large). */
-function offsetOfCodePoint(text: string, n: number): number {
+export function offsetOfCodePoint(text: string, n: number): number {
   let i = 0;
   for (let k = 0; k < n && i < text.length; k++) i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
   return i;

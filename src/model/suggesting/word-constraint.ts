@@ -69,14 +69,6 @@ export class WordSpeller {
     return new WordSpeller(this.lexicon, word, next.alive ? next : null);
   }
 
-  /** Whether `ch` may come next. */
-  allows(ch: string): boolean {
-    if (this.cursor === null) return true;
-    if (!WordSpeller.continuesWord(ch, this.inWord)) return this.mayEnd;
-    if (!isListable(this.word + ch)) return true;
-    return this.cursor.next(ch).alive;
-  }
-
   /**
    * Ids that may not come next. `all` when every id would be banned (the
    * caller then leaves the row alone rather than sample from nothing).

@@ -14,7 +14,13 @@ import { isPenwrightError } from '../../../model/errors';
 import { disposeModel, loadModel, type CharModel } from '../../../model/storage/persistence';
 import { SuggestionSession } from '../../../model/suggesting/session';
 import { train } from '../../../model/training/train';
-import { heldOutStart, heldOutText, savedShare, typeWithSession } from '../../../model/suggesting/typing-simulation';
+import {
+  heldOutStart,
+  heldOutText,
+  offsetOfCodePoint,
+  savedShare,
+  typeWithSession,
+} from '../../../model/suggesting/typing-simulation';
 import { runWords } from '../../../model/training/run-start';
 import { countCodePoints } from '../../../model/text/vocab';
 import { topWords } from '../../../model/text/word-list';
@@ -82,7 +88,7 @@ async function keystrokeReport(
     const mine = await saved(model, text, words && new Map(topWords(words)));
     if (controller.signal.aborted || mine.chars < 100) return null;
     // the other model types exactly what this one did (with as long again)
-    const typed = text.slice(0, [...text].slice(0, mine.chars).join('').length);
+    const typed = text.slice(0, offsetOfCodePoint(text, mine.chars));
     const theirs = other ? await saved(other, typed, other.wordCounts) : null;
     if (controller.signal.aborted) return null;
     return { chars: mine.chars, saved: savedShare(mine), baseSaved: theirs && savedShare(theirs) };

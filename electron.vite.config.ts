@@ -14,6 +14,7 @@ export default defineConfig({
           'gradient-worker': resolve('src/model/training/parallel/gradient-worker.ts'),
           'archive-worker': resolve('src/main/services/models/archive-worker.ts'),
           'corpus-summary-worker': resolve('src/main/services/training/corpus-summary-worker.ts'),
+          'adaptation-worker': resolve('src/main/services/adaptation/adaptation-worker.ts'),
           // the command line, run by bin/penwright.js where tsx (a dev tool) is absent
           cli: resolve('src/model/cli/main.ts'),
         },

@@ -6,9 +6,9 @@
  * come from the app's own SuggestionService with DEFAULT_SETTINGS. Four
  * configurations: the default model, and the default model fine-tuned on The
  * Call of the Wild through the app's fine-tune path, each with and without
- * adaptation while the writer pauses (not implemented yet: the "adapted"
- * configurations run without it and say so). Prints one JSON object on stdout
- * (progress on stderr); the README defines every figure.
+ * the document learned as it is written (the "adapted" configurations: the
+ * app's adaptation, run where the writer pauses after a sentence). Prints one
+ * JSON object on stdout (progress on stderr); the README defines every figure.
  *
  *   --text FILE    the text typed (default bench/data/writer/white-fang-typed.txt)
  *   --writer FILE  the writer's own text to fine-tune on (default bench/data/writer/call-of-the-wild.txt)
@@ -17,6 +17,9 @@
  *   --quick        a few hundred characters and a one-step fine-tune: checks that it runs
  *   --finetune-only  instead: only the fine-tune and its losses (the "finetune" block), to compare
  *                  recipes: --lr RATE and --schedule constant|cosine override the app's
+ *   --configs A,B  only these configurations (default, default_adapted, finetuned,
+ *                  finetuned_adapted); without a finetuned one there is no fine-tune
+ *   --gate P       "how sure before suggesting" instead of the app's default
  *   --curve        instead: the writer on the gate slice (or --text) with the model alone, for a
  *                  range of "how sure before suggesting" values: precision against keys saved, and
  *                  the value that saves the most keys at a precision of at least 0.5
@@ -34,6 +37,7 @@ import { disposeModel, loadModel, saveModel, type CharModel } from '../src/model
 import { SuggestionSession } from '../src/model/suggesting/session';
 import { evaluateText, train } from '../src/model/training/train';
 import { SuggestionService } from '../src/main/services/suggestions';
+import { InProcessAdaptation } from '../src/model/suggesting/adaptation-runner';
 import { DEFAULT_SETTINGS, type Settings } from '../src/shared/ipc-contract';
 import { CONTEXT_LIMITS } from '../src/shared/vocabulary';
 import { percentile, round } from './stats';
@@ -72,13 +76,19 @@ const { values: args } = parseArgs({
     'finetune-only': { type: 'boolean' },
     lr: { type: 'string' },
     schedule: { type: 'string' },
+    configs: { type: 'string' },
+    gate: { type: 'string' },
   },
   strict: true,
 });
 const quick = args.quick ?? false;
 
 interface ConfigResult {
-  adaptation: 'off' | 'not implemented';
+  adaptation: 'off' | 'on';
+  /** Adapted weights that took over while typing (adapted configurations). */
+  adaptations?: number;
+  /** Time spent adapting (and priming), seconds. */
+  adapt_s?: number;
   ksr: number;
   ghost_shown: number;
   ghost_precision: number;
@@ -94,12 +104,34 @@ interface ConfigResult {
   wall_s: number;
 }
 
-const settings: Settings = { ...structuredClone(DEFAULT_SETTINGS), activeModelId: 'bench' };
-
-/** A service like the app's, answering from the model in `dir`. */
-function serviceFor(dir: string): SuggestionService {
-  return new SuggestionService({ modelDir: () => dir, settings: () => settings });
+const settings: Settings = {
+  ...structuredClone(DEFAULT_SETTINGS),
+  activeModelId: 'bench',
+  ...(args.gate === undefined ? {} : { suggestionConfidence: Number(args.gate) }),
+};
+if (!(settings.suggestionConfidence >= 0 && settings.suggestionConfidence < 1)) {
+  throw new Error(`--gate needs a number from 0 to 0.99, not "${args.gate}"`);
 }
+
+const adaptedSettings: Settings = { ...settings, adaptToDocument: true };
+
+/**
+ * A service like the app's, answering from the model in `dir`; with
+ * adaptation, it runs on this thread when the benchmark says the writer
+ * paused (`adaptNow`), not on a timer, so runs repeat exactly.
+ */
+function serviceFor(dir: string, adapt: boolean): SuggestionService {
+  if (!adapt) return new SuggestionService({ modelDir: () => dir, settings: () => settings });
+  return new SuggestionService({
+    modelDir: () => dir,
+    settings: () => adaptedSettings,
+    adaptation: new InProcessAdaptation(),
+    adaptAfterPauseMs: null,
+  });
+}
+
+/** Where the writer pauses long enough for the document to be learned: after a sentence. */
+const SENTENCE_END = /[.!?…]["'’”)\]]*\s+$/u;
 
 /** The writer's next words: each word end in `text` with the word that follows it. */
 function wordEnds(text: string): { before: string; next: string }[] {
@@ -166,19 +198,28 @@ async function runConfig(
   adaptation: ConfigResult['adaptation'],
 ): Promise<ConfigResult> {
   const started = performance.now();
-  const service = serviceFor(dir);
+  const adapt = adaptation === 'on';
+  const service = serviceFor(dir, adapt);
   // load the model before timing anything
   await service.request({ docId: 'warm-up', textBefore: 'The' });
   let seed = 1;
+  let adaptMs = 0;
   const tally: WriterTally = await simulateWriter(
     text,
     async (textBefore) => {
+      if (adapt && SENTENCE_END.test(textBefore)) {
+        // the pause after a sentence: what the app learns then (its timer's job), before the next request
+        const a0 = performance.now();
+        await service.adaptNow('writer');
+        adaptMs += performance.now() - a0;
+      }
       const t0 = performance.now();
       const r = await service.request({ docId: 'writer', textBefore, seed: seed++ });
       return { suggestions: r.suggestions, ms: performance.now() - t0 };
     },
     (done, total) => log(`${name}: ${done}/${total} characters typed`),
   );
+  const adaptations = service.adaptationOf('writer')?.swaps ?? 0;
   log(`${name}: drafts`);
   const drafts = await draftLoops(service, text);
   service.release();
@@ -187,6 +228,7 @@ async function runConfig(
   const rate = (a: number, b: number) => (b ? round(a / b, 4) : 0);
   const result: ConfigResult = {
     adaptation,
+    ...(adapt ? { adaptations, adapt_s: round(adaptMs / 1000, 1) } : {}),
     ksr: rate(tally.chars - tally.keys, tally.chars),
     ghost_shown: rate(tally.shownPositions, tally.positions),
     ghost_precision: rate(tally.rightShows, tally.shows),
@@ -320,6 +362,22 @@ async function main() {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
+  const configNames = ['default', 'default_adapted', 'finetuned', 'finetuned_adapted'] as const;
+  const wanted = new Set(args.configs?.split(',') ?? configNames);
+  for (const c of wanted) {
+    if (!(configNames as readonly string[]).includes(c)) throw new Error(`--configs: no configuration "${c}"`);
+  }
+  if (!wanted.has('finetuned') && !wanted.has('finetuned_adapted') && !args['finetune-only']) {
+    const configs: Record<string, ConfigResult> = {};
+    if (wanted.has('default')) configs.default = await runConfig('default', base, modelDir, text, 'off');
+    if (wanted.has('default_adapted')) {
+      configs.default_adapted = await runConfig('default_adapted', base, modelDir, text, 'on');
+    }
+    disposeModel(base);
+    const out = { text: relative(ROOT, textFile), chars: [...text].length, configs, finetune: null };
+    process.stdout.write(`${JSON.stringify({ ...out, backend: backend.label, quick }, null, 2)}\n`);
+    return;
+  }
   const reference = await loadModel(REFERENCE_MODEL);
   const tuned = await fineTune(base, writerFile);
   const tmp = mkdtempSync(join(tmpdir(), 'penwright-writer-'));
@@ -355,9 +413,9 @@ async function main() {
 
   const configs = {
     default: await runConfig('default', base, modelDir, text, 'off'),
-    default_adapted: await runConfig('default_adapted', base, modelDir, text, 'not implemented'),
+    default_adapted: await runConfig('default_adapted', base, modelDir, text, 'on'),
     finetuned: await runConfig('finetuned', tuned.result.model, tunedDir, text, 'off'),
-    finetuned_adapted: await runConfig('finetuned_adapted', tuned.result.model, tunedDir, text, 'not implemented'),
+    finetuned_adapted: await runConfig('finetuned_adapted', tuned.result.model, tunedDir, text, 'on'),
   };
   disposeModel(base);
   disposeModel(tuned.result.model);

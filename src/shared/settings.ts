@@ -26,6 +26,8 @@ const settingFields = {
   suggestionConfidence: z.number().min(0).max(0.99),
   pauseMs: z.number().int().min(0).max(5000),
   autoSuggest: z.boolean(),
+  /** Learn this document as I write: small training steps on the text just written while the writer pauses. */
+  adaptToDocument: z.boolean(),
   draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
   draftChars: z.number().int().min(20).max(MAX_SUGGESTION_CHARS),
   activeModelId: id,
@@ -45,6 +47,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   suggestionConfidence: 0.35,
   pauseMs: 150,
   autoSuggest: true,
+  // measured with `npm run bench:writer` (README, "Learning the document as you write")
+  adaptToDocument: false,
   draftTemperatures: [0.3, 1.0],
   draftChars: 300,
   activeModelId: 'default',

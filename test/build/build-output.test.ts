@@ -128,6 +128,31 @@ describe('the built workers train in plain Node', () => {
     }
   }
 
+  it('the adaptation worker learns an open document as it is written (issue 13 item 4)', async () => {
+    const app = await startApp(join(tmp, 'adapt'), defaultModel, {
+      adaptationWorkerUrl: pathToFileURL(join(ROOT, 'out', 'main', 'adaptation-worker.js')),
+      adaptAfterPauseMs: 20,
+    });
+    try {
+      await app.ok('settings:update', { adaptToDocument: true });
+      const doc = await app.ok<{ docId: string }>('documents:new');
+      const text = aliceText(1200);
+      await app.ok('suggestions:request', { docId: doc.docId, textBefore: text.slice(0, 1000), maxChars: 4 });
+      const suggestions = app.services.suggestions;
+      for (let i = 0; i < 200 && !suggestions.adaptationOf(doc.docId)?.ready; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(suggestions.adaptationOf(doc.docId), 'adapted and primed in the background').toEqual({
+        swaps: 0,
+        ready: true,
+      });
+      await app.ok('suggestions:request', { docId: doc.docId, textBefore: text.slice(0, 1003), maxChars: 4 });
+      expect(suggestions.adaptationOf(doc.docId)?.swaps).toBe(1);
+    } finally {
+      await app.services.shutdown();
+    }
+  });
+
   it('the training worker and its gradient workers (2 threads) train a tiny model', async () => {
     const outcome = await trainWith(ROOT, 'good');
     expect(outcome).toHaveProperty('finished');

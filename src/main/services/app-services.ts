@@ -28,6 +28,7 @@ import type { DocumentService } from './documents/documents';
 import { JsonStore } from './settings/json-store';
 import { createModelHandlers } from './models/model-handlers';
 import { ModelLibrary } from './models/model-library';
+import { AdaptationThread } from './adaptation/adaptation-thread';
 import { SuggestionService } from './suggestions';
 import { TrainingService } from './training/training-jobs';
 import { lastTrainingBackend } from './training/last-training-backend';
@@ -58,6 +59,9 @@ export interface AppServicesOptions {
   archiveWorkerUrl?: URL;
   archiveTimeoutMs?: number;
   corpusSummaryWorkerUrl?: URL;
+  /** Tests only: the adaptation thread (adaptation-worker.ts) and the pause before it learns. */
+  adaptationWorkerUrl?: URL;
+  adaptAfterPauseMs?: number;
   /** Tests only. */
   trainingCrashAfterReports?: number;
   trainingCancelGraceMs?: number;
@@ -157,10 +161,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
   });
   await training.init();
+  // "learn this document as I write": its own thread, started on first use
+  const adaptation = new AdaptationThread(options.adaptationWorkerUrl);
   const suggestions = new SuggestionService({
     modelDir: (id) => library.dirOf(id),
     settings: () => settings.current,
     isOpen: (docId) => documents.isOpen(docId),
+    adaptation,
+    adaptAfterPauseMs: options.adaptAfterPauseMs,
+    onAdaptationError: (e) => console.error('[penwright] learning the document failed:', e),
   });
   const models = createModelHandlers({
     library,
@@ -241,6 +250,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     leftoversSwept,
     shutdown: async () => {
       await training.shutdown();
+      suggestions.release();
+      await adaptation.dispose();
       suggestions.release();
     },
   };

@@ -12,28 +12,31 @@
  * settings' temperatures is the editor's: its first suggestion is ghost text,
  * decoded rather than sampled and '' when the model is less sure of it than
  * the settings' "how sure before suggesting".
+ *
+ * With "learn this document as I write" on, a document's sessions move to
+ * its own adapted weights as they become ready (adaptation/document-adaptations.ts).
  */
 import { InferenceNet } from '../../model/network/inference';
-import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
+import { disposeModel, loadModel } from '../../model/storage/persistence';
 import { SuggestionSession } from '../../model/suggesting/session';
 import { WordSet } from '../../model/text/word-list';
 import { DocumentWords } from '../../model/suggesting/document-words';
 import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
+import type { Adaptation } from '../../model/suggesting/adaptation-runner';
 import { AppError } from './app-error';
-
-interface ActiveModel {
-  modelId: string;
-  model: CharModel;
-  net: InferenceNet;
-  /** The model's word list, searchable (null for a model saved before lists were kept). */
-  words: WordSet | null;
-}
+import { DocumentAdaptations, type ActiveModel } from './adaptation/document-adaptations';
 
 export interface SuggestionServiceOptions {
   modelDir: (modelId: string) => string;
   settings: () => Settings;
   /** Whether a document is open: sessions are kept for open documents (and their drafts) only. */
   isOpen?: (docId: string) => boolean;
+  /** Runs "learn this document as I write" (none: the setting does nothing). */
+  adaptation?: Adaptation;
+  /** The pause that starts an adaptation (null: only `adaptNow`, as the benchmark drives it). */
+  adaptAfterPauseMs?: number | null;
+  /** Where an adaptation that failed is told (it never fails a request). */
+  onAdaptationError?: (e: unknown) => void;
 }
 
 type Request = ParsedRequestOf<'suggestions:request'>;
@@ -47,8 +50,19 @@ export class SuggestionService {
   private readonly sessions = new Map<string, Map<Slot, SuggestionSession>>();
   /** By document: its own words, read whole when it opened and as it is written; kept across model switches. */
   private readonly words = new Map<string, DocumentWords>();
+  /** By document: its adapted weights, while "learn this document" is on. */
+  private readonly adaptations: DocumentAdaptations;
 
-  constructor(private readonly options: SuggestionServiceOptions) {}
+  constructor(private readonly options: SuggestionServiceOptions) {
+    this.adaptations = new DocumentAdaptations({
+      runner: options.adaptation,
+      enabled: () => options.settings().adaptToDocument,
+      active: () => this.active,
+      wordsOf: (docId) => this.wordsOf(docId),
+      pauseMs: options.adaptAfterPauseMs,
+      onError: options.onAdaptationError,
+    });
+  }
 
   private async model(): Promise<ActiveModel> {
     const wanted = this.options.settings().activeModelId;
@@ -75,6 +89,7 @@ export class SuggestionService {
   release(): void {
     for (const doc of this.sessions.values()) for (const s of doc.values()) s.dispose();
     this.sessions.clear();
+    this.adaptations.dropAll((docId) => this.sessions.get(docId));
     if (this.active) {
       this.active.net.dispose();
       disposeModel(this.active.model);
@@ -102,10 +117,14 @@ export class SuggestionService {
     const slot: Slot = req.draftColumn ?? 'editor';
     let doc = this.sessions.get(docId);
     if (!doc) this.sessions.set(docId, (doc = new Map()));
+    const adapting = this.adaptations.on;
+    // turned off: every document back on the model's own weights
+    if (!adapting && this.adaptations.size) this.adaptations.dropAll((id) => this.sessions.get(id));
+    if (adapting) this.adaptations.takeOver(docId, doc);
     let session = doc.get(slot);
     if (!session) {
       session = new SuggestionSession({
-        net: active.net,
+        net: this.adaptations.netOf(docId) ?? active.net,
         vocab: active.model.vocab,
         words: active.words,
         documentWords: this.wordsOf(docId),
@@ -113,6 +132,7 @@ export class SuggestionService {
       doc.set(slot, session);
     }
     session.setText(req.textBefore);
+    if (adapting && slot === 'editor') this.adaptations.noteText(docId, req.textBefore);
     const settings = this.options.settings();
     const suggestions = await session.suggest({
       temperatures: req.temperatures ?? settings.temperatures,
@@ -151,8 +171,19 @@ export class SuggestionService {
     await words.readAll(text, () => !this.isOpen(docId) || this.words.get(docId) !== words);
   }
 
+  /** A document's adaptation so far (tests, benchmarks): how many took over, and whether one is waiting. */
+  adaptationOf(docId: string): { swaps: number; ready: boolean } | null {
+    return this.adaptations.of(docId);
+  }
+
+  /** Learns the document's new text now (the pause timer's job; the benchmark calls it where the writer pauses). */
+  adaptNow(docId: string): Promise<void> {
+    return this.adaptations.adaptNow(docId);
+  }
+
   /** Drops a document's sessions, its drafts' included, superseding their requests. */
   closeDocument(docId: string): void {
+    this.adaptations.drop(docId, this.sessions.get(docId));
     this.words.delete(docId);
     for (const s of this.sessions.get(docId)?.values() ?? []) s.dispose();
     this.sessions.delete(docId);

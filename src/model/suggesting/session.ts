@@ -7,6 +7,8 @@
  * or `dispose` supersedes the running one (superseding.ts says how, and why
  * no other layer does). It also gathers the document's own words (names,
  * places), which join the model's word list as words a suggestion may spell.
+ * Over 300 lines on purpose: absorbing, snapshots, rewinding and priming are
+ * one algorithm over the same state, kept in one place.
  */
 import {
   CONTEXT_LIMITS,
@@ -31,6 +33,9 @@ import { trailingWord } from './word-constraint';
 import type { GhostRequest, SessionOptions, SessionSuggestion, SuggestOptions } from './suggest-options';
 
 export type { GhostRequest, SessionOptions, SessionSuggestion, SuggestOptions };
+
+/** Characters `prime` reads between yields (about 15-30 ms for the default model). */
+const PRIME_SLICE = 100;
 
 interface Snapshot {
   /** Characters absorbed (from the origin) when it was taken. */
@@ -164,6 +169,24 @@ export class SuggestionSession {
       this.rewindTo(kept);
     }
     this.absorb(chars.slice(this.origin + this.absorbed.length));
+  }
+
+  /**
+   * Reads `text` into a new session as `setText` would, a slice at a time,
+   * yielding between slices so requests are answered meanwhile: how new
+   * weights (a document's adapted copy) get their state in the background.
+   * Resolves false, the session unfinished, once `stillWanted` says no.
+   */
+  async prime(text: string, stillWanted: () => boolean): Promise<boolean> {
+    if (this.disposed) throw new Error('session disposed');
+    const chars = [...text];
+    this.resetTo(Math.max(0, chars.length - this.contextChars));
+    for (let at = this.origin; at < chars.length; at += PRIME_SLICE) {
+      this.absorb(chars.slice(at, Math.min(at + PRIME_SLICE, chars.length)));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.disposed || !stillWanted()) return false;
+    }
+    return true;
   }
 
   /** The absorbed text now starts at `at`; before 0, its head fell out of the window. */

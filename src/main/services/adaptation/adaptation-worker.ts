@@ -1,0 +1,45 @@
+/**
+ * The adaptation thread: learns each open document into its own copy of the
+ * model's weights (model/suggesting/adaptation.ts) when main asks, one job at
+ * a time, so "learn this document as I write" takes at most one core and main's
+ * event loop (typing, ghost text) never waits for a gradient step. It keeps the
+ * model's base weights (sent once per model) and every document's copy between
+ * jobs; main keeps nothing but the weights each job sends back.
+ */
+import { parentPort } from 'node:worker_threads';
+import { initBackend } from '../../../model/network/backend';
+import { nativeKernel } from '../../../model/network/native-kernel';
+import { Adapters } from '../../../model/suggesting/adaptation-runner';
+import type { FromAdaptationWorker, ToAdaptationWorker } from './adaptation-protocol';
+
+const port = parentPort!;
+const adapters = new Adapters();
+let base: { modelId: string; weights: Float32Array } | undefined;
+let queue: Promise<void> = Promise.resolve();
+let backendReady: Promise<unknown> | undefined;
+
+async function run(m: Extract<ToAdaptationWorker, { type: 'adapt' }>): Promise<FromAdaptationWorker> {
+  try {
+    if (m.base) base = { modelId: m.modelId, weights: m.base };
+    if (base?.modelId !== m.modelId) throw new Error('the adaptation thread has no weights for this model');
+    // tfjs is the fallback where the compiled kernel does not load
+    if (!nativeKernel().available) await (backendReady ??= initBackend());
+    const params = await adapters.adapt({ ...m, base: base.weights });
+    return { type: 'adapted', job: m.job, params };
+  } catch (e) {
+    return { type: 'failed', job: m.job, message: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+port.on('message', (m: ToAdaptationWorker) => {
+  if (m.type === 'forget') {
+    queue = queue.then(() => adapters.forget(m.docId));
+    return;
+  }
+  queue = queue
+    .then(() => run(m))
+    .then((answer) => {
+      const transfer = answer.type === 'adapted' ? [answer.params.buffer as ArrayBuffer] : [];
+      port.postMessage(answer, transfer);
+    });
+});

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { id, temperature } from './schema-parts';
+import { keyBindingsSchema, type KeyBindings } from './keybindings';
 import {
   DEFAULT_SUGGESTION_CHARS,
   DEFAULT_TEMPERATURES,
@@ -26,6 +27,10 @@ const settingFields = {
   suggestionConfidence: z.number().min(0).max(0.99),
   pauseMs: z.number().int().min(0).max(5000),
   autoSuggest: z.boolean(),
+  /** Ghost text where a letter or digit follows the cursor (in the middle of a word, or before one). */
+  suggestBeforeLetters: z.boolean(),
+  /** The writer's own keys for the suggestion commands, over the platform's defaults (keybindings.ts). */
+  keybindings: keyBindingsSchema,
   draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
   draftChars: z.number().int().min(20).max(MAX_SUGGESTION_CHARS),
   activeModelId: id,
@@ -45,6 +50,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   suggestionConfidence: 0.35,
   pauseMs: 150,
   autoSuggest: true,
+  suggestBeforeLetters: false,
+  keybindings: {} as KeyBindings,
   draftTemperatures: [0.3, 1.0],
   draftChars: 300,
   activeModelId: 'default',

@@ -43,25 +43,16 @@ export class SuggestionsState {
 
   /**
    * The rest of a phrase or sentence the writer accepted to its end when the
-   * ghost text stopped short: one continuation at `temperature` under that
-   * stop rule, from the editor's own session. Null when there is none.
+   * ghost text stopped short: the editor's request (ghost text decoded, the
+   * other temperatures sampled) under that stop rule, from the editor's own
+   * session. The ghost text leads; a sample stands in when the model was not
+   * sure enough of it. Null when there is none.
    */
-  async extend(
-    docId: string,
-    textBefore: string,
-    stop: 'phrase' | 'sentence',
-    temperature: number,
-  ): Promise<GhostSuggestion | null> {
+  async extend(docId: string, textBefore: string, stop: 'phrase' | 'sentence'): Promise<GhostSuggestion | null> {
     const answer = await this.main.call(
-      this.main.api.requestSuggestions({
-        docId,
-        textBefore,
-        temperatures: [temperature],
-        maxChars: EXTEND_CHARS,
-        stop,
-      }),
+      this.main.api.requestSuggestions({ docId, textBefore, maxChars: EXTEND_CHARS, stop }),
     );
-    return answer?.suggestions[0] ?? null;
+    return answer?.suggestions.find((s) => s.text.length > 0) ?? null;
   }
 
   /**

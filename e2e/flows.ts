@@ -24,8 +24,10 @@ export interface Flow {
   run(state: FlowState): Promise<void>;
 }
 
-// The app's shortcuts are Cmd on macOS, Ctrl elsewhere (Playwright's ControlOrMeta picks)
-const ACCEPT_WORD = process.platform === 'darwin' ? 'Alt+ArrowRight' : 'Control+ArrowRight';
+// The app's shortcuts are Cmd on macOS, Ctrl elsewhere (Playwright's ControlOrMeta picks); the
+// suggestion keys' defaults are in src/shared/keybindings.ts
+const MAC = process.platform === 'darwin';
+const ACCEPT_WORD = MAC ? "Control+'" : 'Control+ArrowRight';
 
 const editor = (d: AppDriver) => d.page.locator('.cm-content');
 const ghost = (d: AppDriver) => d.page.getByTestId('ghost-text');
@@ -342,4 +344,176 @@ export const flows: Flow[] = [
       expect(readFileSync(path, 'utf8')).toMatch(/about a fox 🦊\.[\s\S]*More\. Still here\./);
     },
   },
+  {
+    name: 'keeps ghost text out of Markdown code, front matter, links and the middle of a word',
+    async run({ driver: d }) {
+      await d.page.keyboard.press('ControlOrMeta+n'); // fox.md was saved: no question
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
+      expect(await updateSettings(d, { activeModelId: 'default', pauseMs: 100 })).toBe(true);
+      await editor(d).click();
+      await d.page.keyboard.type('---\ntitle: Night\n---\n\nThe storm came in the night', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 }); // prose: suggestions as ever
+      // into the front matter
+      await d.page.keyboard.press('ControlOrMeta+Home');
+      await d.page.keyboard.press('ArrowDown');
+      await d.page.keyboard.press('End');
+      await expectNoGhost(d, 'in front matter');
+      // a code block being written
+      await d.page.keyboard.press('ControlOrMeta+End');
+      await d.page.keyboard.type('.\n\n```\nlet rain = ', { delay: 5 });
+      await expectNoGhost(d, 'in a fenced code block');
+      await d.screenshot('markdown-no-ghost-in-code');
+      await d.page.keyboard.type('1;\n```\n\nThe rain fell', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      await d.page.keyboard.press('Escape');
+      // a link's target, before the parser even sees a link
+      await d.page.keyboard.type(' on [the roof](http://exa', { delay: 5 });
+      await expectNoGhost(d, 'in a link target');
+      await d.page.keyboard.type('mple.org) and', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      // the middle of a word: none, unless the writer asks for it in Settings
+      await d.page.keyboard.press('ArrowLeft');
+      await d.page.keyboard.press('ArrowLeft');
+      await expectNoGhost(d, 'in the middle of a word');
+      await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await d.page.getByTestId('settings-before-letters').check();
+      await expect.poll(() => savedSettings(d).suggestBeforeLetters).toBe(true);
+      await editor(d).focus();
+      await d.page.keyboard.press('ArrowRight');
+      await d.page.keyboard.press('ArrowLeft');
+      await ghost(d).waitFor({ timeout: 10_000 });
+      await d.page.getByTestId('settings-before-letters').uncheck();
+      await expect.poll(() => savedSettings(d).suggestBeforeLetters).toBe(false);
+      await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+      expect(await docText(d)()).toContain('```\nlet rain = 1;\n```');
+    },
+  },
+  {
+    name: 'trains on the prose of a Markdown file, and says how much Markdown it left out',
+    async run({ driver: d, workDir }) {
+      const file = join(workDir, 'chapter.md');
+      const code = '```js\nconsole.log("not prose");\n```\n\n';
+      writeFileSync(
+        file,
+        `---\ntitle: One\n---\n\n${aliceText(3000)}\n\n${code}See [the map](http://example.org/map).\n`,
+      );
+      await d.page.getByTestId('open-training').click();
+      await d.answerFileDialog([file]);
+      await d.page.getByRole('button', { name: 'Add files…' }).click();
+      const dropped = '---\ntitle: One\n---\n\n'.length + code.length + '(http://example.org/map)'.length;
+      await expect
+        .poll(() => d.page.getByTestId('markdown-dropped').innerText())
+        .toBe(`${dropped} characters of Markdown left out: code, front matter, link targets and HTML.`);
+      expect(await d.page.getByTestId('corpus-summary').innerText()).toMatch(/1 file, 3,0\d\d characters/);
+      await d.screenshot('markdown-corpus-summary');
+      await d.page.getByTestId('open-training').click();
+    },
+  },
+  {
+    name: 'accepts to the end of a phrase or a sentence, and takes the last accepted word back',
+    async run({ driver: d }) {
+      await editor(d).focus();
+      await d.page.keyboard.press('ControlOrMeta+End');
+      await d.page.keyboard.type('\n\nIt was late, and the old house', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      const shown = (await ghost(d).textContent())!;
+      const first = /^\s*\S+/u.exec(shown)![0];
+      const second = /^\s*\S+/u.exec(shown.slice(first.length))?.[0] ?? '';
+      await d.page.keyboard.press(ACCEPT_WORD);
+      await d.page.keyboard.press(ACCEPT_WORD); // with a one-word ghost text, a cursor move at the end: nothing
+      await expect.poll(docText(d)).toMatch(new RegExp(`old house${escape(first + second)}$`));
+      // one key: the last word leaves the text and shows again as ghost text
+      const [kept, takenBack] = second ? [first, second] : ['', first];
+      await d.page.keyboard.press(UNDO_WORD);
+      await expect.poll(docText(d)).toMatch(new RegExp(`old house${escape(kept)}$`));
+      expect((await ghost(d).textContent())!.startsWith(takenBack)).toBe(true);
+      await d.screenshot('undo-accepted-word');
+      // to the end of the sentence, asking the model for the rest when the ghost text stops short
+      await d.page.keyboard.press(ACCEPT_SENTENCE);
+      await expect
+        .poll(lastLine(d), { timeout: 15_000 })
+        .toMatch(/^It was late, and the old house.*[.!?…]["'”’»)\]]*$/u);
+      await d.page.keyboard.type(' Then', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      await d.page.keyboard.press(ACCEPT_PHRASE);
+      await expect.poll(lastLine(d), { timeout: 15_000 }).toMatch(/ Then[^.!?…]*[,;:.!?…—–]["'”’»)\]]*$/u);
+      await d.screenshot('accepted-to-phrase');
+    },
+  },
+  {
+    name: 'changes a suggestion key in Settings, refusing one already taken',
+    async run({ driver: d }) {
+      await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+      const field = d.page.getByTestId('key-acceptWord');
+      await field.focus();
+      await d.page.keyboard.press('Alt+w'); // pressed, not typed: the field records it
+      await expect.poll(() => field.inputValue()).toBe('Alt-w');
+      await expect.poll(() => savedSettings(d).keybindings).toEqual({ acceptWord: 'Alt-w' });
+      // a key another command has: main says which, and the field goes back
+      const phrase = d.page.getByTestId('key-acceptPhrase');
+      await phrase.fill('Tab');
+      await phrase.press('Enter');
+      await expect
+        .poll(() => d.page.getByRole('alert').allInnerTexts())
+        .toContainEqual(expect.stringContaining('Tab is already “Accept the whole suggestion”'));
+      await expect.poll(() => phrase.inputValue()).toBe(MAC ? 'Ctrl-,' : 'Alt-ArrowRight');
+      await d.screenshot('settings-suggestion-keys');
+      await d.page.getByRole('button', { name: 'Dismiss' }).first().click();
+      // the new key accepts a word
+      await editor(d).focus();
+      await d.page.keyboard.press('ControlOrMeta+End');
+      await d.page.keyboard.type(' She', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      const word = /^\s*\S+/u.exec((await ghost(d).textContent())!)![0];
+      await d.page.keyboard.press('Alt+w');
+      await expect.poll(docText(d)).toMatch(new RegExp(` She${escape(word)}$`));
+      // and back to the default
+      await d.page.getByRole('button', { name: /Restore the default key for Accept the next word/ }).click();
+      await expect.poll(() => savedSettings(d).keybindings).toEqual({});
+      await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    },
+  },
 ];
+
+const UNDO_WORD = MAC ? 'Control+;' : 'Control+ArrowLeft';
+const ACCEPT_PHRASE = MAC ? 'Control+,' : 'Alt+ArrowRight';
+const ACCEPT_SENTENCE = MAC ? 'Control+.' : 'Alt+Shift+ArrowRight';
+
+/** Changes settings as the panel would (through main, which checks them); true when main took them. */
+async function updateSettings(d: AppDriver, patch: object): Promise<boolean> {
+  return d.page.evaluate(
+    (p) =>
+      (globalThis as unknown as { penwright: { updateSettings(p: object): Promise<{ ok: boolean }> } }).penwright
+        .updateSettings(p)
+        .then((r) => r.ok),
+    patch,
+  );
+}
+
+/** The settings as main saved them. */
+function savedSettings(d: AppDriver): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(d.userDataDir, 'settings.json'), 'utf8'));
+}
+
+/** No ghost text comes at the cursor, after longer than the pause and a suggestion take. */
+async function expectNoGhost(d: AppDriver, where: string): Promise<void> {
+  await d.page.waitForTimeout(800);
+  expect(await ghost(d).count(), `ghost text ${where}`).toBe(0);
+}
+
+/** The document's text as the editor shows it, without the ghost text. */
+const docText = (d: AppDriver) => () =>
+  editor(d).evaluate((el) =>
+    [...el.querySelectorAll('.cm-line')]
+      .map((line) => {
+        const copy = line.cloneNode(true) as HTMLElement;
+        for (const g of copy.querySelectorAll('.cm-ghost-text')) g.remove();
+        return copy.textContent ?? '';
+      })
+      .join('\n'),
+  );
+
+/** The document's last line of text. */
+const lastLine = (d: AppDriver) => async () => (await docText(d)()).trimEnd().split('\n').pop() ?? '';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -11,6 +11,8 @@ export interface CorpusSummary {
   /** Code points over all used files. */
   characters: number;
   distinctCharacters: number;
+  /** Code points of Markdown left out of .md files: code, front matter, link targets, HTML (absent in models trained before). */
+  markdownDropped?: number;
 }
 
 /** What training reports as it goes. */

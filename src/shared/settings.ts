@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { id, temperature } from './schema-parts';
+import { keyBindingsSchema, type KeyBindings } from './keybindings';
 import {
   DEFAULT_SUGGESTION_CHARS,
   DEFAULT_TEMPERATURES,
@@ -28,6 +29,10 @@ const settingFields = {
   autoSuggest: z.boolean(),
   /** Learn this document as I write: small training steps on the text just written while the writer pauses. */
   adaptToDocument: z.boolean(),
+  /** Ghost text where a letter or digit follows the cursor (in the middle of a word, or before one). */
+  suggestBeforeLetters: z.boolean(),
+  /** The writer's own keys for the suggestion commands, over the platform's defaults (keybindings.ts). */
+  keybindings: keyBindingsSchema,
   draftTemperatures: z.array(temperature).min(2).max(MAX_DRAFTS),
   draftChars: z.number().int().min(20).max(MAX_SUGGESTION_CHARS),
   activeModelId: id,
@@ -49,6 +54,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   autoSuggest: true,
   // measured with `npm run bench:writer` (README, "Learning the document as you write")
   adaptToDocument: false,
+  suggestBeforeLetters: false,
+  keybindings: {} as KeyBindings,
   draftTemperatures: [0.3, 1.0],
   draftChars: 300,
   activeModelId: 'default',

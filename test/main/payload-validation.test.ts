@@ -98,4 +98,25 @@ describe('every channel validates its payload and answers a bad one with a typed
       expect(await app.call(channel, payload)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
   });
+
+  it('refuses a suggestion key that is no key, or that two commands would share, and keeps the keys it had', async () => {
+    const mine = { acceptPhrase: 'Ctrl-Shift-,' };
+    expect(await app.ok('settings:update', { keybindings: mine })).toMatchObject({ keybindings: mine });
+    const notKey = await app.call('settings:update', { keybindings: { acceptWord: 'Ctrl-Nope' } });
+    expect(notKey).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    if (!notKey.ok) expect(notKey.error.message).toMatch(/keybindings\.acceptWord.*“Ctrl-Nope” is not a key/);
+    // Tab accepts the whole suggestion on every platform
+    const shared = await app.call('settings:update', { keybindings: { ...mine, acceptWord: 'Tab' } });
+    expect(shared).toEqual({
+      ok: false,
+      error: {
+        code: 'BAD_REQUEST',
+        message:
+          'Tab is already “Accept the whole suggestion”: give “Accept the next word” another key, or change that one first.',
+      },
+    });
+    expect((await app.ok<{ settings: { keybindings: object } }>('settings:get', {})).settings.keybindings).toEqual(
+      mine,
+    );
+  });
 });

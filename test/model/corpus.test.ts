@@ -97,6 +97,26 @@ describe('reading a corpus', () => {
     expect(() => requireText(empty)).toThrow(/No usable text.*empty/);
   });
 
+  it('reads only the prose of Markdown files, and says how much it left out', async () => {
+    const md = join(tmp.path, 'markdown');
+    mkdirSync(md);
+    const front = '---\ntitle: Night\n---\n\n';
+    const code = '```js\nconsole.log(1);\n```\n\n';
+    writeFileSync(join(md, 'story.md'), `${front}It was [dark](http://x.org) and stormy.\n\n${code}The end.`);
+    // a .txt file is not Markdown: its fences stay
+    writeFileSync(join(md, 'notes.txt'), `Plain.\n\n${code}`);
+    writeFileSync(join(md, 'config.markdown'), `${front}${code}[x]: http://y.org\n`);
+    const corpus = await readCorpus([md]);
+    const text = Object.fromEntries(corpus.documents.map((d) => [d.path.split('/').pop(), d.text]));
+    expect(text['story.md']).toBe('It was [dark] and stormy.\n\nThe end.');
+    expect(text['notes.txt']).toBe(`Plain.\n\n${code}`);
+    const reasons = Object.fromEntries(corpus.summary.skipped.map((s) => [s.path.split('/').pop(), s.reason]));
+    expect(reasons['config.markdown']).toMatch(/only code, front matter and links/);
+    const dropped = (front + '(http://x.org)' + code).length + (front + code + '[x]: http://y.org\n').length;
+    expect(corpus.summary.markdownDropped).toBe(dropped);
+    expect(corpus.summary.characters).toBe(text['story.md'].length + text['notes.txt'].length);
+  });
+
   it('refuses a huge single file with its size', async () => {
     await expect(readTextFile(join(folder, 'big.txt'), 1000)).rejects.toThrow(/big\.txt is 0\.0 MB/);
   });

@@ -19,7 +19,8 @@ import {
   type Settings,
 } from '../../shared/ipc-contract';
 import { VARIETY_TEMPERATURE } from '../../shared/vocabulary';
-import { toIpcError } from './app-error';
+import { keyConflict } from '../../shared/keybindings';
+import { AppError, toIpcError } from './app-error';
 import { sweepTempFilesOf } from './leftovers';
 import { appStateSchema, withRecent } from './settings/app-state';
 import { createTrainingHandlers } from './training/training-handlers';
@@ -205,6 +206,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       // switching the model here is the same switch as the Models panel's
       if (activeModelId && activeModelId !== settings.current.activeModelId) await models.selectModel(activeModelId);
       if (Object.keys(rest).length === 0) return settings.current;
+      // the schema checked each key; whether two commands share one depends on this platform's defaults
+      const clash = rest.keybindings && keyConflict(rest.keybindings, process.platform === 'darwin');
+      if (clash) throw new AppError('BAD_REQUEST', clash);
       const next = await settings.update(rest as Partial<Settings>);
       emit('settings:changed', { settings: next });
       return next;

@@ -56,6 +56,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     log(
       `Corpus: ${s.files.length} file(s), ${s.characters.toLocaleString('en')} characters, ${s.distinctCharacters} distinct.`,
     );
+    if (s.markdownDropped) {
+      log(
+        `  left out of .md files: ${s.markdownDropped.toLocaleString('en')} characters of code, front matter, link targets and HTML`,
+      );
+    }
     for (const k of s.skipped) log(`  skipped ${k.path}: ${k.reason}`);
   }
 

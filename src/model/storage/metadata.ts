@@ -28,6 +28,7 @@ export const corpusSummarySchema = z.object({
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
   characters: z.number(),
   distinctCharacters: z.number(),
+  markdownDropped: z.number().optional(),
 });
 
 export const modelMetaSchema = z.object({

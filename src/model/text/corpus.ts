@@ -1,7 +1,9 @@
 /**
  * Collects training text from files and folders (recursively): `.txt` and
  * `.md` only, each decoded and normalised, with a summary of what was used,
- * what was skipped and why.
+ * what was skipped and why. A Markdown file gives its prose only: its code
+ * blocks, front matter, link targets and HTML are left out (and counted in
+ * the summary), so a model learns the writer's sentences, not their YAML.
  */
 import { promises as fs } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
@@ -10,10 +12,12 @@ import { PenwrightError, isPenwrightError, throwIfAborted } from '../errors';
 import { readRegularFile } from '../disk/safe-read';
 import type { CorpusSummary } from './corpus-summary';
 import { countCodePoints } from './vocab';
+import { markdownProse } from '../../shared/markdown-spans';
 
 export type { CorpusSummary };
 
 export const TEXT_EXTENSIONS = ['.txt', '.md', '.markdown'];
+const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
 /** Files over this size are skipped: a novel is 1-2 MB; 50 MB is not prose. */
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 
@@ -144,6 +148,7 @@ export async function readCorpus(paths: string[], options: ReadCorpusOptions = {
   const used: CorpusSummary['files'] = [];
   const seen = new Set<number>();
   let characters = 0;
+  let markdownDropped = 0;
   const maxTotalBytes = options.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
   let totalBytes = 0;
   for (const path of walk.files) {
@@ -154,12 +159,21 @@ export async function readCorpus(paths: string[], options: ReadCorpusOptions = {
         skipped.push({ path, reason: `more than ${maxTotalBytes} bytes of text in all; the rest were not read` });
         break;
       }
-      const text = decodeText(bytes, basename(path));
+      let text = decodeText(bytes, basename(path));
       if (text.trim().length === 0) {
         skipped.push({ path, reason: 'the file is empty' });
         continue;
       }
       totalBytes += bytes.length;
+      if (MARKDOWN_EXTENSIONS.includes(extname(path).toLowerCase())) {
+        const prose = markdownProse(text);
+        markdownDropped += prose.dropped;
+        text = prose.text;
+        if (text.trim().length === 0) {
+          skipped.push({ path, reason: 'only code, front matter and links: no prose to learn from' });
+          continue;
+        }
+      }
       const n = countCodePoints(text);
       for (const ch of text) seen.add(ch.codePointAt(0)!);
       if (options.keepText !== false) documents.push({ path, text });
@@ -170,7 +184,10 @@ export async function readCorpus(paths: string[], options: ReadCorpusOptions = {
       skipped.push({ path, reason: e.message });
     }
   }
-  return { documents, summary: { files: used, skipped, characters, distinctCharacters: seen.size } };
+  return {
+    documents,
+    summary: { files: used, skipped, characters, distinctCharacters: seen.size, markdownDropped },
+  };
 }
 
 /** Throws a clear error when nothing usable was found. */

@@ -1,7 +1,9 @@
 /**
  * Ghost-text suggestions for CodeMirror 6: the state (a StateField driven by
  * StateEffects), its rendering (a widget at the cursor), and the commands to
- * accept all, accept a word, cycle, dismiss or insert a given suggestion.
+ * accept all, accept a word, cycle, dismiss or insert a given suggestion
+ * (accepting to a phrase's or sentence's end, and taking an accept back, are
+ * in finer-accepts.ts).
  *
  * A set-effect carries the document and cursor it was computed for; when
  * either has moved on, the answer is stale and the field ignores it (the
@@ -50,6 +52,10 @@ export interface SetSuggestions {
 }
 
 export const setSuggestions = StateEffect.define<SetSuggestions>();
+/** Text was accepted from the ghost text; carries the ghost state as it was before (finer-accepts.ts keeps them to take back). */
+export const accepted = StateEffect.define<GhostState>();
+/** Puts a ghost state back, in the transaction that removes the text accepted from it (finer-accepts.ts). */
+export const restoreGhost = StateEffect.define<GhostState>();
 export const cycleSuggestion = StateEffect.define<1 | -1>();
 export const clearSuggestions = StateEffect.define<null>();
 
@@ -61,7 +67,7 @@ export function remainingText(g: GhostState): string {
 /** Whether ghost text is showing. */
 export const ghostVisible = (g: GhostState | null | undefined): g is GhostState => !!g && g.index >= 0;
 
-function cursorAt(state: EditorState): number | null {
+export function cursorAt(state: EditorState): number | null {
   const sel = state.selection.main;
   return state.selection.ranges.length === 1 && sel.empty ? sel.head : null;
 }
@@ -80,6 +86,7 @@ function insertionAt(tr: Transaction, pos: number): string | null {
 function update(value: GhostState | null, tr: Transaction): GhostState | null {
   for (const e of tr.effects) {
     if (e.is(clearSuggestions)) return null;
+    if (e.is(restoreGhost)) return e.value;
     if (e.is(setSuggestions)) {
       // stale: the ghost text shown now (perhaps being typed through) stays
       if (e.value.doc !== tr.state.doc || cursorAt(tr.state) !== e.value.pos) continue;
@@ -149,9 +156,15 @@ export const ghostField = StateField.define<GhostState | null>({
     }),
 });
 
-type Target = { state: EditorState; dispatch: (tr: Transaction) => void };
+export type Target = { state: EditorState; dispatch: (tr: Transaction) => void };
 
-function insert(target: Target, text: string): boolean {
+/** Inserts `text` at the cursor, as accepted from the ghost state `from` (with any `effects` of the caller's). */
+export function insertAccepted(
+  target: Target,
+  text: string,
+  from: GhostState,
+  effects: StateEffect<unknown>[] = [],
+): boolean {
   const { state } = target;
   const pos = cursorAt(state);
   if (pos === null) return false;
@@ -159,6 +172,7 @@ function insert(target: Target, text: string): boolean {
     state.update({
       changes: { from: pos, insert: text },
       selection: EditorSelection.cursor(pos + text.length),
+      effects: [accepted.of(from), ...effects],
       userEvent: 'input.complete',
       scrollIntoView: true,
     }),
@@ -169,17 +183,17 @@ function insert(target: Target, text: string): boolean {
 /** Tab: the whole suggestion. False when there is none, so Tab indents as usual. */
 export function acceptSuggestion(target: Target): boolean {
   const g = target.state.field(ghostField, false);
-  return ghostVisible(g) ? insert(target, remainingText(g)) : false;
+  return ghostVisible(g) ? insertAccepted(target, remainingText(g), g) : false;
 }
 
-/** Ctrl+Right (Alt+Right on macOS): up to the end of the next word. */
+/** Accept a word (Ctrl+→; Ctrl+' on macOS): up to the end of the next word. */
 export function acceptWord(target: Target): boolean {
   const g = target.state.field(ghostField, false);
   if (!ghostVisible(g)) return false;
   const rest = remainingText(g);
   // leading spaces, then the word with any punctuation attached to it
   const word = firstAcceptedWord(rest);
-  return insert(target, word);
+  return insertAccepted(target, word, g);
 }
 
 export function nextSuggestion(target: Target): boolean {
@@ -203,12 +217,12 @@ export function dismissSuggestion(target: Target): boolean {
   return true;
 }
 
-/** Alt+1..9 and the panel: insert suggestion `i` (what remains of it). */
+/** Alt+1..9 (Ctrl+1..9 on macOS) and the panel: insert suggestion `i` (what remains of it). */
 export function insertSuggestion(i: number) {
   return (target: Target): boolean => {
     const g = target.state.field(ghostField, false);
     if (!g || i < 0 || i >= g.suggestions.length) return false;
-    return insert(target, g.suggestions[i].text.slice(g.typed));
+    return insertAccepted(target, g.suggestions[i].text.slice(g.typed), g);
   };
 }
 

@@ -4,11 +4,17 @@
  * asking again is what supersedes the request before (in main, see
  * model/suggesting/superseding.ts). Answers go through `setSuggestions` with
  * the document and cursor they were computed for, so a late answer drops
- * itself (ghost-text.ts).
+ * itself (ghost-text.ts). It asks nothing where ghost text may not show (code,
+ * front matter, a link's target, before a letter: markdown-context.ts), and
+ * sends the text before the cursor without what the model should not read.
+ * It also fetches the rest of a phrase or sentence the writer accepted to
+ * its end when the ghost text stopped short of it (finer-accepts.ts).
  */
 import { StateEffect, type EditorState } from '@codemirror/state';
 import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view';
 import { ghostField, setSuggestions, type GhostSuggestion } from './ghost-text';
+import { acceptExtension, extendToEnd, type AcceptRule } from './finer-accepts';
+import { noSuggestionAt, proseBefore } from './markdown-context';
 import { CONTEXT_LIMITS } from '../../../shared/vocabulary';
 
 export interface SuggestionSource {
@@ -18,14 +24,17 @@ export interface SuggestionSource {
   pauseMs(): number;
   /** Whether to ask automatically while typing (Ctrl+Space always asks). */
   auto(): boolean;
+  /** Whether ghost text may show where a letter or digit follows the cursor. */
+  beforeLetters(): boolean;
+  /** The rest of a phrase or sentence after `textBefore`: one continuation under that stop rule, or null. */
+  extend(textBefore: string, rule: AcceptRule): Promise<GhostSuggestion | null>;
 }
 
 export const requestSuggestionsNow = StateEffect.define<null>();
 
-/** What a continuation follows: up to `maxChars` before the (main) cursor. */
+/** What a continuation follows: up to `maxChars` before the (main) cursor, without code, front matter or link targets. */
 export function textBeforeCursor(state: EditorState, maxChars = CONTEXT_LIMITS.sent): string {
-  const head = state.selection.main.head;
-  return state.doc.sliceString(Math.max(0, head - maxChars), head);
+  return proseBefore(state, state.selection.main.head, maxChars);
 }
 
 export function suggestionFetcher(source: SuggestionSource) {
@@ -38,8 +47,11 @@ export function suggestionFetcher(source: SuggestionSource) {
       update(u: ViewUpdate) {
         // while an input method composes, the text is provisional: ask when it is committed
         if (u.view.composing) return this.cancel();
-        const now = u.transactions.some((tr) => tr.effects.some((e) => e.is(requestSuggestionsNow)));
-        if (now) return this.schedule(0, true);
+        const effects = u.transactions.flatMap((tr) => tr.effects);
+        const extend = effects.find((e) => e.is(extendToEnd));
+        // the rest of an accepted phrase or sentence, instead of the next suggestion (which would supersede it)
+        if (extend?.is(extendToEnd)) return void this.extend(extend.value);
+        if (effects.some((e) => e.is(requestSuggestionsNow))) return this.schedule(0, true);
         if (!u.docChanged && !u.selectionSet) return;
         // still typing through a suggestion: keep it, ask nothing
         if (u.state.field(ghostField, false)) return this.cancel();
@@ -69,6 +81,7 @@ export function suggestionFetcher(source: SuggestionSource) {
         if (!sel.empty || state.selection.ranges.length > 1) return;
         const doc = state.doc;
         const pos = sel.head;
+        if (noSuggestionAt(state, pos, { beforeLetters: source.beforeLetters() })) return;
         let suggestions: GhostSuggestion[] | null;
         try {
           suggestions = await source.request(textBeforeCursor(state));
@@ -78,6 +91,24 @@ export function suggestionFetcher(source: SuggestionSource) {
         // no ghost text beside text an input method is composing (ghost-text.ts drops any other late answer)
         if (!suggestions || this.view.composing) return;
         this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc, explicit }) });
+      }
+
+      private async extend({ rule, pos, accepted }: { rule: AcceptRule; pos: number; accepted: string }) {
+        this.cancel();
+        const { doc } = this.view.state;
+        let more: GhostSuggestion | null;
+        try {
+          more = await source.extend(textBeforeCursor(this.view.state), rule);
+        } catch {
+          more = null;
+        }
+        const now = this.view.state;
+        // the writer has moved on: nothing goes in behind their back
+        if (now.doc !== doc || now.selection.main.head !== pos || this.view.composing) return;
+        if (more && acceptExtension(this.view, more, rule, accepted)) return;
+        if (more?.text)
+          this.view.dispatch({ effects: setSuggestions.of({ suggestions: [more], pos, doc, explicit: true }) });
+        else if (source.auto()) this.schedule(source.pauseMs());
       }
 
       destroy() {

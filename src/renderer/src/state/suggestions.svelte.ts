@@ -8,6 +8,8 @@ import type { SuggestionText } from '../../../shared/vocabulary';
 import type { MainProcess } from './main-process';
 
 const NONE: readonly GhostSuggestion[] = [];
+/** Enough for the longest sentence a writer would accept in one go; the stop rule ends it sooner. */
+const EXTEND_CHARS = 300;
 
 export interface DraftRequest {
   temperature: number;
@@ -37,6 +39,20 @@ export class SuggestionsState {
     if (!answer) return null;
     this.latencyMs = answer.latencyMs;
     return answer.suggestions;
+  }
+
+  /**
+   * The rest of a phrase or sentence the writer accepted to its end when the
+   * ghost text stopped short: the editor's request (ghost text decoded, the
+   * other temperatures sampled) under that stop rule, from the editor's own
+   * session. The ghost text leads; a sample stands in when the model was not
+   * sure enough of it. Null when there is none.
+   */
+  async extend(docId: string, textBefore: string, stop: 'phrase' | 'sentence'): Promise<GhostSuggestion | null> {
+    const answer = await this.main.call(
+      this.main.api.requestSuggestions({ docId, textBefore, maxChars: EXTEND_CHARS, stop }),
+    );
+    return answer?.suggestions.find((s) => s.text.length > 0) ?? null;
   }
 
   /**

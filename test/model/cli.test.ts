@@ -90,6 +90,7 @@ describe('penwright CLI', () => {
       '--eval-every',
       '3',
       '--json',
+      '--skip-keystrokes',
     );
     expect(train.code, train.stderr).toBe(0);
     const events = train.stdout
@@ -99,6 +100,7 @@ describe('penwright CLI', () => {
     expect(events[0].event).toBe('corpus');
     expect(events.filter((e) => e.event === 'progress' && e.phase === 'evaluating').length).toBe(2);
     const done = events.at(-1);
+    expect(events.some((e) => e.event === 'keystrokes')).toBe(false);
     expect(done).toMatchObject({ event: 'done', steps: 6, stoppedBy: 'budget' });
     expect(done.valLoss).toBeGreaterThan(0);
 
@@ -205,6 +207,10 @@ describe('penwright CLI', () => {
     const tuned = penwright('train', small, '--from', 'default', '--out', join(tmp.path, 'tuned'), '--steps', '1');
     expect(tuned.code, tuned.stderr).toBe(0);
     expect(tuned.stdout).toMatch(/Base model "Penwright default \(English prose\)" on the same text/);
+    // what its ghost text would have saved on the held-out text, beside the base's (issue 13 item 7)
+    expect(tuned.stdout).toMatch(
+      /Typing [\d,]+ characters of your own writing it had not trained on, its ghost text would have saved you \d+% of your keystrokes; "Penwright default \(English prose\)" would have saved \d+%\./,
+    );
   });
 
   it('works through npx from a folder inside the project, without the npm registry', () => {

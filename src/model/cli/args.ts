@@ -25,7 +25,7 @@ const TRAIN = `Usage:
   penwright train <files|folders...> --out DIR [--size S|M|L] [--minutes N | --steps N]
                   [--from MODEL] [--resume] [--name NAME] [--seed N] [--threads N]
                   [--eval-every STEPS] [--patience EVALS] [--release] [--json]
-                  [--training-backend auto|native|tfjs]
+                  [--training-backend auto|native|tfjs] [--skip-keystrokes]
   penwright train --manifest FILE [--corpus DIR] --out DIR [the same options]
 
 Trains a model on .txt and .md files (folders recursively) and saves it in --out.
@@ -44,6 +44,8 @@ Trains a model on .txt and .md files (folders recursively) and saves it in --out
   --training-backend  what computes the steps: the compiled kernel (native), tfjs, or
                     auto (the default: whichever measured faster here, after the kernel
                     passed its gradient check; measured once, see penwright backend)
+  --skip-keystrokes  at the end, does not type the held-out text to say how many
+                    keystrokes the new model's ghost text would have saved (up to 80 s)
 `;
 
 const SUGGEST = `Usage:

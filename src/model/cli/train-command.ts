@@ -9,6 +9,11 @@ import { parse, positiveNumber, UsageError } from './args';
 import { checkCorpusArgs, corpusInputs } from './corpus-inputs';
 import { jsonLinesSink, terminalSink } from './progress';
 import { isSizeName, type SizeName } from '../../shared/vocabulary';
+import { DEFAULT_SETTINGS } from '../../shared/settings';
+import { keystrokeVerdict } from '../../shared/keystroke-verdict';
+import { measureKeystrokes } from '../suggesting/keystroke-report';
+import { DEFAULT_MODEL_DIR } from '../storage/default-model';
+import type { CharModel } from '../storage/persistence';
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -28,6 +33,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     manifest: { type: 'string' },
     corpus: { type: 'string' },
     'training-backend': { type: 'string' },
+    'skip-keystrokes': { type: 'boolean' },
   });
   if (!values.out) throw new UsageError('train needs --out DIR');
   checkCorpusArgs('train', positionals, values);
@@ -122,6 +128,15 @@ export async function trainCommand(argv: string[]): Promise<number> {
         log(`Base model "${m.baseModel.name}" on the same text: ${m.baseModel.valLoss.toFixed(4)} nats/char.`);
       log(`Saved to ${values.out}`);
     }
+    if (result.stoppedBy !== 'cancelled' && !values['skip-keystrokes']) {
+      await reportKeystrokes(
+        result.model,
+        base,
+        corpus.documents.map((d) => d.text),
+        values.json ? 'json' : 'text',
+        log,
+      );
+    }
     disposeModel(result.model);
     return result.stoppedBy === 'cancelled' ? 130 : 0;
   } finally {
@@ -129,5 +144,38 @@ export async function trainCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (base) disposeModel(base);
+  }
+}
+
+/**
+ * What the new model's ghost text (the app's default settings) would have
+ * saved the writer on their held-out text, beside the base model's (or the
+ * bundled default's): the sentence the app's training panel shows.
+ */
+async function reportKeystrokes(
+  model: CharModel,
+  base: CharModel | undefined,
+  documents: string[],
+  format: 'json' | 'text',
+  log: (line: string) => void,
+): Promise<void> {
+  const other = base ?? (await loadModel(DEFAULT_MODEL_DIR).catch(() => undefined));
+  try {
+    const report = await measureKeystrokes({
+      model,
+      base,
+      other,
+      documents,
+      ghost: {
+        minConfidence: DEFAULT_SETTINGS.suggestionConfidence,
+        maxChars: DEFAULT_SETTINGS.suggestionChars,
+        stop: DEFAULT_SETTINGS.stopRule,
+      },
+    });
+    if (format === 'json') log(JSON.stringify({ event: 'keystrokes', ...report }));
+    else if (report) log(keystrokeVerdict(report, base ? `"${base.meta.name}"` : 'the default model'));
+    else log('Too little held-out text to say how many keystrokes its ghost text would save.');
+  } finally {
+    if (other && other !== base) disposeModel(other);
   }
 }

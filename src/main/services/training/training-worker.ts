@@ -13,17 +13,8 @@ import { readCorpus, requireText } from '../../../model/text/corpus';
 import { isPenwrightError } from '../../../model/errors';
 import { disposeModel, loadModel, type CharModel } from '../../../model/storage/persistence';
 import { SuggestionSession } from '../../../model/suggesting/session';
+import { measureKeystrokes } from '../../../model/suggesting/keystroke-report';
 import { train } from '../../../model/training/train';
-import {
-  heldOutStart,
-  heldOutText,
-  offsetOfCodePoint,
-  savedShare,
-  typeWithSession,
-} from '../../../model/suggesting/typing-simulation';
-import { runWords } from '../../../model/training/run-start';
-import { countCodePoints } from '../../../model/text/vocab';
-import { topWords } from '../../../model/text/word-list';
 import type { KeystrokeReport, TrainingProgress } from '../../../shared/ipc-contract';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
 
@@ -36,10 +27,6 @@ port.on('message', (m: ToTrainingWorker) => {
 });
 
 const SAMPLE_TEMPERATURES = [0.3, 0.7, 1.1];
-/** Held-out characters the simulated writer types with each model (about 10-20 s each for M on two cores)... */
-const KEYSTROKE_CHARS = 1200;
-/** ...or as many as it types in this time (a larger model is slower). */
-const MEASURE_SECONDS = 40;
 
 async function samples(model: CharModel, prompt: string) {
   const session = new SuggestionSession(model, { contextChars: 300 });
@@ -53,12 +40,10 @@ async function samples(model: CharModel, prompt: string) {
 }
 
 /**
- * What the finished model's ghost text would have saved the writer typing
- * held-out text, beside the base (or default) model's, each with the word
- * list it would have had without that text (so the new model is not helped
- * by knowing the held-out text's names). Bounded in time: the characters
- * typed by then are the figure's text. Never fails the job: the model is
- * already saved, and a failure here only leaves the report out (logged).
+ * What the finished model's ghost text would have saved the writer, beside
+ * the base (or default) model's (keystroke-report.ts). Never fails the job:
+ * the model is already saved, and a failure here only leaves the report out
+ * (logged).
  */
 async function keystrokeReport(
   model: CharModel,
@@ -69,29 +54,9 @@ async function keystrokeReport(
 ): Promise<KeystrokeReport | null> {
   const ghost = data.ghost;
   if (!ghost) return null; // the editor shows no ghost text with these settings
-  const text = heldOutText(documents, KEYSTROKE_CHARS);
-  if (countCodePoints(text) < 100) return null; // too little held out to say anything
   if (last) post({ type: 'progress', progress: { ...last, phase: 'measuring' } });
-  const deadline = performance.now() + MEASURE_SECONDS * 1000;
-  const enough = () => controller.signal.aborted || performance.now() > deadline;
-  const trainingText = documents.map((d) => d.slice(0, heldOutStart(d)));
-  const words = runWords(trainingText, base);
-  const saved = async (m: CharModel, on: string, wordCounts: ReadonlyMap<string, number> | undefined) => {
-    const session = new SuggestionSession({ ...m, wordCounts });
-    try {
-      return await typeWithSession(session, on, ghost, enough);
-    } finally {
-      session.dispose();
-    }
-  };
   try {
-    const mine = await saved(model, text, words && new Map(topWords(words)));
-    if (controller.signal.aborted || mine.chars < 100) return null;
-    // the other model types exactly what this one did (with as long again)
-    const typed = text.slice(0, offsetOfCodePoint(text, mine.chars));
-    const theirs = other ? await saved(other, typed, other.wordCounts) : null;
-    if (controller.signal.aborted) return null;
-    return { chars: mine.chars, saved: savedShare(mine), baseSaved: theirs && savedShare(theirs) };
+    return await measureKeystrokes({ model, base, other, documents, ghost, signal: controller.signal });
   } catch (e) {
     console.error('[penwright] training: measuring keystrokes saved:', e);
     return null;

@@ -6,7 +6,6 @@
  * reduction in perplexity, 1 - exp(new - base). And what a writer feels:
  * the keystrokes its ghost text would have saved them.
  */
-import type { KeystrokeReport } from '../../../shared/ipc-contract';
 
 /** Percent by which `newLoss` predicts better than `baseLoss` (negative: worse), or null. */
 export function predictionGain(newLoss: number | null, baseLoss: number | null): number | null {
@@ -34,12 +33,5 @@ export function comparisonLine(newLoss: number | null, baseLoss: number | null, 
   return `predicts its writer’s text less well than ${baseName} so far`;
 }
 
-/** What the new model's ghost text would have saved the writer on their held-out text, in words. */
-export function keystrokeVerdict(k: KeystrokeReport | null, baseName: string): string {
-  if (!k) return '';
-  const pct = (x: number) => `${Math.round(x * 100)}%`;
-  const typed = `${k.chars.toLocaleString('en')} characters of your own writing it had not trained on`;
-  const mine = `its ghost text would have saved you ${pct(k.saved)} of your keystrokes`;
-  if (k.baseSaved === null) return `Typing ${typed}, ${mine}.`;
-  return `Typing ${typed}, ${mine}; ${baseName} would have saved ${pct(k.baseSaved)}.`;
-}
+// shared with `penwright train`, which prints the same sentence
+export { keystrokeVerdict } from '../../../shared/keystroke-verdict';

@@ -25,6 +25,7 @@ import {
 } from '@codemirror/state';
 import { Decoration, EditorView, WidgetType, type DecorationSet } from '@codemirror/view';
 import { firstAcceptedWord, type SuggestionText } from '../../../shared/vocabulary';
+import { machineInsert } from './authorship';
 
 export type GhostSuggestion = SuggestionText;
 
@@ -161,6 +162,8 @@ function insert(target: Target, text: string): boolean {
       selection: EditorSelection.cursor(pos + text.length),
       userEvent: 'input.complete',
       scrollIntoView: true,
+      // the authorship record keeps it as the machine's, and one undo takes it back
+      ...machineInsert,
     }),
   );
   return true;

@@ -70,7 +70,7 @@ export function createFolderHandlers(options: FolderHandlerOptions) {
         return { folder, switchedTo: (await options.selectModel(wanted)).name };
       } catch (e) {
         // the folder's model was deleted since: forget it, keep the model in use
-        console.error(`[penwright] the model remembered for ${folder} could not be used:`, e);
+        console.error(`[penwright] the model remembered for ${folder} could not be used: ${(e as Error)?.message ?? e}`);
         await remember(folder, { modelId: undefined });
         return { folder, switchedTo: null };
       }

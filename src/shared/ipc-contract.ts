@@ -2,6 +2,7 @@
  * The IPC contract, declared once: every invoke channel with its request
  * schema (validated in main at run time) and response type, and every event
  * main pushes to the renderer. Imported by main, preload and renderer.
+ * It is long on purpose: every channel in one file, so the three read one contract.
  */
 import { z } from 'zod';
 import { EVENT_NAMES } from './constants';

@@ -58,7 +58,9 @@ describe('the authorship store', () => {
       writeFileSync(store.fileFor(path), damage);
       const read = await store.read(path, sha('text'));
       expect(read.ranges).toEqual([]);
-      expect(read.notice).toMatch(/could not be read, so a fresh record starts now\. The old one was kept as .*damaged/);
+      expect(read.notice).toMatch(
+        /could not be read, so a fresh record starts now\. The old one was kept as .*damaged/,
+      );
       expect(existsSync(store.fileFor(path))).toBe(false);
       // the fresh record works
       await store.write(path, sha('text'), [[0, 2]]);
@@ -99,7 +101,20 @@ describe('the authorship store', () => {
   });
 
   it('refuses ranges that are unsorted, overlapping, empty, negative, fractional or too many', async () => {
-    for (const bad of [[[5, 9], [1, 2]], [[1, 5], [4, 8]], [[3, 3]], [[-1, 2]], [[0.5, 2]], [[0, 2, 3]]]) {
+    for (const bad of [
+      [
+        [5, 9],
+        [1, 2],
+      ],
+      [
+        [1, 5],
+        [4, 8],
+      ],
+      [[3, 3]],
+      [[-1, 2]],
+      [[0.5, 2]],
+      [[0, 2, 3]],
+    ]) {
       await expect(store.write('/a/x.md', sha('x'), bad as never), JSON.stringify(bad)).rejects.toThrow();
     }
     const many = Array.from({ length: MAX_AUTHORSHIP_RANGES + 1 }, (_, i) => [2 * i, 2 * i + 1] as [number, number]);
@@ -174,7 +189,9 @@ describe('the authorship handlers over real documents', () => {
   it('keeps nothing for a document never saved, or when the record is off', async () => {
     const { text, handlers, open, on } = setUp();
     const untitled = text.documents.create('abc');
-    expect(await handlers['authorship:saved']({ docId: untitled.docId, ranges: [[0, 1]] })).toEqual({ recorded: false });
+    expect(await handlers['authorship:saved']({ docId: untitled.docId, ranges: [[0, 1]] })).toEqual({
+      recorded: false,
+    });
     on.enabled = false;
     const path = join(docs, 'x.md');
     writeFileSync(path, 'abc');
@@ -225,7 +242,13 @@ describe('hostile authorship payloads', () => {
     expect(saved.safeParse({ docId: 'd', ranges: [[0, 1]] }).success).toBe(true);
     for (const bad of [
       { docId: 'd', ranges: [[1, 0]] },
-      { docId: 'd', ranges: [[0, 2], [1, 3]] },
+      {
+        docId: 'd',
+        ranges: [
+          [0, 2],
+          [1, 3],
+        ],
+      },
       { docId: 'd', ranges: [['0', 1]] },
       { docId: 'd', ranges: { 0: [0, 1] } },
       { docId: 'd', ranges: [[0, 1e12]] },
@@ -244,10 +267,15 @@ describe('the authorship report', () => {
     const text = 'My line.\nA suggested line.\nMine again, then more\nfrom the machine.';
     const a = text.indexOf('suggested');
     const b = text.indexOf('more');
-    const report = authorshipReport('novel.md', text, [
-      [a, a + 9],
-      [b, text.length],
-    ], new Date('2025-01-02T03:04:05Z'));
+    const report = authorshipReport(
+      'novel.md',
+      text,
+      [
+        [a, a + 9],
+        [b, text.length],
+      ],
+      new Date('2025-01-02T03:04:05Z'),
+    );
     expect(report).toBe(
       [
         'Authorship report: novel.md',
@@ -266,6 +294,8 @@ describe('the authorship report', () => {
         '',
       ].join('\n'),
     );
-    expect(authorshipReport('empty.md', '', [])).toMatch(/0 characters \(0%\), in 0 passages[\s\S]*No passage in it came/);
+    expect(authorshipReport('empty.md', '', [])).toMatch(
+      /0 characters \(0%\), in 0 passages[\s\S]*No passage in it came/,
+    );
   });
 });

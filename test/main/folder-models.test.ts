@@ -26,7 +26,11 @@ describe('a model per folder', () => {
     const letters = join(tmp.path, 'letters');
     mkdirSync(novel);
     mkdirSync(letters);
-    for (const [dir, name] of [[novel, 'one.md'], [novel, 'two.md'], [letters, 'dear.md']]) {
+    for (const [dir, name] of [
+      [novel, 'one.md'],
+      [novel, 'two.md'],
+      [letters, 'dear.md'],
+    ]) {
       writeFileSync(join(dir, name), `Text of ${name}.`);
     }
     // a second model: the default, exported and imported again

@@ -32,13 +32,21 @@ class Editor {
     }).state;
   }
   type(pos: number, text: string) {
-    this.apply({ changes: { from: pos, insert: text }, selection: { anchor: pos + text.length }, userEvent: 'input.type' });
+    this.apply({
+      changes: { from: pos, insert: text },
+      selection: { anchor: pos + text.length },
+      userEvent: 'input.type',
+    });
   }
   remove(from: number, to: number) {
     this.apply({ changes: { from, to }, selection: { anchor: from }, userEvent: 'delete' });
   }
   replace(from: number, to: number, text: string) {
-    this.apply({ changes: { from, to, insert: text }, selection: { anchor: from + text.length }, userEvent: 'input.type' });
+    this.apply({
+      changes: { from, to, insert: text },
+      selection: { anchor: from + text.length },
+      userEvent: 'input.type',
+    });
   }
   accept(pos: number, text: string) {
     this.apply({
@@ -68,7 +76,11 @@ describe('the authorship record in the editor', () => {
   it('keeps an accepted suggestion as the machine’s, and the writer’s typing as theirs', () => {
     const e = new Editor('She said');
     e.state = e.state.update({
-      effects: setSuggestions.of({ suggestions: [{ text: ' hello', temperature: 0.2, logprob: -1 }], pos: 8, doc: e.state.doc }),
+      effects: setSuggestions.of({
+        suggestions: [{ text: ' hello', temperature: 0.2, logprob: -1 }],
+        pos: 8,
+        doc: e.state.doc,
+      }),
       selection: { anchor: 8 },
     }).state;
     expect(acceptSuggestion({ state: e.state, dispatch: (tr) => (e.state = tr.state) })).toBe(true);
@@ -115,8 +127,18 @@ describe('the authorship record in the editor', () => {
 
   it('loads a record, clamped to the text, and replaces it', () => {
     const e = new Editor('0123456789');
-    e.state = e.state.update({ effects: setAuthorship.of([[6, 8], [2, 4], [9, 40]]) }).state;
-    expect(authorshipRanges(e.state)).toEqual([[2, 4], [6, 8], [9, 10]]);
+    e.state = e.state.update({
+      effects: setAuthorship.of([
+        [6, 8],
+        [2, 4],
+        [9, 40],
+      ]),
+    }).state;
+    expect(authorshipRanges(e.state)).toEqual([
+      [2, 4],
+      [6, 8],
+      [9, 10],
+    ]);
     e.state = e.state.update({ effects: setAuthorship.of([]) }).state;
     expect(authorshipRanges(e.state)).toEqual([]);
   });

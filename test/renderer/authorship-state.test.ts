@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AuthorshipRange } from '../../src/shared/authorship';
-import { DEFAULT_SETTINGS, type DocumentInfo, type OpenedDocument } from '../../src/shared/ipc-contract';
+import { DEFAULT_SETTINGS, type DocumentInfo, type OpenedDocument, type Settings } from '../../src/shared/ipc-contract';
 import { AuthorshipState } from '../../src/renderer/src/state/authorship.svelte';
 import { DocumentState } from '../../src/renderer/src/state/document.svelte';
 import { FolderState } from '../../src/renderer/src/state/folders.svelte';
@@ -66,7 +66,10 @@ describe('the authorship record in the window', () => {
     setRanges([[4, 9]]);
     doc.changed('Once upon a time', counts, true);
     const saving = doc.save();
-    setRanges([[4, 9], [10, 12]]); // an accept while the save is on its way: not in the file
+    setRanges([
+      [4, 9],
+      [10, 12],
+    ]); // an accept while the save is on its way: not in the file
     release();
     expect(await saving).toBe(true);
     const sent = m.requests.filter((r) => r.channel === 'authorship:saved').map((r) => r.payload);
@@ -102,12 +105,14 @@ describe('a folder’s model and suggestions in the window', () => {
   it('says when opening switched to the folder’s model, and reads the folder’s suggestions switch', async () => {
     const { m, settings } = setUp({
       'folders:opened': () => ok({ folder: '/home/a/novel', switchedTo: 'Alice voice' }),
-      'folders:suggest': ({ suggest }: { suggest: boolean }) =>
-        ok({ ...settings.current!, folderPreferences: suggest ? {} : { '/home/a/novel': { suggest: false } } }),
+      'folders:suggest': ({ suggest }: { suggest: boolean }) => {
+        const folderPreferences: Settings['folderPreferences'] = suggest ? {} : { '/home/a/novel': { suggest: false } };
+        return ok({ ...settings.current!, folderPreferences });
+      },
     });
     const folders = new FolderState(m.main, settings);
     await folders.opened('d1');
-    expect(folders.message).toBe('Switched to Alice voice, this folder’s model');
+    expect(folders.message).toBe('This folder’s model: Alice voice');
     expect(folders.suggests(info.path)).toBe(true);
     await folders.setSuggest('d1', false);
     expect(folders.suggests(info.path)).toBe(false);

@@ -42,7 +42,8 @@ export function createAuthorshipHandlers(options: AuthorshipHandlerOptions): Pic
       if (!options.enabled() || !file) return { recorded: false };
       // a position past the file's size in bytes cannot be in its text (every code unit takes a byte or more)
       const end = ranges.at(-1)?.[1] ?? 0;
-      if (end > file.disk.size) throw new AppError('BAD_REQUEST', 'Those passages lie beyond the end of the saved text.');
+      if (end > file.disk.size)
+        throw new AppError('BAD_REQUEST', 'Those passages lie beyond the end of the saved text.');
       await store.write(file.path, file.disk.sha256, ranges);
       return { recorded: ranges.length > 0 };
     },

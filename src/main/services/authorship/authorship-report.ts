@@ -22,7 +22,12 @@ function lineAt(text: string, pos: number, from = { pos: 0, line: 1 }): { pos: n
 }
 
 /** Ranges are the editor's: sorted, apart, inside `text` (the caller has checked). */
-export function authorshipReport(title: string, text: string, ranges: readonly AuthorshipRange[], now = new Date()): string {
+export function authorshipReport(
+  title: string,
+  text: string,
+  ranges: readonly AuthorshipRange[],
+  now = new Date(),
+): string {
   const machine = coveredCharacters(ranges);
   const total = text.length;
   const out = [

@@ -90,7 +90,13 @@ export class AuthorshipStore {
     const checked = authorshipRangesSchema.parse(ranges);
     await this.queue.run(path, async () => {
       if (checked.length === 0) return void (await fs.rm(this.fileFor(path), { force: true }));
-      const record: AuthorshipRecord = { version: 1, path, sha256, ranges: checked, updatedAt: new Date().toISOString() };
+      const record: AuthorshipRecord = {
+        version: 1,
+        path,
+        sha256,
+        ranges: checked,
+        updatedAt: new Date().toISOString(),
+      };
       await fs.mkdir(this.dir, { recursive: true });
       await writeFileAtomic(this.fileFor(path), JSON.stringify(record));
     });

@@ -5,11 +5,7 @@
  * one main knows the open document by, never a path the renderer names.
  */
 import type { Events, EventName, ModelSummary, Settings } from '../../../shared/ipc-contract';
-import {
-  folderOf,
-  MAX_FOLDER_PREFERENCES,
-  type FolderPreference,
-} from '../../../shared/folders';
+import { folderOf, MAX_FOLDER_PREFERENCES, type FolderPreference } from '../../../shared/folders';
 import type { HandlerTable } from '../app-services';
 import { AppError } from '../app-error';
 import type { DocumentService } from '../documents/documents';
@@ -23,7 +19,8 @@ type Preferences = Settings['folderPreferences'];
  */
 export function withFolder(prefs: Preferences, folder: string, change: FolderPreference): Preferences {
   const merged: FolderPreference = { ...prefs[folder], ...change };
-  for (const key of Object.keys(merged) as (keyof FolderPreference)[]) if (merged[key] === undefined) delete merged[key];
+  for (const key of Object.keys(merged) as (keyof FolderPreference)[])
+    if (merged[key] === undefined) delete merged[key];
   const next: Preferences = {};
   for (const [k, v] of Object.entries(prefs)) if (k !== folder) next[k] = v;
   if (Object.keys(merged).length) next[folder] = merged;
@@ -70,7 +67,9 @@ export function createFolderHandlers(options: FolderHandlerOptions) {
         return { folder, switchedTo: (await options.selectModel(wanted)).name };
       } catch (e) {
         // the folder's model was deleted since: forget it, keep the model in use
-        console.error(`[penwright] the model remembered for ${folder} could not be used: ${(e as Error)?.message ?? e}`);
+        console.error(
+          `[penwright] the model remembered for ${folder} could not be used: ${(e as Error)?.message ?? e}`,
+        );
         await remember(folder, { modelId: undefined });
         return { folder, switchedTo: null };
       }

@@ -108,7 +108,12 @@ export const authorshipField = StateField.define<DecorationSet>({
       if (inserted.length) set = tr.annotation(machineText) ? add(set, inserted, length) : remove(set, inserted);
     }
     for (const e of tr.effects) {
-      if (e.is(setAuthorship)) set = add(Decoration.none, [...e.value].sort((a, b) => a[0] - b[0]), length);
+      if (e.is(setAuthorship))
+        set = add(
+          Decoration.none,
+          [...e.value].sort((a, b) => a[0] - b[0]),
+          length,
+        );
       else if (e.is(markMachine)) set = add(set, e.value, length);
     }
     return set;

@@ -8,7 +8,7 @@ import type { MainProcess } from './main-process';
 import type { SettingsState } from './settings.svelte';
 
 export class FolderState {
-  /** What opening the document did for its folder ("Switched to … for this folder"); null when nothing. */
+  /** What opening the document did for its folder ("This folder’s model: …"); null when nothing. */
   message = $state<string | null>(null);
 
   constructor(
@@ -29,7 +29,7 @@ export class FolderState {
   /** A document was opened from its file: main switches to its folder's model, if it has one. */
   async opened(docId: string): Promise<void> {
     const answer = await this.main.call(this.main.api.folderOpened({ docId }));
-    this.message = answer?.switchedTo ? `Switched to ${answer.switchedTo}, this folder’s model` : null;
+    this.message = answer?.switchedTo ? `This folder’s model: ${answer.switchedTo}` : null;
   }
 
   async setSuggest(docId: string, suggest: boolean): Promise<void> {

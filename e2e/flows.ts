@@ -379,13 +379,18 @@ export const flows: Flow[] = [
       mkdirSync(join(workDir, 'authored'), { recursive: true });
       await d.answerFileDialog(path);
       await d.page.keyboard.press('ControlOrMeta+s');
-      await expect.poll(() => existsSync(path)).toBe(true);
+      await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
       const saved = readFileSync(path, 'utf8');
       expect(saved).toBe(`The night was cold, and${suggested} said nobody.`);
       const records = join(d.userDataDir, 'authorship');
-      await expect.poll(() => (existsSync(records) ? readdirSync(records).length : 0)).toBe(1);
+      const recorded = () =>
+        existsSync(records) &&
+        readdirSync(records).some((n) => JSON.parse(readFileSync(join(records, n), 'utf8')).path === path);
+      await expect.poll(recorded).toBe(true);
 
-      // opened again: the record comes back with it
+      // opened again (from a new document, so the title says when it is open): the record comes back with it
+      await d.page.keyboard.press('ControlOrMeta+n');
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
       await d.answerFileDialog(path);
       await d.page.keyboard.press('ControlOrMeta+o');
       await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
@@ -403,6 +408,8 @@ export const flows: Flow[] = [
 
       // changed outside the app: the record no longer fits and is dropped, quietly
       writeFileSync(path, `${saved}\nAdded in another editor.`);
+      await d.page.keyboard.press('ControlOrMeta+n');
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
       await d.answerFileDialog(path);
       await d.page.keyboard.press('ControlOrMeta+o');
       await expect.poll(() => d.page.getByText(/changed outside Penwright/).count()).toBeGreaterThan(0);
@@ -428,7 +435,7 @@ export const flows: Flow[] = [
       const [novelModel, lettersModel] = [names.find((n) => n !== 'Alice voice')!, 'Alice voice'];
       // night.md (in authored/) is open: the model chosen now is that folder's
       await picker.selectOption({ label: novelModel });
-      await expect.poll(selectedModel(d)).toBe(novelModel);
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel);
       // a document in another folder, with its own model
       mkdirSync(join(workDir, 'letters'), { recursive: true });
       const letter = join(workDir, 'letters', 'dear.md');
@@ -436,14 +443,14 @@ export const flows: Flow[] = [
       await d.answerFileDialog(letter);
       await d.page.keyboard.press('ControlOrMeta+o');
       await expect.poll(() => d.page.title()).toBe('dear.md — Penwright');
-      await expect.poll(selectedModel(d)).toBe(novelModel); // letters/ has no model of its own yet
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel); // letters/ has no model of its own yet
       await picker.selectOption({ label: lettersModel });
-      await expect.poll(selectedModel(d)).toBe(lettersModel);
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(lettersModel);
       // back to the novel's folder: its model again, and the status bar says so
       await d.answerFileDialog(join(workDir, 'authored', 'night.md'));
       await d.page.keyboard.press('ControlOrMeta+o');
       await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
-      await expect.poll(selectedModel(d)).toBe(novelModel);
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel);
       await expect
         .poll(() => d.page.getByTestId('folder-status').textContent())
         .toBe(`This folder’s model: ${novelModel}`);
@@ -464,7 +471,7 @@ export const flows: Flow[] = [
       await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
       await d.answerFileDialog(letter);
       await d.page.keyboard.press('ControlOrMeta+o');
-      await expect.poll(selectedModel(d)).toBe(lettersModel);
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(lettersModel);
       expect(await d.page.getByTestId('folder-suggest').isChecked()).toBe(true);
       await editor(d).click();
       await d.page.keyboard.press('ControlOrMeta+End');

@@ -35,6 +35,7 @@ async function main() {
       pickCorpus: async () => chosen,
       exportModel: async () => null,
       importModel: async () => null,
+      exportReport: async () => null,
     },
     emit: () => {},
     version: 'bench',

@@ -5,7 +5,7 @@
  * app, as a writer's session would: the text typed in the first is saved in
  * the fifth. Each saves a screenshot of its screen under e2e/artifacts/.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -471,6 +471,143 @@ export const flows: Flow[] = [
       await d.page.getByRole('button', { name: /Restore the default key for Accept the next word/ }).click();
       await expect.poll(() => savedSettings(d).keybindings).toEqual({});
       await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    },
+  },
+  {
+    name: 'remembers which text came from suggestions: underline, share, undo and redo, kept with the file, reported',
+    async run({ driver: d, workDir }) {
+      const share = d.page.getByTestId('machine-share');
+      const machine = d.page.locator('.cm-machine-text');
+      const machineText = async () => (await machine.allInnerTexts()).join('');
+      await d.page.keyboard.press('ControlOrMeta+n');
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
+      await editor(d).click();
+      await d.page.keyboard.type('The night was cold, and', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      const suggested = (await ghost(d).textContent())!;
+      await d.page.keyboard.press('Tab');
+      await expect.poll(() => share.textContent()).not.toMatch(/^0% /);
+      expect(await d.page.getByTestId('accepted-session').textContent()).toMatch(/^[1-9][\d,]* accepted this session$/);
+      // shown on request: the accepted words underlined, none of the writer's
+      await share.click();
+      await expect.poll(machineText).toBe(suggested);
+      await editor(d).focus();
+      // undo takes the accept back with its mark; redo brings both back
+      await d.page.keyboard.press('ControlOrMeta+z');
+      await expect.poll(() => machine.count()).toBe(0);
+      await expect.poll(() => share.textContent()).toMatch(/^0% /);
+      await d.page.keyboard.press(process.platform === 'darwin' ? 'Meta+Shift+z' : 'Control+y');
+      await expect.poll(machineText).toBe(suggested);
+      // the writer's own words after it stay the writer's
+      await d.page.keyboard.press('Escape');
+      await d.page.keyboard.type(' said nobody.', { delay: 5 });
+      await d.page.keyboard.press('Escape');
+      await expect.poll(machineText).toBe(suggested);
+      await d.screenshot('authorship-underline');
+
+      // saved: the record goes to the app's own folder, the file holds the text only
+      const path = join(workDir, 'authored', 'night.md');
+      mkdirSync(join(workDir, 'authored'), { recursive: true });
+      await d.answerFileDialog(path);
+      await d.page.keyboard.press('ControlOrMeta+s');
+      await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
+      const saved = readFileSync(path, 'utf8');
+      expect(saved).toBe(`The night was cold, and${suggested} said nobody.`);
+      const records = join(d.userDataDir, 'authorship');
+      const recorded = () =>
+        existsSync(records) &&
+        readdirSync(records).some((n) => JSON.parse(readFileSync(join(records, n), 'utf8')).path === path);
+      await expect.poll(recorded).toBe(true);
+
+      // opened again (from a new document, so the title says when it is open): the record comes back with it
+      await d.page.keyboard.press('ControlOrMeta+n');
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
+      await d.answerFileDialog(path);
+      await d.page.keyboard.press('ControlOrMeta+o');
+      await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
+      await expect.poll(machineText).toBe(suggested);
+
+      // exported as a plain report, where the writer chooses
+      const report = join(workDir, 'night authorship.txt');
+      await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await d.answerFileDialog(report);
+      await d.page.getByTestId('export-authorship').click();
+      await expect.poll(() => existsSync(report)).toBe(true);
+      expect(readFileSync(report, 'utf8')).toMatch(
+        new RegExp(`From suggestions and drafts: ${suggested.length} characters[\\s\\S]*1\\. Line 1`),
+      );
+
+      // changed outside the app: the record no longer fits and is dropped, quietly
+      writeFileSync(path, `${saved}\nAdded in another editor.`);
+      await d.page.keyboard.press('ControlOrMeta+n');
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
+      await d.answerFileDialog(path);
+      await d.page.keyboard.press('ControlOrMeta+o');
+      await expect.poll(() => d.page.getByText(/changed outside Penwright/).count()).toBeGreaterThan(0);
+      await expect.poll(editorText(d)).toContain('Added in another editor.');
+      expect(await machine.count()).toBe(0);
+      await d.screenshot('authorship-dropped');
+
+      // turning the record off deletes it
+      await d.page.getByTestId('settings-authorship').uncheck();
+      await expect.poll(() => existsSync(records)).toBe(false);
+      await expect.poll(() => share.count()).toBe(0);
+      await d.page.getByTestId('settings-authorship').check();
+      await d.page.getByRole('button', { name: 'Settings', exact: true }).click();
+      await editor(d).focus();
+    },
+  },
+  {
+    name: 'remembers a model per folder: opening a document there switches to it, and suggestions can be off there',
+    async run({ driver: d, workDir }) {
+      const picker = d.page.getByTestId('model-picker');
+      const names = await picker.locator('option').allTextContents();
+      expect(names.length).toBeGreaterThanOrEqual(2);
+      const [novelModel, lettersModel] = [names.find((n) => n !== 'Alice voice')!, 'Alice voice'];
+      // night.md (in authored/) is open: the model chosen now is that folder's
+      await picker.selectOption({ label: novelModel });
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel);
+      // a document in another folder, with its own model
+      mkdirSync(join(workDir, 'letters'), { recursive: true });
+      const letter = join(workDir, 'letters', 'dear.md');
+      writeFileSync(letter, 'Dear friend,');
+      await d.answerFileDialog(letter);
+      await d.page.keyboard.press('ControlOrMeta+o');
+      await expect.poll(() => d.page.title()).toBe('dear.md — Penwright');
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel); // letters/ has no model of its own yet
+      await picker.selectOption({ label: lettersModel });
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(lettersModel);
+      // back to the novel's folder: its model again, and the status bar says so
+      await d.answerFileDialog(join(workDir, 'authored', 'night.md'));
+      await d.page.keyboard.press('ControlOrMeta+o');
+      await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel);
+      await expect
+        .poll(() => d.page.getByTestId('folder-status').textContent())
+        .toBe(`This folder’s model: ${novelModel}`);
+      await d.screenshot('folder-model');
+      // suggestions off in this folder only
+      await d.page.getByTestId('folder-suggest').uncheck();
+      const settingsFile = join(d.userDataDir, 'settings.json');
+      await expect
+        .poll(() => JSON.parse(readFileSync(settingsFile, 'utf8')).folderPreferences[join(workDir, 'authored')])
+        .toEqual({ modelId: expect.any(String), suggest: false });
+      await editor(d).click();
+      await d.page.keyboard.press('ControlOrMeta+End');
+      await d.page.keyboard.type(' Then', { delay: 5 });
+      await d.page.waitForTimeout(800); // well past the pause: no suggestion may come
+      expect(await ghost(d).count()).toBe(0);
+      // the letters folder still suggests
+      await d.page.keyboard.press('ControlOrMeta+s');
+      await expect.poll(() => d.page.title()).toBe('night.md — Penwright');
+      await d.answerFileDialog(letter);
+      await d.page.keyboard.press('ControlOrMeta+o');
+      await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(lettersModel);
+      expect(await d.page.getByTestId('folder-suggest').isChecked()).toBe(true);
+      await editor(d).click();
+      await d.page.keyboard.press('ControlOrMeta+End');
+      await d.page.keyboard.type(' I', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
     },
   },
 ];

@@ -39,5 +39,12 @@ export function electronDialogs(window: () => BrowserWindow | null): Dialogs {
     exportModel: (defaultName) =>
       save({ defaultPath: defaultName, filters: MODEL_FILTERS, properties: ['showOverwriteConfirmation'] }),
     importModel: async () => (await open({ properties: ['openFile'], filters: MODEL_FILTERS }))?.[0] ?? null,
+    exportReport: (defaultName) =>
+      save({
+        title: 'Export authorship report',
+        defaultPath: defaultName,
+        filters: [{ name: 'Plain text', extensions: ['txt'] }],
+        properties: ['showOverwriteConfirmation', 'createDirectory'],
+      }),
   };
 }

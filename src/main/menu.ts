@@ -64,6 +64,8 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
         item('Save', 'file.save', 'CmdOrCtrl+S'),
         item('Save As…', 'file.saveAs', 'CmdOrCtrl+Shift+S'),
         { type: 'separator' },
+        item('Export Authorship Report…', 'file.exportAuthorship'),
+        { type: 'separator' },
         ...(mac ? [] : [item('Settings…', 'view.settings', 'Ctrl+,'), { type: 'separator' as const }]),
         mac ? { role: 'close' } : { role: 'quit' },
       ],
@@ -85,6 +87,7 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
       submenu: [
         item('Compare Drafts', 'view.compare', 'CmdOrCtrl+Shift+D'),
         item('Suggestions Panel', 'view.suggestions', 'CmdOrCtrl+Shift+G'),
+        item('Underline Suggested Text', 'view.authorship'),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

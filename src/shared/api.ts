@@ -68,6 +68,13 @@ export function createApi(transport: Transport) {
     getSettings: call0('settings:get'),
     updateSettings: call('settings:update'),
 
+    loadAuthorship: call('authorship:load'),
+    authorshipSaved: call('authorship:saved'),
+    exportAuthorship: call('authorship:export'),
+
+    folderOpened: call('folders:opened'),
+    setFolderSuggest: call('folders:suggest'),
+
     onTrainingProgress: on('training:progress'),
     onTrainingFinished: on('training:finished'),
     onTrainingFailed: on('training:failed'),

@@ -2,9 +2,11 @@
  * The IPC contract, declared once: every invoke channel with its request
  * schema (validated in main at run time) and response type, and every event
  * main pushes to the renderer. Imported by main, preload and renderer.
+ * It is long on purpose: every channel in one file, so the three read one contract.
  */
 import { z } from 'zod';
 import { EVENT_NAMES } from './constants';
+import { authorshipRangesSchema, type AuthorshipRange } from './authorship';
 import { id, path, temperature } from './schema-parts';
 import { settingsPatchSchema, type Settings } from './settings';
 import type { CorpusSummary, KeystrokeReport, TrainingBackendInfo, TrainingComparison, TrainProgress } from './reports';
@@ -128,6 +130,8 @@ export type MenuCommand =
   | 'view.compare'
   | 'view.suggestions'
   | 'view.settings'
+  | 'view.authorship'
+  | 'file.exportAuthorship'
   | 'help.about';
 
 // ---------- invoke channels ----------
@@ -161,7 +165,8 @@ export const requestSchemas = {
   'recovery:restore': z.object({ recoveryId: id }).strict(),
   'recovery:discard': z.object({ recoveryId: id }).strict(),
   'models:list': empty,
-  'models:select': z.object({ modelId: id }).strict(),
+  /** `forDocId`: the open document the writer chose it for; its folder remembers the choice. */
+  'models:select': z.object({ modelId: id, forDocId: id.optional() }).strict(),
   'models:rename': z.object({ modelId: id, name: z.string().trim().min(1).max(120) }).strict(),
   'models:delete': z.object({ modelId: id }).strict(),
   'models:export': z.object({ modelId: id }).strict(),
@@ -204,6 +209,18 @@ export const requestSchemas = {
     .strict(),
   'settings:get': empty,
   'settings:update': settingsPatchSchema,
+  /** The record of a document just opened: its machine-written ranges, if the file is as the record knew it. */
+  'authorship:load': z.object({ docId: id }).strict(),
+  /** The ranges of the text the document's last save wrote. */
+  'authorship:saved': z.object({ docId: id, ranges: authorshipRangesSchema }).strict(),
+  /** A plain-text report of the document's machine-written passages, written where the writer chooses. */
+  'authorship:export': z
+    .object({ docId: id, text: z.string().max(MAX_DOCUMENT_CHARS), ranges: authorshipRangesSchema })
+    .strict(),
+  /** A document from a folder opened: switch to the folder's model, and say what the folder remembers. */
+  'folders:opened': z.object({ docId: id }).strict(),
+  /** Suggestions as you type on or off for the folder of an open document. */
+  'folders:suggest': z.object({ docId: id, suggest: z.boolean() }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -250,6 +267,14 @@ export interface Responses {
   'suggestions:request': { suggestions: Suggestion[]; latencyMs: number; modelId: string };
   'settings:get': { settings: Settings; notice: string | null };
   'settings:update': Settings;
+  /** notice: the record was dropped or unreadable, in words for the writer; null when all was well. */
+  'authorship:load': { ranges: AuthorshipRange[]; notice: string | null };
+  /** recorded: false when there is nothing to keep (never saved, or the record is off). */
+  'authorship:saved': { recorded: boolean };
+  'authorship:export': { path: string } | null;
+  /** switchedTo: the model's name when opening switched to the folder's model. */
+  'folders:opened': { folder: string | null; switchedTo: string | null };
+  'folders:suggest': Settings;
 }
 
 // ---------- errors ----------

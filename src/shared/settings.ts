@@ -3,7 +3,8 @@
  * setting missing from the file takes its default) and a change to some.
  */
 import { z } from 'zod';
-import { id, temperature } from './schema-parts';
+import { folderPreferenceSchema, MAX_FOLDER_PREFERENCES } from './folders';
+import { id, path, temperature } from './schema-parts';
 import { keyBindingsSchema, type KeyBindings } from './keybindings';
 import {
   DEFAULT_SUGGESTION_CHARS,
@@ -40,6 +41,14 @@ const settingFields = {
   fontSize: z.number().int().min(10).max(32),
   lineWidth: z.number().int().min(30).max(200),
   trainingThreads: z.number().int().min(0).max(256),
+  /** Remember which passages came from suggestions and drafts (off deletes every record). */
+  authorshipRecord: z.boolean(),
+  /** Underline those passages in the editor. */
+  showAuthorship: z.boolean(),
+  /** Per folder of documents (its path): the model chosen there, and whether suggestions come as you type. */
+  folderPreferences: z
+    .record(path, folderPreferenceSchema)
+    .refine((r) => Object.keys(r).length <= MAX_FOLDER_PREFERENCES, 'too many folders'),
 };
 type SettingFields = typeof settingFields;
 export type Settings = { [K in keyof SettingFields]: z.output<SettingFields[K]> };
@@ -63,6 +72,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   fontSize: 18,
   lineWidth: 72,
   trainingThreads: 0,
+  authorshipRecord: true,
+  showAuthorship: false,
+  folderPreferences: {},
 });
 
 /** Settings as stored: a setting missing from the file takes its default. */

@@ -25,6 +25,11 @@ const VALID: Record<string, Record<string, unknown>> = {
   'training:resume': { jobId: 'j-1', budget: { minutes: 1 } },
   'suggestions:request': { docId: 'doc-1', draftColumn: 0, textBefore: 'abc' },
   'settings:update': { pauseMs: 100 },
+  'authorship:load': { docId: 'doc-1' },
+  'authorship:saved': { docId: 'doc-1', ranges: [[0, 1]] },
+  'authorship:export': { docId: 'doc-1', text: 'hi', ranges: [[0, 1]] },
+  'folders:opened': { docId: 'doc-1' },
+  'folders:suggest': { docId: 'doc-1', suggest: false },
 };
 
 /** Fields a request may leave out. */
@@ -38,6 +43,8 @@ const OVERSIZED: Record<string, Record<string, unknown>> = {
   'corpus:dropped': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'models:rename': { modelId: 'm-1', name: 'n'.repeat(121) },
   'documents:openRecent': { path: '/'.padEnd(5000, 'a') },
+  'authorship:saved': { docId: 'doc-1', ranges: Array.from({ length: 20_001 }, (_, i) => [2 * i, 2 * i + 1]) },
+  'authorship:export': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1), ranges: [] },
   'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1e12 } },
 };
 

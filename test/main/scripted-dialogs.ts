@@ -22,6 +22,7 @@ export function scriptedDialogs(): ScriptedDialogs {
     pickCorpus: async (folders) => next<string[] | null>('pickCorpus', folders),
     exportModel: async (name) => next<string | null>('exportModel', name),
     importModel: async () => next<string | null>('importModel'),
+    exportReport: async (name) => next<string | null>('exportReport', name),
   };
   return d;
 }

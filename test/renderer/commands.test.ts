@@ -20,6 +20,10 @@ function window_(active: { modelId: string } | null = { modelId: 'default' }) {
     togglePanel: (p) => (panel = panel === p ? 'none' : p),
     openPanel: (p) => (panel = p),
     toggleCompare: () => void done.push('compare'),
+    authorship: {
+      toggleShown: () => void done.push('toggle authorship'),
+      exportReport: () => void done.push('export authorship'),
+    },
     about: () => void done.push('about'),
   };
   return { targets, done, panel: () => panel };

@@ -24,7 +24,10 @@ import { AppError, toIpcError } from './app-error';
 import { sweepTempFilesOf } from './leftovers';
 import { appStateSchema, withRecent } from './settings/app-state';
 import { createTrainingHandlers } from './training/training-handlers';
+import { createAuthorshipHandlers } from './authorship/authorship-handlers';
+import { AuthorshipStore } from './authorship/authorship-store';
 import { createDocumentHandlers } from './documents/document-handlers';
+import { createFolderHandlers } from './settings/folder-preferences';
 import type { DocumentService } from './documents/documents';
 import { JsonStore } from './settings/json-store';
 import { createModelHandlers } from './models/model-handlers';
@@ -42,6 +45,8 @@ export interface Dialogs {
   pickCorpus(folders: boolean): Promise<string[] | null>;
   exportModel(defaultName: string): Promise<string | null>;
   importModel(): Promise<string | null>;
+  /** Where to write an authorship report. */
+  exportReport(defaultName: string): Promise<string | null>;
 }
 
 export interface AppServicesOptions {
@@ -180,6 +185,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     releaseSuggestions: () => suggestions.release(),
   });
 
+  const authorship = new AuthorshipStore(join(userDataDir, 'authorship'));
+  const folders = createFolderHandlers({ documents, settings, selectModel: models.selectModel, emit });
+
   const handlers: HandlerTable = {
     'app:info': async () => {
       const report = backendReport()!;
@@ -199,6 +207,11 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     ...writersText.handlers,
     ...models.handlers,
+    'models:select': async ({ modelId, forDocId }) => {
+      const summary = await models.selectModel(modelId);
+      if (forDocId) await folders.rememberModel(forDocId, modelId);
+      return summary;
+    },
     ...createTrainingHandlers({ training, dialogs, summarizer: { workerUrl: options.corpusSummaryWorkerUrl } }),
     'suggestions:request': async (request) => suggestions.request(request),
     'settings:get': async () => ({ settings: settings.current, notice: settings.notice }),
@@ -209,10 +222,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       // the schema checked each key; whether two commands share one depends on this platform's defaults
       const clash = rest.keybindings && keyConflict(rest.keybindings, process.platform === 'darwin');
       if (clash) throw new AppError('BAD_REQUEST', clash);
+      // off deletes what was recorded, before the setting says it is off
+      if (rest.authorshipRecord === false) await authorship.deleteAll();
       const next = await settings.update(rest as Partial<Settings>);
       emit('settings:changed', { settings: next });
       return next;
     },
+    ...createAuthorshipHandlers({
+      store: authorship,
+      documents,
+      enabled: () => settings.current.authorshipRecord,
+      dialogs,
+    }),
+    ...folders.handlers,
   };
 
   const log = (message: string, error: unknown) => console.error(`[penwright] ${message}:`, error);

@@ -27,6 +27,7 @@ import {
 } from '@codemirror/state';
 import { Decoration, EditorView, WidgetType, type DecorationSet } from '@codemirror/view';
 import { firstAcceptedWord, type SuggestionText } from '../../../shared/vocabulary';
+import { machineInsert } from './authorship';
 
 export type GhostSuggestion = SuggestionText;
 
@@ -175,6 +176,8 @@ export function insertAccepted(
       effects: [accepted.of(from), ...effects],
       userEvent: 'input.complete',
       scrollIntoView: true,
+      // the authorship record keeps it as the machine's, and one undo takes it back
+      ...machineInsert,
     }),
   );
   return true;

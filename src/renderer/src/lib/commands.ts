@@ -27,6 +27,8 @@ export interface CommandTargets {
   togglePanel(panel: SidePanel): void;
   openPanel(panel: SidePanel): void;
   toggleCompare(): void;
+  /** The authorship record: underline it, or export its report. */
+  authorship: { toggleShown(): void; exportReport(): void };
   about(): void;
 }
 
@@ -83,6 +85,10 @@ export function runCommand(command: MenuCommand, t: CommandTargets, from: 'menu'
       // there is always an active model (the default at least); if not, the list to choose from
       return active ? void t.models.exportModel(active.modelId) : t.openPanel('models');
     }
+    case 'view.authorship':
+      return t.authorship.toggleShown();
+    case 'file.exportAuthorship':
+      return t.authorship.exportReport();
     case 'help.about':
       return t.about();
   }

@@ -6,7 +6,9 @@
  */
 import type { WindowApi } from '../../../shared/api';
 import type { BackendInfo } from '../../../shared/ipc-contract';
+import { AuthorshipState } from './authorship.svelte';
 import { DocumentState } from './document.svelte';
+import { FolderState } from './folders.svelte';
 import { MainProcess } from './main-process';
 import { ModelsState } from './models.svelte';
 import { Notices } from './notices.svelte';
@@ -24,13 +26,17 @@ export class AppState {
   readonly models: ModelsState;
   readonly training: TrainingState;
   readonly suggestions: SuggestionsState;
+  readonly authorship: AuthorshipState;
+  readonly folders: FolderState;
   /** Where the network runs (wasm, tfjs-node…), as main reports it. */
   backend = $state.raw<BackendInfo | null>(null);
 
   constructor(api: WindowApi) {
     this.main = new MainProcess(api, (message) => this.notices.show('error', message));
     this.settings = new SettingsState(this.main, this.notices);
-    this.document = new DocumentState(this.main, this.questions, this.notices);
+    this.authorship = new AuthorshipState(this.main, this.notices, this.settings);
+    this.folders = new FolderState(this.main, this.settings);
+    this.document = new DocumentState(this.main, this.questions, this.notices, this.authorship);
     this.models = new ModelsState(this.main, this.notices, this.questions);
     this.training = new TrainingState(this.main, this.notices);
     this.suggestions = new SuggestionsState(this.main);

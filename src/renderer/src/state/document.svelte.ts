@@ -5,6 +5,7 @@
  * "Save changes?" question live here; the editor shows `loaded` when it
  * changes and reports every change back through `changed`.
  */
+import type { AuthorshipRange } from '../../../shared/authorship';
 import type { DocumentInfo, OpenedDocument, RecoveredDocument } from '../../../shared/ipc-contract';
 import type { MainProcess } from './main-process';
 import type { Notices } from './notices.svelte';
@@ -15,6 +16,21 @@ export interface TextSource {
   toString(): string;
 }
 
+/** A document as the editor loads it: its text, and which passages of it the machine wrote. */
+export interface LoadedDocument extends OpenedDocument {
+  authorship: readonly AuthorshipRange[];
+}
+
+/** The authorship record's part in opening and saving (state/authorship.svelte.ts). */
+export interface AuthorshipHooks {
+  /** The record of a document just opened from its file. */
+  load(doc: OpenedDocument): Promise<AuthorshipRange[]>;
+  /** The ranges as they are now, read with the text a save sends. */
+  snapshot(): AuthorshipRange[];
+  /** The save wrote the text `ranges` describe. */
+  saved(docId: string, ranges: AuthorshipRange[]): Promise<void>;
+}
+
 /** Unsaved text goes to main's recovery folder after this long without typing. */
 export const AUTOSAVE_MS = 3000;
 
@@ -22,7 +38,7 @@ export class DocumentState {
   /** The open document; null until the first one opens. */
   info = $state.raw<DocumentInfo | null>(null);
   /** The text of the document last opened, restored or created: what the editor shows when it changes. */
-  loaded = $state.raw<OpenedDocument | null>(null);
+  loaded = $state.raw<LoadedDocument | null>(null);
   dirty = $state(false);
   words = $state(0);
   characters = $state(0);
@@ -33,12 +49,15 @@ export class DocumentState {
   private edits = 0;
   /** `edits` when the text last sent to be saved was read. */
   private editsSent = 0;
+  /** The authorship ranges read with the text last sent to be saved. */
+  private rangesSent: AuthorshipRange[] = [];
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly main: MainProcess,
     private readonly questions: Questions,
     private readonly notices: Notices,
+    private readonly authorship?: AuthorshipHooks,
   ) {}
 
   /** At start: offers the crash's unsaved work, or opens a new document. */
@@ -68,11 +87,11 @@ export class DocumentState {
       await this.main.call(this.main.api.autosaveDocument({ docId: this.info.docId, text: this.text.toString() }));
   }
 
-  /** Makes `doc` the open document, closing the one before. */
-  private replaceWith(doc: OpenedDocument): void {
+  /** Makes `doc` the open document, closing the one before; `authorship`: its machine-written passages. */
+  private replaceWith(doc: OpenedDocument, authorship: readonly AuthorshipRange[] = []): void {
     const previous = this.info;
     this.info = doc;
-    this.loaded = doc;
+    this.loaded = { ...doc, authorship };
     this.text = doc.text;
     this.dirty = false;
     if (previous) void this.main.call(this.main.api.closeDocument({ docId: previous.docId }));
@@ -87,13 +106,13 @@ export class DocumentState {
   async open(): Promise<void> {
     if (!(await this.settleUnsaved())) return;
     const doc = await this.main.call(this.main.api.openDocument());
-    if (doc) this.replaceWith(doc);
+    if (doc) this.replaceWith(doc, (await this.authorship?.load(doc)) ?? []);
   }
 
   async openRecent(path: string): Promise<void> {
     if (!(await this.settleUnsaved())) return;
     const doc = await this.main.call(this.main.api.openRecentDocument({ path }));
-    if (doc) this.replaceWith(doc);
+    if (doc) this.replaceWith(doc, (await this.authorship?.load(doc)) ?? []);
   }
 
   async restore(recoveryId: string): Promise<void> {
@@ -119,6 +138,8 @@ export class DocumentState {
     this.info = info;
     // what was typed while the save was on its way is not in the file: still unsaved (and autosaved)
     this.dirty = this.edits !== this.editsSent;
+    // the record follows the text it describes (under the new name after Save As); the save stands either way
+    await this.authorship?.saved(info.docId, this.rangesSent);
     this.notices.show('info', `Saved ${info.title}`);
     return true;
   }
@@ -129,6 +150,7 @@ export class DocumentState {
     const { docId } = this.info;
     const text = this.text.toString();
     this.editsSent = this.edits;
+    this.rangesSent = this.authorship?.snapshot() ?? [];
     const { api } = this.main;
     return this.main.call(as ? api.saveDocumentAs({ docId, text }) : api.saveDocument({ docId, text, overwrite }), {
       handle: { CONFLICT: (error) => this.resolveConflict(error.message) },

@@ -30,9 +30,9 @@ export class ModelsState {
     if (models) this.list = models;
   }
 
-  /** Makes a model the one suggestions come from. True when it is. */
-  async select(modelId: string): Promise<boolean> {
-    return (await this.main.call(this.main.api.selectModel({ modelId }))) !== undefined;
+  /** Makes a model the one suggestions come from (and the folder of `forDocId`'s, when given). True when it is. */
+  async select(modelId: string, forDocId?: string): Promise<boolean> {
+    return (await this.main.call(this.main.api.selectModel({ modelId, forDocId }))) !== undefined;
   }
 
   async rename(modelId: string, name: string): Promise<boolean> {

@@ -25,6 +25,8 @@ const VALID: Record<string, Record<string, unknown>> = {
   'training:resume': { jobId: 'j-1', budget: { minutes: 1 } },
   'suggestions:request': { docId: 'doc-1', draftColumn: 0, textBefore: 'abc' },
   'settings:update': { pauseMs: 100 },
+  'surprise:score': { docId: 'doc-1', purpose: 'map', compare: false, paragraphs: [{ context: '', text: 'hi' }] },
+  'surprise:expected': { docId: 'doc-1', textBefore: 'abc' },
 };
 
 /** Fields a request may leave out. */
@@ -37,6 +39,12 @@ const OVERSIZED: Record<string, Record<string, unknown>> = {
   'corpus:summarize': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'corpus:dropped': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'models:rename': { modelId: 'm-1', name: 'n'.repeat(121) },
+  'surprise:score': {
+    docId: 'doc-1',
+    purpose: 'map',
+    compare: false,
+    paragraphs: Array.from({ length: 65 }, () => ({ context: '', text: 'hi' })),
+  },
   'documents:openRecent': { path: '/'.padEnd(5000, 'a') },
   'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1e12 } },
 };

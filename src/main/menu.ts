@@ -85,6 +85,8 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
       submenu: [
         item('Compare Drafts', 'view.compare', 'CmdOrCtrl+Shift+D'),
         item('Suggestions Panel', 'view.suggestions', 'CmdOrCtrl+Shift+G'),
+        item('Surprise Map', 'view.surpriseMap'),
+        item('Voice Check…', 'view.voiceCheck'),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -1,7 +1,7 @@
 /**
  * The renderer's state, one object per domain, created once by App.svelte
  * and handed to the components that need it: settings, the document,
- * models, training, suggestions; beside them the notices and questions for
+ * models, training, suggestions, the surprise map and voice check; beside them the notices and questions for
  * the writer, and the bridge to main that every domain asks through.
  */
 import type { WindowApi } from '../../../shared/api';
@@ -13,6 +13,7 @@ import { Notices } from './notices.svelte';
 import { Questions } from './questions.svelte';
 import { SettingsState } from './settings.svelte';
 import { SuggestionsState } from './suggestions.svelte';
+import { SurpriseState } from './surprise.svelte';
 import { TrainingState } from './training.svelte';
 
 export class AppState {
@@ -24,6 +25,7 @@ export class AppState {
   readonly models: ModelsState;
   readonly training: TrainingState;
   readonly suggestions: SuggestionsState;
+  readonly surprise: SurpriseState;
   /** Where the network runs (wasm, tfjs-node…), as main reports it. */
   backend = $state.raw<BackendInfo | null>(null);
 
@@ -34,6 +36,7 @@ export class AppState {
     this.models = new ModelsState(this.main, this.notices, this.questions);
     this.training = new TrainingState(this.main, this.notices);
     this.suggestions = new SuggestionsState(this.main);
+    this.surprise = new SurpriseState(this.main);
   }
 
   /** Follows main's pushes and reads what it knows; returns the function that stops. */

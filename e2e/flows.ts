@@ -380,6 +380,8 @@ export const flows: Flow[] = [
       // the invented sentence is fresher to the model than Carroll's own
       const zebras = d.page.locator('.cm-line', { hasText: 'Quantum zebras' }).locator('[class*="surprise-tint-3"]');
       await expect.poll(() => zebras.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      // the last line at the bottom of the window, the manuscript above it
+      await zebras.last().evaluate((el) => el.scrollIntoView({ block: 'end' }));
       await zebras.last().hover();
       const tooltip = d.page.getByTestId('surprise-tooltip');
       await tooltip.waitFor({ timeout: 15_000 });

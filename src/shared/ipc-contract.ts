@@ -1,12 +1,15 @@
 /**
  * The IPC contract, declared once: every invoke channel with its request
  * schema (validated in main at run time) and response type, and every event
- * main pushes to the renderer. Imported by main, preload and renderer.
+ * main pushes to the renderer. Imported by main, preload and renderer. Long
+ * (over 300 lines) on purpose: every channel is declared here, side by side;
+ * a feature's own schemas may live beside it (surprise-contract.ts).
  */
 import { z } from 'zod';
 import { EVENT_NAMES } from './constants';
 import { id, path, temperature } from './schema-parts';
 import { settingsPatchSchema, type Settings } from './settings';
+import { surpriseRequestSchemas, type SurpriseResponses } from './surprise-contract';
 import type { CorpusSummary, KeystrokeReport, TrainingBackendInfo, TrainingComparison, TrainProgress } from './reports';
 import {
   CONTEXT_LIMITS,
@@ -24,14 +27,6 @@ import {
 /** Largest document the editor sends (code units): far beyond a novel. */
 export const MAX_DOCUMENT_CHARS = 20_000_000;
 export const MAX_PATHS = 1000;
-/** The surprise map and voice check send at most this many paragraphs per request... */
-export const MAX_SCORED_PARAGRAPHS = 64;
-/** ...each at most this long (code units; longer paragraphs are not scored)... */
-export const MAX_SCORED_PARAGRAPH_CHARS = 20_000;
-/** ...after this much of the text before it (main reads its last 256 code points)... */
-export const MAX_SCORE_CONTEXT_CHARS = 2_000;
-/** ...and at most this much text in all. */
-export const MAX_SCORED_CHARS = 200_000;
 export { MAX_DRAFTS };
 
 // ---------- shared value types ----------
@@ -85,23 +80,6 @@ export interface ModelSummary {
 }
 
 export type Suggestion = SuggestionText;
-
-/** How surprising a paragraph was to a model (model/scoring/paragraph-scores.ts). */
-export interface ScoredParagraph {
-  /** Summed loss in nats of the characters scored. */
-  loss: number;
-  /** Characters scored (those in the model's vocabulary). */
-  chars: number;
-  /** Characters outside the vocabulary: read, not scored. */
-  unknown: number;
-  /** Each word: [start, end) in UTF-16 code units of the paragraph, and its summed loss in nats. */
-  words: [number, number, number][];
-}
-
-export interface ExpectedWord {
-  text: string;
-  probability: number;
-}
 
 /** A training run's progress report, as the model core's trainer emits it. */
 export type TrainingProgress = TrainProgress;
@@ -229,32 +207,7 @@ export const requestSchemas = {
         .optional(),
     })
     .strict(),
-  /** Paragraphs to score by the active model (and by the default one when `compare`: the voice check). */
-  'surprise:score': z
-    .object({
-      docId: id,
-      /** The map's requests and the voice check's supersede only their own kind. */
-      purpose: z.enum(['map', 'voice']),
-      compare: z.boolean(),
-      paragraphs: z
-        .array(
-          z
-            .object({
-              context: z.string().max(MAX_SCORE_CONTEXT_CHARS),
-              text: z.string().max(MAX_SCORED_PARAGRAPH_CHARS),
-            })
-            .strict(),
-        )
-        .min(1)
-        .max(MAX_SCORED_PARAGRAPHS)
-        .refine(
-          (ps) => ps.reduce((n, p) => n + p.text.length, 0) <= MAX_SCORED_CHARS,
-          `at most ${MAX_SCORED_CHARS} characters per request`,
-        ),
-    })
-    .strict(),
-  /** The words the active model expected after `textBefore` (hovering a word of the surprise map). */
-  'surprise:expected': z.object({ docId: id, textBefore: z.string().max(MAX_SCORE_CONTEXT_CHARS) }).strict(),
+  ...surpriseRequestSchemas,
   'settings:get': empty,
   'settings:update': settingsPatchSchema,
 } as const;
@@ -263,7 +216,7 @@ export type Channel = keyof typeof requestSchemas;
 export type RequestOf<C extends Channel> = z.input<(typeof requestSchemas)[C]>;
 export type ParsedRequestOf<C extends Channel> = z.output<(typeof requestSchemas)[C]>;
 
-export interface Responses {
+export interface Responses extends SurpriseResponses {
   'app:info': {
     version: string;
     backend: BackendInfo;
@@ -301,13 +254,6 @@ export interface Responses {
   'training:resume': TrainingJob;
   'training:list': TrainingJob[];
   'suggestions:request': { suggestions: Suggestion[]; latencyMs: number; modelId: string };
-  /** `standard`: the default model's loss per paragraph, when compared. */
-  'surprise:score': {
-    modelId: string;
-    paragraphs: ScoredParagraph[];
-    standard: { loss: number; chars: number }[] | null;
-  };
-  'surprise:expected': { modelId: string; words: ExpectedWord[] };
   'settings:get': { settings: Settings; notice: string | null };
   'settings:update': Settings;
 }

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { saveModel } from '../../src/model/storage/persistence';
 import { SurpriseService } from '../../src/main/services/surprise';
 import type { OpenedDocument, Responses } from '../../src/shared/ipc-contract';
-import { MAX_SCORED_CHARS, MAX_SCORED_PARAGRAPHS } from '../../src/shared/ipc-contract';
+import { MAX_SCORED_CHARS, MAX_SCORED_PARAGRAPHS } from '../../src/shared/surprise-contract';
 import { aliceText, trainTiny } from '../helpers';
 import { useTestApp } from './app-harness';
 

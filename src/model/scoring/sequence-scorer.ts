@@ -24,8 +24,8 @@ export interface SequenceScoreOptions {
   windowRows?: number;
 }
 
-/** Measured on wasm with the M model: 64 rows hold the thread ~5 ms (256 rows: ~36 ms), at about the same speed. */
-const DEFAULT_WINDOW_ROWS = 64;
+/** Measured on wasm with the M model: 64 rows held the thread ~5 ms, 256 rows ~36 ms, at about the same speed; 32 keeps a waiting suggestion's wait short. */
+const DEFAULT_WINDOW_ROWS = 32;
 
 function layerCount(params: ParamMap): number {
   let n = 0;

@@ -7,7 +7,7 @@
  * own line, and of the next when the edit falls inside that one's context.
  */
 import type { Text } from '@codemirror/state';
-import { MAX_SCORED_PARAGRAPH_CHARS } from '../../../shared/ipc-contract';
+import { MAX_SCORED_PARAGRAPH_CHARS } from '../../../shared/surprise-contract';
 import { headingOf } from '../../../shared/voice';
 
 /** Code points of preceding text each paragraph is read after (as main's CONTEXT_CHARS). */
@@ -74,9 +74,9 @@ export function documentParagraphs(doc: Text): {
   return { paragraphs, headings };
 }
 
-/** One request carries at most this many paragraphs, and about this many characters. */
-export const BATCH_PARAGRAPHS = 32;
-export const BATCH_CHARS = 12_000;
+/** One request carries at most this many paragraphs, and about this many characters (a few seconds' work at most). */
+export const BATCH_PARAGRAPHS = 16;
+export const BATCH_CHARS = 6_000;
 
 /** Splits paragraphs into requests: at most BATCH_PARAGRAPHS each, and about BATCH_CHARS. */
 export function batches<T extends { text: string }>(items: readonly T[]): T[][] {

@@ -3,10 +3,12 @@
  * it was to the active model (its characters' log-loss summed, from main),
  * and a hover that says what the model expected there instead.
  *
- * Scoring never waits on typing, nor typing on scoring: after a pause
- * (SCORE_DELAY_MS) the layer asks main for the visible paragraphs that have
- * no score for their current text, then sweeps the rest of the document, one
- * request at a time. Each answer redraws the tints; an edited paragraph loses
+ * Scoring never waits on typing, nor typing on scoring: only once the writer
+ * has paused (SCORE_DELAY_MS without an edit) does the layer ask main for the
+ * visible paragraphs that have no score for their current text, then sweep
+ * the rest of the document, one request at a time; when typing starts again
+ * it sends no more until the next pause (main, for its part, lets a
+ * suggestion go first between windows of a pass). Each answer redraws the tints; an edited paragraph loses
  * its tints (its key changed) until its new score comes. The layer only
  * exists while the map is on (Editor.svelte reconfigures it away).
  */
@@ -19,11 +21,11 @@ import {
   type DecorationSet,
   type ViewUpdate,
 } from '@codemirror/view';
-import type { ExpectedWord, ScoredParagraph } from '../../../shared/ipc-contract';
+import type { ExpectedWord, ScoredParagraph } from '../../../shared/surprise-contract';
 import { BATCH_CHARS, BATCH_PARAGRAPHS, paragraphAt, type DocParagraph } from './paragraphs';
 
 /** Summed nats per word where each tint begins: below the first, no tint. */
-export const SURPRISE_LEVEL_NATS = [3, 6, 10] as const;
+export const SURPRISE_LEVEL_NATS = [5, 9, 14] as const;
 /** What each level says, untinted first. */
 export const SURPRISE_LEVEL_WORDS = ['predictable', 'a little surprising', 'surprising', 'fresh'] as const;
 /** Pause after typing before asking for scores. */
@@ -83,16 +85,23 @@ function surprisePlugin(source: SurpriseSource) {
       /** Where the sweep through the whole document has got to, for which model. */
       private sweepLine = 1;
       private sweepModel: string | null = null;
+      private lastEdit = 0;
+      /** The model the tints were last drawn for: another one's scores are asked for. */
+      private drawnFor: string | null;
 
       constructor(readonly view: EditorView) {
         this.decorations = build(view, source);
+        this.drawnFor = source.modelId();
         this.schedule(0);
       }
 
       update(u: ViewUpdate) {
+        if (u.docChanged) this.lastEdit = performance.now();
         const scored = u.transactions.some((tr) => tr.effects.some((e) => e.is(surpriseScored)));
         if (u.docChanged || u.viewportChanged || scored) this.decorations = build(u.view, source);
-        if (u.docChanged || u.viewportChanged) this.schedule(SCORE_DELAY_MS);
+        const switched = source.modelId() !== this.drawnFor;
+        this.drawnFor = source.modelId();
+        if (u.docChanged || u.viewportChanged || switched) this.schedule(SCORE_DELAY_MS);
       }
 
       destroy() {
@@ -103,6 +112,14 @@ function surprisePlugin(source: SurpriseSource) {
       private schedule(delay: number) {
         clearTimeout(this.timer);
         this.timer = setTimeout(() => void this.pump(), delay);
+      }
+
+      /** Resolves once the writer has not edited for SCORE_DELAY_MS. */
+      private async quiet() {
+        for (let wait = this.lastEdit + SCORE_DELAY_MS - performance.now(); wait > 0 && !this.destroyed;) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          wait = this.lastEdit + SCORE_DELAY_MS - performance.now();
+        }
       }
 
       /** Visible paragraphs without a score for their text, then the rest of the document's. */
@@ -141,6 +158,7 @@ function surprisePlugin(source: SurpriseSource) {
             const docId = source.docId();
             const modelId = source.modelId();
             if (this.destroyed || !docId || !modelId) return;
+            await this.quiet();
             const batch = await this.nextBatch(modelId);
             if (!batch.length || this.destroyed) return;
             const ok = await source.score(docId, batch);

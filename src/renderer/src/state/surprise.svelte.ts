@@ -4,7 +4,7 @@
  * paragraph key (editor/paragraphs.ts), and the voice check's run and result.
  * The editor's map layer (editor/surprise-map.ts) asks through here.
  */
-import type { ExpectedWord, ScoredParagraph } from '../../../shared/ipc-contract';
+import type { ExpectedWord, ScoredParagraph } from '../../../shared/surprise-contract';
 import { chapterSummaries, voiceOf, type ChapterSummary, type Voice, type VoiceParagraph } from '../../../shared/voice';
 import { batches, type DocParagraph } from '../editor/paragraphs';
 import type { MainProcess } from './main-process';

@@ -30,7 +30,7 @@ import { AppError } from './app-error';
 
 export const DEFAULT_MODEL_ID = 'default';
 /** Paragraph results kept (both models together); the oldest go first. */
-const MAX_CACHED = 20_000;
+const MAX_CACHED = 8_000;
 
 export interface SurpriseServiceOptions {
   modelDir: (modelId: string) => string;

@@ -10,7 +10,7 @@ import { batches, type DocParagraph } from '../editor/paragraphs';
 import type { MainProcess } from './main-process';
 
 /** Scores kept in the renderer; the oldest go first. */
-const MAX_KEPT = 50_000;
+const MAX_KEPT = 20_000;
 export interface VoiceResult {
   modelId: string;
   chapters: ChapterSummary[];

@@ -140,6 +140,24 @@ describe('surprise map and voice check through the handler table', () => {
     expect(new Set(r.words.map((w) => w.text)).size).toBe(3);
   });
 
+  it('knows when no suggestion is being computed (what scoring waits for between windows)', async () => {
+    const request = app.call('suggestions:request', {
+      docId: doc.docId,
+      textBefore: 'Alice was',
+      temperatures: [1],
+      maxChars: 200,
+      stop: 'none',
+    });
+    let idle = false;
+    const waiting = app.services.suggestions.whenIdle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(idle).toBe(false);
+    expect((await request).ok).toBe(true);
+    await waiting;
+    expect(idle).toBe(true);
+    await app.services.suggestions.whenIdle(); // and at once when idle
+  });
+
   it('answers hostile payloads with a typed error, never a crash', async () => {
     const base = { docId: doc.docId, purpose: 'map', compare: false };
     const bad: unknown[] = [

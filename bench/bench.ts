@@ -13,7 +13,9 @@
  * the ghost text decoded, as the editor asks after a pause, with the default
  * settings), suggest.p50_ms, suggest.p95_ms (the editor's whole request: the
  * ghost text and the other temperatures sampled), absorb_char_ms,
- * prime_1000_ms, tensors_before, tensors_after, rss_mb.
+ * prime_1000_ms, tensors_before, tensors_after, rss_mb; surprise.* (the
+ * surprise map's scoring speed and ghost latency while it scores: see
+ * surprise-bench.ts). `--only=surprise` measures those alone.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readFileSync, existsSync } from 'node:fs';
@@ -32,6 +34,7 @@ import { nativeKernel } from '../src/model/network/native-kernel';
 import { Vocabulary } from '../src/model/text/vocab';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { median, percentile, round, spread } from './stats';
+import { surpriseSpeed } from './surprise-bench';
 
 const DATA = join(import.meta.dirname, 'data');
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -206,6 +209,18 @@ async function trainingLeakCheck() {
 
 async function main() {
   const backend = await initBackend();
+  if (process.argv.includes('--only=surprise')) {
+    const { model, source } = await suggestionModel();
+    const surprise = await surpriseSpeed(
+      model,
+      DEFAULT_MODEL_DIR,
+      readFileSync(join(DATA, 'moby-dick.txt'), 'utf8'),
+      quick ? 60 : 200,
+    );
+    disposeModel(model);
+    process.stdout.write(`${JSON.stringify({ backend: backend.label, suggest_model: source, surprise }, null, 2)}\n`);
+    return;
+  }
   const tensorsBefore = tf.memory().numTensors;
   log(`backend ${backend.label}; matmul ceiling`);
   const matmul = matmulCeiling();
@@ -248,6 +263,13 @@ async function main() {
   log('suggestions');
   const { model, source } = await suggestionModel();
   const suggestion = await suggestionSpeed(model, quick ? 50 : 1000);
+  log('surprise map');
+  const surprise = await surpriseSpeed(
+    model,
+    DEFAULT_MODEL_DIR,
+    readFileSync(join(DATA, 'moby-dick.txt'), 'utf8'),
+    quick ? 60 : 200,
+  );
   disposeModel(model);
   log('leak check: 500 training steps');
   const leak = await trainingLeakCheck();
@@ -260,6 +282,7 @@ async function main() {
     matmul_spread: matmul.spread,
     suggest_model: source,
     ...suggestion,
+    surprise,
     train_tensor_check: leak,
     tensors_before: tensorsBefore,
     tensors_after: tf.memory().numTensors,

@@ -345,6 +345,23 @@ export const flows: Flow[] = [
     },
   },
   {
+    name: 'starts again after closing, on the same user data',
+    async run(state) {
+      // the flow before closed the app (the real app's window is gone): start it again
+      const d = (state.driver = await state.driver.crashAndRestart());
+      await d.page.getByTestId('backend').first().waitFor({ timeout: 30_000 });
+      const recovery = d.page.getByTestId('recovery-dialog');
+      if (await recovery.isVisible())
+        await recovery
+          .getByRole('button', { name: /Discard/ })
+          .first()
+          .click();
+      await d.page.locator('.cm-content[contenteditable="true"]').waitFor({ timeout: 30_000 });
+      // the model chosen before closing is kept (the Alice voice trained earlier)
+      await expect.poll(selectedModel(d)).toBe('Alice voice');
+    },
+  },
+  {
     name: 'keeps ghost text out of Markdown code, front matter, links and the middle of a word',
     async run({ driver: d }) {
       await d.page.keyboard.press('ControlOrMeta+n'); // fox.md was saved: no question
@@ -610,6 +627,72 @@ export const flows: Flow[] = [
       await ghost(d).waitFor({ timeout: 10_000 });
     },
   },
+  {
+    name: 'shades words by surprise, says what the model expected, and checks the voice chapter by chapter',
+    async run(state) {
+      const d = state.driver;
+      // the voice check needs a personal model: the Alice voice trained earlier
+      expect(await updateSettings(d, { activeModelId: await modelIdNamed(d, 'Alice voice') })).toBe(true);
+      await expect.poll(selectedModel(d)).toBe('Alice voice');
+      const alice = aliceText(3_000)
+        .split(/\n\s*\n/)
+        .map((p) => p.replace(/\s+/g, ' ').trim())
+        .filter((p) => p.length > 80);
+      const path = join(state.workDir, 'manuscript.md');
+      writeFileSync(
+        path,
+        `# Chapter One\n\n${alice.slice(0, 3).join('\n\n')}\n\n# Chapter Two\n\n${alice[3]}\n\nQuantum zebras philosophize about cryptocurrency on Tuesdays.`,
+      );
+      await d.answerFileDialog(path);
+      await editor(d).click();
+      await d.page.keyboard.press('ControlOrMeta+o');
+      await expect.poll(() => d.page.title()).toBe('manuscript.md — Penwright');
+      // off by default; the toolbar (as the View menu) turns it on. The map is the active model's: the default here
+      await d.page.getByTestId('model-picker').selectOption('default');
+      const tints = d.page.locator('.cm-content [class*="surprise-tint-"]');
+      expect(await tints.count()).toBe(0);
+      await d.page.getByTestId('toggle-surprise').click();
+      await d.page.getByTestId('surprise-legend').waitFor();
+      expect(await d.page.getByTestId('surprise-legend').innerText()).toMatch(/predictable[\s\S]*fresh/);
+      await expect.poll(() => tints.count(), { timeout: 30_000 }).toBeGreaterThan(5);
+      // the invented sentence is fresher to the model than Carroll's own
+      const zebras = d.page.locator('.cm-line', { hasText: 'Quantum zebras' }).locator('[class*="surprise-tint-3"]');
+      await expect.poll(() => zebras.count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      // the last line at the bottom of the window, the manuscript above it
+      await zebras.last().evaluate((el) => el.scrollIntoView({ block: 'end' }));
+      await zebras.last().hover();
+      const tooltip = d.page.getByTestId('surprise-tooltip');
+      await tooltip.waitFor({ timeout: 15_000 });
+      expect(await tooltip.innerText()).toMatch(/nats[\s\S]*The model expected/);
+      await expect.poll(() => tooltip.getByTestId('expected-word').count()).toBe(3);
+      await d.screenshot('surprise-map');
+      // typing goes on with the map on: ghost text still comes
+      await editor(d).click();
+      await d.page.keyboard.press('ControlOrMeta+End');
+      await d.page.keyboard.type(' She', { delay: 5 });
+      await ghost(d).waitFor({ timeout: 10_000 });
+      await d.page.keyboard.press('Escape');
+      // the voice check needs a personal model: the panel says so, then compares the Alice voice with the default
+      await d.page.getByTestId('open-voice').click();
+      await d.page.getByTestId('voice-unavailable').waitFor();
+      expect(await d.page.getByTestId('voice-unavailable').innerText()).toMatch(/needs one of yours/);
+      await d.page.getByTestId('model-picker').selectOption({ label: 'Alice voice' });
+      await d.page.getByTestId('check-voice').click();
+      const chapters = d.page.getByTestId('voice-chapter');
+      await expect.poll(() => chapters.count(), { timeout: 60_000 }).toBe(2);
+      const lines = await chapters.allInnerTexts();
+      expect(lines[0]).toMatch(/^Chapter One[\s\S]*(In your voice|Fresh|Unlike you) overall; of 3 paragraphs/);
+      expect(lines[1]).toMatch(/^Chapter Two[\s\S]*of 2 paragraphs[\s\S]*nats per character/);
+      const verdicts = await d.page.getByTestId('voice-paragraph').allInnerTexts();
+      expect(verdicts).toHaveLength(5);
+      for (const v of verdicts) expect(v).toMatch(/^(in your voice|fresh|unlike you)/);
+      await d.screenshot('voice-check');
+      // the map goes off again
+      await d.page.getByTestId('toggle-surprise').click();
+      await expect.poll(() => tints.count()).toBe(0);
+      expect(await d.page.getByTestId('surprise-legend').count()).toBe(0);
+    },
+  },
 ];
 
 const UNDO_WORD = MAC ? 'Control+;' : 'Control+ArrowLeft';
@@ -617,6 +700,18 @@ const ACCEPT_PHRASE = MAC ? 'Control+,' : 'Alt+ArrowRight';
 const ACCEPT_SENTENCE = MAC ? 'Control+.' : 'Alt+Shift+ArrowRight';
 
 /** Changes settings as the panel would (through main, which checks them); true when main took them. */
+/** The id of the model the library lists under `name`. */
+async function modelIdNamed(d: AppDriver, name: string): Promise<string> {
+  type Summary = { modelId: string; name: string };
+  return d.page.evaluate(
+    (n) =>
+      (globalThis as unknown as { penwright: { listModels(): Promise<{ ok: boolean; value: Summary[] }> } }).penwright
+        .listModels()
+        .then((r) => r.value.find((m) => m.name === n)!.modelId),
+    name,
+  );
+}
+
 async function updateSettings(d: AppDriver, patch: object): Promise<boolean> {
   return d.page.evaluate(
     (p) =>

@@ -88,6 +88,8 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
         item('Compare Drafts', 'view.compare', 'CmdOrCtrl+Shift+D'),
         item('Suggestions Panel', 'view.suggestions', 'CmdOrCtrl+Shift+G'),
         item('Underline Suggested Text', 'view.authorship'),
+        item('Surprise Map', 'view.surpriseMap'),
+        item('Voice Check…', 'view.voiceCheck'),
         { type: 'separator' },
         { role: 'resetZoom' },
         { role: 'zoomIn' },

@@ -65,6 +65,9 @@ export function createApi(transport: Transport) {
 
     requestSuggestions: call('suggestions:request'),
 
+    scoreParagraphs: call('surprise:score'),
+    expectedWords: call('surprise:expected'),
+
     getSettings: call0('settings:get'),
     updateSettings: call('settings:update'),
 

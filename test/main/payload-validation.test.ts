@@ -30,6 +30,8 @@ const VALID: Record<string, Record<string, unknown>> = {
   'authorship:export': { docId: 'doc-1', text: 'hi', ranges: [[0, 1]] },
   'folders:opened': { docId: 'doc-1' },
   'folders:suggest': { docId: 'doc-1', suggest: false },
+  'surprise:score': { docId: 'doc-1', purpose: 'map', compare: false, paragraphs: [{ context: '', text: 'hi' }] },
+  'surprise:expected': { docId: 'doc-1', textBefore: 'abc' },
 };
 
 /** Fields a request may leave out. */
@@ -42,6 +44,12 @@ const OVERSIZED: Record<string, Record<string, unknown>> = {
   'corpus:summarize': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'corpus:dropped': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'models:rename': { modelId: 'm-1', name: 'n'.repeat(121) },
+  'surprise:score': {
+    docId: 'doc-1',
+    purpose: 'map',
+    compare: false,
+    paragraphs: Array.from({ length: 65 }, () => ({ context: '', text: 'hi' })),
+  },
   'documents:openRecent': { path: '/'.padEnd(5000, 'a') },
   'authorship:saved': { docId: 'doc-1', ranges: Array.from({ length: 20_001 }, (_, i) => [2 * i, 2 * i + 1]) },
   'authorship:export': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1), ranges: [] },

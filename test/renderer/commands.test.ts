@@ -24,6 +24,7 @@ function window_(active: { modelId: string } | null = { modelId: 'default' }) {
       toggleShown: () => void done.push('toggle authorship'),
       exportReport: () => void done.push('export authorship'),
     },
+    toggleSurpriseMap: () => void done.push('surprise map'),
     about: () => void done.push('about'),
   };
   return { targets, done, panel: () => panel };
@@ -93,6 +94,19 @@ describe('the shortcuts', () => {
     runCommand('file.openRecent', w.targets, 'menu', '/home/a/story.md');
     expect(w.done).toEqual(['new', 'open', 'save', 'saveAs', 'openRecent /home/a/story.md']);
     expect(commandForKey(key('x'), false)).toBeNull();
+  });
+});
+
+describe("the View menu's surprise map and voice check", () => {
+  it('Surprise Map toggles the map; Voice Check… opens its panel and leaves it open', () => {
+    const w = window_();
+    runCommand('view.surpriseMap', w.targets, 'menu');
+    runCommand('view.surpriseMap', w.targets, 'menu');
+    expect(w.done).toEqual(['surprise map', 'surprise map']);
+    runCommand('view.voiceCheck', w.targets, 'menu');
+    expect(w.panel()).toBe('voice');
+    runCommand('view.voiceCheck', w.targets, 'menu');
+    expect(w.panel()).toBe('voice');
   });
 });
 

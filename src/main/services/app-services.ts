@@ -4,6 +4,7 @@
  * call directly over temporary folders. Electron supplies only the dialogs,
  * the event sink and the window's close confirmation.
  */
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { backendReport, initBackend, type BackendOptions } from '../../model/network/backend';
@@ -34,6 +35,7 @@ import { createModelHandlers } from './models/model-handlers';
 import { ModelLibrary } from './models/model-library';
 import { AdaptationThread } from './adaptation/adaptation-thread';
 import { SuggestionService } from './suggestions';
+import { SurpriseService } from './surprise';
 import { TrainingService } from './training/training-jobs';
 import { lastTrainingBackend } from './training/last-training-backend';
 import type { TrainingBackendMode } from '../../model/training/training-backend';
@@ -85,6 +87,7 @@ export interface AppServices {
   documents: DocumentService;
   training: TrainingService;
   suggestions: SuggestionService;
+  surprise: SurpriseService;
   library: ModelLibrary;
   /** Imports a model archive by path (a double-clicked `.penwright` file), as Import does. */
   importModelFile(path: string): Promise<NonNullable<Responses['models:import']>>;
@@ -115,7 +118,10 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       },
     },
     // called only after `suggestions` below exists
-    onClose: (docId) => suggestions.closeDocument(docId),
+    onClose: (docId) => {
+      suggestions.closeDocument(docId);
+      surprise.closeDocument(docId);
+    },
     onOpen: (doc) => void suggestions.documentOpened(doc.docId, doc.text),
   });
   const { documents } = writersText;
@@ -177,6 +183,17 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     adaptAfterPauseMs: options.adaptAfterPauseMs,
     onAdaptationError: (e) => console.error('[penwright] learning the document failed:', e),
   });
+  const surprise = new SurpriseService({
+    modelDir: (id) => library.dirOf(id),
+    activeModelId: () => settings.current.activeModelId,
+    // the weights' file changes when a model is trained further or replaced: a cheap stat, no description read
+    modelVersion: async (id) => {
+      const weights = await stat(join(library.dirOf(id), 'weights.bin'));
+      return `${weights.mtimeMs}:${weights.size}`;
+    },
+    isOpen: (docId) => documents.isOpen(docId),
+    suggestionsIdle: () => suggestions.whenIdle(),
+  });
   const models = createModelHandlers({
     library,
     dialogs,
@@ -214,6 +231,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     },
     ...createTrainingHandlers({ training, dialogs, summarizer: { workerUrl: options.corpusSummaryWorkerUrl } }),
     'suggestions:request': async (request) => suggestions.request(request),
+    'surprise:score': async (request) => surprise.score(request),
+    'surprise:expected': async (request) => surprise.expected(request),
     'settings:get': async () => ({ settings: settings.current, notice: settings.notice }),
     'settings:update': async ({ activeModelId, ...rest }) => {
       // switching the model here is the same switch as the Models panel's
@@ -271,14 +290,15 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     documents,
     training,
     suggestions,
+    surprise,
     library,
     importModelFile: models.importModelFile,
     leftoversSwept,
     shutdown: async () => {
       await training.shutdown();
       suggestions.release();
+      surprise.release();
       await adaptation.dispose();
-      suggestions.release();
     },
   };
 }

@@ -53,6 +53,10 @@ export class SuggestionService {
   /** By document: its adapted weights, while "learn this document" is on. */
   private readonly adaptations: DocumentAdaptations;
 
+  /** Requests being answered, and who waits for there to be none (the surprise map's scoring). */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
+
   constructor(private readonly options: SuggestionServiceOptions) {
     this.adaptations = new DocumentAdaptations({
       runner: options.adaptation,
@@ -62,6 +66,12 @@ export class SuggestionService {
       pauseMs: options.adaptAfterPauseMs,
       onError: options.onAdaptationError,
     });
+  }
+
+  /** Resolves once no suggestion is being computed: background work gives way to the ghost text. */
+  whenIdle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async model(): Promise<ActiveModel> {
@@ -103,6 +113,15 @@ export class SuggestionService {
   }
 
   async request(req: Request): Promise<Responses['suggestions:request']> {
+    this.inFlight++;
+    try {
+      return await this.answer(req);
+    } finally {
+      if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async answer(req: Request): Promise<Responses['suggestions:request']> {
     const started = performance.now();
     const { docId } = req;
     if (!this.isOpen(docId)) throw new AppError('NOT_FOUND', 'That document is no longer open.');

@@ -9,7 +9,7 @@
  */
 import type { MenuCommand } from '../../../shared/ipc-contract';
 
-export type SidePanel = 'none' | 'suggestions' | 'training' | 'models' | 'settings';
+export type SidePanel = 'none' | 'suggestions' | 'training' | 'models' | 'settings' | 'voice';
 
 /** What the commands act on; App.svelte gives the real ones, tests give fakes. */
 export interface CommandTargets {
@@ -29,6 +29,7 @@ export interface CommandTargets {
   toggleCompare(): void;
   /** The authorship record: underline it, or export its report. */
   authorship: { toggleShown(): void; exportReport(): void };
+  toggleSurpriseMap(): void;
   about(): void;
 }
 
@@ -73,6 +74,10 @@ export function runCommand(command: MenuCommand, t: CommandTargets, from: 'menu'
       return t.togglePanel('suggestions');
     case 'view.settings':
       return t.togglePanel('settings');
+    case 'view.surpriseMap':
+      return t.toggleSurpriseMap();
+    case 'view.voiceCheck':
+      return show('voice');
     case 'model.train':
       return show('training');
     case 'model.switch':

@@ -1,7 +1,7 @@
 /**
  * The renderer's state, one object per domain, created once by App.svelte
  * and handed to the components that need it: settings, the document,
- * models, training, suggestions; beside them the notices and questions for
+ * models, training, suggestions, the surprise map and voice check; beside them the notices and questions for
  * the writer, and the bridge to main that every domain asks through.
  */
 import type { WindowApi } from '../../../shared/api';
@@ -15,6 +15,7 @@ import { Notices } from './notices.svelte';
 import { Questions } from './questions.svelte';
 import { SettingsState } from './settings.svelte';
 import { SuggestionsState } from './suggestions.svelte';
+import { SurpriseState } from './surprise.svelte';
 import { TrainingState } from './training.svelte';
 
 export class AppState {
@@ -28,6 +29,7 @@ export class AppState {
   readonly suggestions: SuggestionsState;
   readonly authorship: AuthorshipState;
   readonly folders: FolderState;
+  readonly surprise: SurpriseState;
   /** Where the network runs (wasm, tfjs-node…), as main reports it. */
   backend = $state.raw<BackendInfo | null>(null);
 
@@ -40,6 +42,7 @@ export class AppState {
     this.models = new ModelsState(this.main, this.notices, this.questions);
     this.training = new TrainingState(this.main, this.notices);
     this.suggestions = new SuggestionsState(this.main);
+    this.surprise = new SurpriseState(this.main);
   }
 
   /** Follows main's pushes and reads what it knows; returns the function that stops. */

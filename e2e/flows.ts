@@ -497,6 +497,10 @@ export const flows: Flow[] = [
       const machine = d.page.locator('.cm-machine-text');
       const machineText = async () => (await machine.allInnerTexts()).join('');
       await d.page.keyboard.press('ControlOrMeta+n');
+      // the Markdown flows' document was never saved: let it go
+      const question = d.page.getByTestId('question-dialog');
+      await question.waitFor({ timeout: 5_000 });
+      await question.getByRole('button', { name: 'Don’t Save' }).click();
       await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
       await editor(d).click();
       await d.page.keyboard.type('The night was cold, and', { delay: 5 });
@@ -646,6 +650,10 @@ export const flows: Flow[] = [
       await d.answerFileDialog(path);
       await editor(d).click();
       await d.page.keyboard.press('ControlOrMeta+o');
+      // the letter of the flow before has unsaved changes: let them go
+      const question = d.page.getByTestId('question-dialog');
+      await question.waitFor({ timeout: 5_000 });
+      await question.getByRole('button', { name: 'Don’t Save' }).click();
       await expect.poll(() => d.page.title()).toBe('manuscript.md — Penwright');
       // off by default; the toolbar (as the View menu) turns it on. The map is the active model's: the default here
       await d.page.getByTestId('model-picker').selectOption('default');

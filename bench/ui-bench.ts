@@ -4,7 +4,10 @@
  * object. Targets: keystroke to ghost text on screen, after the pause, at most
  * 60 ms p95; no long task (> 50 ms) on the renderer's main thread while typing
  * with suggestions on. Measured in a new document, at the end of a novel, and
- * at the end of the novel with the surprise map on (scoring in the background).
+ * at the end of the novel with the surprise map on (scoring in the background),
+ * and at the end of the novel while the document is learned as it is written
+ * (pauses that start adaptations, whose new weights are primed and swapped in
+ * while the writer types on) and a model trains on the other core.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +79,35 @@ async function measure(page: Page, pauseMs: number, screenshot: (name: string) =
   return { latencies, longTasks };
 }
 
+/**
+ * Rounds of: a sentence typed (200+ new characters), a pause long enough for
+ * the app to start learning it (ADAPT_PAUSE_MS), then keystroke -> ghost text
+ * ten times while the adaptation runs in its thread and its weights are primed
+ * and swapped in on main.
+ */
+async function measureAdapting(page: Page, pauseMs: number, rounds: number) {
+  const latencies: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    await page.keyboard.insertText(
+      ' The wind rose over the harbour, and the old captain walked the length of the pier, counting the boats that had not come home, and thinking of the winter that was coming. ',
+    );
+    await page.waitForTimeout(1_100);
+    for (let i = 0; i < 10; i++) {
+      await page.evaluate(() => ((window as unknown as { __ghostAt: number }).__ghostAt = 0));
+      await page.keyboard.type(i % 2 ? 'a' : 'e');
+      await page.waitForFunction(() => (window as unknown as { __ghostAt: number }).__ghostAt > 0, null, {
+        timeout: 10_000,
+      });
+      const { keyAt, ghostAt } = await page.evaluate(() => {
+        const w = window as unknown as { __keyAt: number; __ghostAt: number };
+        return { keyAt: w.__keyAt, ghostAt: w.__ghostAt };
+      });
+      latencies.push(ghostAt - keyAt - pauseMs);
+    }
+  }
+  return latencies;
+}
+
 function summary({ latencies, longTasks }: Measurement, pauseMs: number) {
   return {
     keystroke_to_ghost_ms: {
@@ -133,6 +165,28 @@ async function main() {
   await page.keyboard.press('ControlOrMeta+End');
   const mapped = await measure(page, pauseMs, h.screenshot, h.errors);
   const scored = h.services.surprise.scoredParagraphs;
+  await page.getByTestId('toggle-surprise').click();
+
+  log('the same novel, learned as it is written, while a model trains on the other core');
+  const corpus = join(root, 'corpus.txt');
+  writeFileSync(corpus, readFileSync(join(DATA, 'tinyshakespeare.txt'), 'utf8'));
+  h.dialogs.answers.push([corpus]);
+  // the training on one core, the app (and the adaptation thread) on the other
+  await h.services.settings.update({ adaptToDocument: true, trainingThreads: 1 });
+  await h.services.dispatch('corpus:pick', { folders: false });
+  const job = await h.services.dispatch('training:start', {
+    name: 'bench:ui background',
+    paths: [corpus],
+    preset: 'M',
+    baseModelId: null,
+    budget: { minutes: 10 },
+  });
+  if (!job.ok) throw new Error(`could not start the background training: ${job.error.message}`);
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+End');
+  const adapting = await measureAdapting(page, pauseMs, 4);
+  const swaps = h.services.suggestions.adaptationSwaps;
+  await h.services.dispatch('training:cancel', { jobId: (job.value as { jobId: string }).jobId });
 
   const errors = [...h.errors];
   await h.close();
@@ -143,6 +197,16 @@ async function main() {
         new_document: summary(fresh, pauseMs),
         novel: { characters: novelChars, open_ms: round(openMs), ...summary(long, pauseMs) },
         novel_with_surprise_map: { ...summary(mapped, pauseMs), paragraphs_scored: scored },
+        novel_adapting_while_training: {
+          keystroke_to_ghost_ms: {
+            p50: round(median(adapting)),
+            p95: round(percentile(adapting, 95)),
+            max: round(Math.max(...adapting)),
+            samples: adapting.length,
+            pause_ms_excluded: pauseMs,
+          },
+          adaptations_swapped_in: swaps,
+        },
         console_errors: errors.length,
       },
       null,

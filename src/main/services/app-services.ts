@@ -2,7 +2,9 @@
  * The app's back half, without Electron: every service wired together and
  * the handler table (channel -> function) that ipcMain calls, and that tests
  * call directly over temporary folders. Electron supplies only the dialogs,
- * the event sink and the window's close confirmation.
+ * the event sink and the window's close confirmation. Over 300 lines on
+ * purpose: the wiring is in one place, because seeing every service and its
+ * handlers together is why this file exists.
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';

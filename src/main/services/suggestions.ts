@@ -195,6 +195,11 @@ export class SuggestionService {
     return this.adaptations.of(docId);
   }
 
+  /** Adapted weights that took over so far, in every document (benchmarks). */
+  get adaptationSwaps(): number {
+    return this.adaptations.swapsTotal;
+  }
+
   /** Learns the document's new text now (the pause timer's job; the benchmark calls it where the writer pauses). */
   adaptNow(docId: string): Promise<void> {
     return this.adaptations.adaptNow(docId);

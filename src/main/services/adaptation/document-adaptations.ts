@@ -72,6 +72,8 @@ export interface DocumentAdaptationsOptions {
 
 export class DocumentAdaptations {
   private readonly docs = new Map<string, DocumentAdaptation>();
+  /** Adapted weights that took over, in every document (benchmarks). */
+  swapsTotal = 0;
 
   constructor(private readonly o: DocumentAdaptationsOptions) {}
 
@@ -170,6 +172,7 @@ export class DocumentAdaptations {
     doc.set('editor', a.ready.session);
     a.ready = null;
     a.swaps++;
+    this.swapsTotal++;
   }
 
   /** Back to the model's own weights for a document; its sessions on the old ones (`doc`) end. */

@@ -588,6 +588,8 @@ export const flows: Flow[] = [
       // night.md (in authored/) is open: the model chosen now is that folder's
       await picker.selectOption({ label: novelModel });
       await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel);
+      const novelId = await modelIdNamed(d, novelModel);
+      await expect.poll(() => folderModels(d), { timeout: 15_000 }).toContain(novelId);
       // a document in another folder, with its own model
       mkdirSync(join(workDir, 'letters'), { recursive: true });
       const letter = join(workDir, 'letters', 'dear.md');
@@ -598,6 +600,9 @@ export const flows: Flow[] = [
       await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(novelModel); // letters/ has no model of its own yet
       await picker.selectOption({ label: lettersModel });
       await expect.poll(selectedModel(d), { timeout: 15_000 }).toBe(lettersModel);
+      // remembered for letters/ before anything else happens (a switch still on its way would undo the next one)
+      const lettersId = await modelIdNamed(d, lettersModel);
+      await expect.poll(() => folderModels(d), { timeout: 15_000 }).toContain(lettersId);
       // back to the novel's folder: its model again, and the status bar says so
       await d.answerFileDialog(join(workDir, 'authored', 'night.md'));
       await d.page.keyboard.press('ControlOrMeta+o');
@@ -652,8 +657,14 @@ export const flows: Flow[] = [
       await d.page.keyboard.press('ControlOrMeta+o');
       // the letter of the flow before has unsaved changes: let them go
       const question = d.page.getByTestId('question-dialog');
-      await question.waitFor({ timeout: 5_000 });
-      await question.getByRole('button', { name: 'Don’t Save' }).click();
+      if (
+        await question.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        await question.getByRole('button', { name: 'Don’t Save' }).click();
+      }
       await expect.poll(() => d.page.title()).toBe('manuscript.md — Penwright');
       // off by default; the toolbar (as the View menu) turns it on. The map is the active model's: the default here
       await d.page.getByTestId('model-picker').selectOption('default');
@@ -731,6 +742,12 @@ async function updateSettings(d: AppDriver, patch: object): Promise<boolean> {
 }
 
 /** The settings as main saved them. */
+/** The models folders remember, as main saved them. */
+function folderModels(d: AppDriver): unknown[] {
+  const prefs = (savedSettings(d).folderPreferences ?? {}) as Record<string, { modelId?: string }>;
+  return Object.values(prefs).map((p) => p.modelId);
+}
+
 function savedSettings(d: AppDriver): Record<string, unknown> {
   return JSON.parse(readFileSync(join(d.userDataDir, 'settings.json'), 'utf8'));
 }

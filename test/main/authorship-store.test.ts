@@ -100,6 +100,36 @@ describe('the authorship store', () => {
     expect((await store.read('/a/one.md', sha('x'))).ranges).toEqual([]);
   });
 
+  it('never lets a write still on its way bring a record back after it was turned off', async () => {
+    const on = { enabled: true };
+    const guarded = new AuthorshipStore(store.dir, () => on.enabled);
+    await guarded.write('/a/one.md', sha('x'), [[0, 1]]);
+    // a save's record write queued behind a slow read of the same document, then the writer turns the record off
+    const slowRead = guarded.read('/a/one.md', sha('x'));
+    const write = guarded.write('/a/one.md', sha('y'), [[0, 2]]);
+    on.enabled = false;
+    const deleted = guarded.deleteAll();
+    await Promise.all([slowRead, write, deleted]);
+    expect(existsSync(guarded.dir)).toBe(false);
+    // and later writes and reads find it off
+    await guarded.write('/a/two.md', sha('z'), [[0, 1]]);
+    expect(existsSync(guarded.dir)).toBe(false);
+    on.enabled = true;
+    expect(await guarded.read('/a/one.md', sha('y'))).toEqual({ ranges: [], notice: null });
+  });
+
+  it('deletes only after the writes already running have finished', async () => {
+    const on = { enabled: true };
+    const guarded = new AuthorshipStore(store.dir, () => on.enabled);
+    // the write's task starts (finds the record on) before the setting flips; the delete waits for it
+    const writes = Array.from({ length: 5 }, (_, i) => guarded.write(`/a/${i}.md`, sha(`${i}`), [[0, 1]]));
+    await Promise.resolve();
+    on.enabled = false;
+    await guarded.deleteAll();
+    await Promise.all(writes);
+    expect(existsSync(guarded.dir)).toBe(false);
+  });
+
   it('refuses ranges that are unsorted, overlapping, empty, negative, fractional or too many', async () => {
     for (const bad of [
       [

@@ -6,7 +6,7 @@
  * hostile ranges refused. And the report it exports.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authorshipReport } from '../../src/main/services/authorship/authorship-report';
@@ -263,6 +263,49 @@ describe('the authorship handlers over real documents', () => {
     await expect(handlers['authorship:export']({ ...payload, ranges: [[7, 99]] })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
+  });
+
+  it('never replaces a file the dialog did not ask about, nor any open document under another name', async () => {
+    const { handlers, open, answers } = setUp();
+    const path = join(docs, 'tale.md');
+    writeFileSync(path, 'Start. Machine words.');
+    const other = join(docs, 'other.md');
+    writeFileSync(other, 'Another chapter.');
+    const doc = await open(path);
+    await open(other);
+    const payload = { docId: doc.docId, text: 'Start. Machine words.', ranges: [[7, 21]] as [number, number][] };
+    // "chapter1" typed without an extension: the dialog asked about chapter1, not chapter1.txt, which exists
+    writeFileSync(join(docs, 'chapter1.txt'), 'The writer’s own chapter.');
+    answers.push(join(docs, 'chapter1'));
+    await expect(handlers['authorship:export'](payload)).rejects.toMatchObject({
+      code: 'FILE_ERROR',
+      message: expect.stringMatching(/chapter1\.txt is already there.*type the name with \.txt to replace it/),
+    });
+    expect(readFileSync(join(docs, 'chapter1.txt'), 'utf8')).toBe('The writer’s own chapter.');
+    // named with .txt the dialog asked, so the file may go
+    answers.push(join(docs, 'chapter1.txt'));
+    expect(await handlers['authorship:export'](payload)).toEqual({ path: join(docs, 'chapter1.txt') });
+    // another open document, and an open document through a link or a link to its folder
+    symlinkSync(path, join(docs, 'link.md'));
+    symlinkSync(docs, join(tmp.path, 'docs-link'));
+    for (const target of [other, join(docs, 'link.md'), join(tmp.path, 'docs-link', 'other.md')]) {
+      answers.push(target);
+      await expect(handlers['authorship:export'](payload), target).rejects.toMatchObject({ code: 'FILE_ERROR' });
+    }
+    expect(readFileSync(path, 'utf8')).toBe('Start. Machine words.');
+    expect(readFileSync(other, 'utf8')).toBe('Another chapter.');
+    // where names ignore case (macOS, Windows), another spelling of an open document's name is that document
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'darwin' });
+    try {
+      answers.push(join(docs, 'TALE.MD'));
+      await expect(handlers['authorship:export'](payload)).rejects.toMatchObject({
+        message: expect.stringMatching(/cannot replace tale\.md, which is open/),
+      });
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+    expect(existsSync(join(docs, 'TALE.MD'))).toBe(false);
   });
 });
 

@@ -265,6 +265,70 @@ describe('the authorship handlers over real documents', () => {
     });
   });
 
+  it('keeps the passages through a crash: autosaved with the text, restored with it, recorded by the next save', async () => {
+    const crashed = setUp();
+    const path = join(docs, 'tale.md');
+    writeFileSync(path, 'Start. Machine words.');
+    const doc = await crashed.open(path);
+    await crashed.handlers['authorship:saved']({ docId: doc.docId, ranges: [[7, 21]] });
+    // typed and accepted more, autosaved, then the app died before a save
+    const typed = 'Start. Machine words. Mine. More machine.';
+    const passages: [number, number][] = [
+      [7, 21],
+      [28, 41],
+    ];
+    await crashed.text.handlers['documents:autosave']({ docId: doc.docId, text: typed, authorship: passages });
+
+    const next = setUp(); // the next start: a fresh process over the same folders
+    const [entry] = await next.text.handlers['recovery:list']({});
+    const restored = await next.text.handlers['recovery:restore']({ recoveryId: entry!.recoveryId });
+    expect(restored).toMatchObject({ text: typed, path, authorship: passages });
+    // the stored record (of the saved text) is still there until the restored text is saved
+    expect((await store.read(path, sha('Start. Machine words.'))).ranges).toEqual([[7, 21]]);
+    await next.text.handlers['documents:save']({ docId: restored.docId, text: typed });
+    await next.handlers['authorship:saved']({ docId: restored.docId, ranges: restored.authorship! });
+    next.text.documents.close(restored.docId);
+    const reopened = await next.open(path);
+    expect(await next.handlers['authorship:load']({ docId: reopened.docId })).toEqual({
+      ranges: passages,
+      notice: null,
+    });
+  });
+
+  it('restores the text, with its passages unknown, from a record that kept none or damaged ones', async () => {
+    const crashed = setUp();
+    const path = join(docs, 'old.md');
+    writeFileSync(path, 'Saved.');
+    const doc = await crashed.open(path);
+    await crashed.text.handlers['documents:autosave']({ docId: doc.docId, text: 'Saved. Typed.' });
+    const again = setUp();
+    const [entry] = await again.text.handlers['recovery:list']({});
+    expect(await again.text.handlers['recovery:restore']({ recoveryId: entry!.recoveryId })).toMatchObject({
+      text: 'Saved. Typed.',
+      authorship: null,
+    });
+    // passages beyond the text (or not passages at all) cost nothing but themselves
+    const file = join(tmp.path, 'user-data', 'recovery', `${entry!.recoveryId}.json`);
+    for (const bad of [[[0, 99]], 'nonsense', [[5, 2]]]) {
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), authorship: bad }));
+      const third = setUp();
+      expect(await third.text.handlers['recovery:restore']({ recoveryId: entry!.recoveryId })).toMatchObject({
+        text: 'Saved. Typed.',
+        authorship: null,
+      });
+      third.text.documents.close(entry!.recoveryId);
+    }
+    // an autosave whose passages run past its text keeps the text, not the passages
+    const fourth = setUp();
+    const reopened = await fourth.open(path);
+    await fourth.text.handlers['documents:autosave']({ docId: reopened.docId, text: 'Short', authorship: [[0, 9]] });
+    const kept = JSON.parse(
+      readFileSync(join(tmp.path, 'user-data', 'recovery', `${reopened.docId}.json`), 'utf8'),
+    ) as { text: string; authorship?: unknown };
+    expect(kept.text).toBe('Short');
+    expect(kept.authorship).toBeUndefined();
+  });
+
   it('never replaces a file the dialog did not ask about, nor any open document under another name', async () => {
     const { handlers, open, answers } = setUp();
     const path = join(docs, 'tale.md');

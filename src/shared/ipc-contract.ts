@@ -51,6 +51,15 @@ export interface OpenedDocument extends DocumentInfo {
   text: string;
 }
 
+/**
+ * A document restored after a crash, with the machine-written passages of
+ * its recovered text as its last autosave kept them; null when the record
+ * did not keep them (written by an older version): then they are not known.
+ */
+export interface RestoredDocument extends OpenedDocument {
+  authorship: AuthorshipRange[] | null;
+}
+
 export interface RecoveredDocument {
   recoveryId: string;
   title: string;
@@ -163,7 +172,10 @@ export const requestSchemas = {
     .object({ docId: id, text: z.string().max(MAX_DOCUMENT_CHARS), overwrite: z.boolean().optional() })
     .strict(),
   'documents:saveAs': z.object({ docId: id, text: z.string().max(MAX_DOCUMENT_CHARS) }).strict(),
-  'documents:autosave': z.object({ docId: id, text: z.string().max(MAX_DOCUMENT_CHARS) }).strict(),
+  /** `authorship`: the machine-written passages of `text`, kept with it so a restore keeps them too. */
+  'documents:autosave': z
+    .object({ docId: id, text: z.string().max(MAX_DOCUMENT_CHARS), authorship: authorshipRangesSchema.optional() })
+    .strict(),
   'documents:close': z.object({ docId: id }).strict(),
   'recovery:list': empty,
   'recovery:restore': z.object({ recoveryId: id }).strict(),
@@ -254,7 +266,7 @@ export interface Responses extends SurpriseResponses {
   'documents:autosave': { savedAt: string | null };
   'documents:close': null;
   'recovery:list': RecoveredDocument[];
-  'recovery:restore': OpenedDocument;
+  'recovery:restore': RestoredDocument;
   'recovery:discard': null;
   'models:list': ModelSummary[];
   'models:select': ModelSummary;

@@ -6,7 +6,7 @@
  * hostile ranges refused. And the report it exports.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authorshipReport } from '../../src/main/services/authorship/authorship-report';
@@ -98,6 +98,36 @@ describe('the authorship store', () => {
     await store.deleteAll();
     expect(existsSync(store.dir)).toBe(false);
     expect((await store.read('/a/one.md', sha('x'))).ranges).toEqual([]);
+  });
+
+  it('never lets a write still on its way bring a record back after it was turned off', async () => {
+    const on = { enabled: true };
+    const guarded = new AuthorshipStore(store.dir, () => on.enabled);
+    await guarded.write('/a/one.md', sha('x'), [[0, 1]]);
+    // a save's record write queued behind a slow read of the same document, then the writer turns the record off
+    const slowRead = guarded.read('/a/one.md', sha('x'));
+    const write = guarded.write('/a/one.md', sha('y'), [[0, 2]]);
+    on.enabled = false;
+    const deleted = guarded.deleteAll();
+    await Promise.all([slowRead, write, deleted]);
+    expect(existsSync(guarded.dir)).toBe(false);
+    // and later writes and reads find it off
+    await guarded.write('/a/two.md', sha('z'), [[0, 1]]);
+    expect(existsSync(guarded.dir)).toBe(false);
+    on.enabled = true;
+    expect(await guarded.read('/a/one.md', sha('y'))).toEqual({ ranges: [], notice: null });
+  });
+
+  it('deletes only after the writes already running have finished', async () => {
+    const on = { enabled: true };
+    const guarded = new AuthorshipStore(store.dir, () => on.enabled);
+    // the write's task starts (finds the record on) before the setting flips; the delete waits for it
+    const writes = Array.from({ length: 5 }, (_, i) => guarded.write(`/a/${i}.md`, sha(`${i}`), [[0, 1]]));
+    await Promise.resolve();
+    on.enabled = false;
+    await guarded.deleteAll();
+    await Promise.all(writes);
+    expect(existsSync(guarded.dir)).toBe(false);
   });
 
   it('refuses ranges that are unsorted, overlapping, empty, negative, fractional or too many', async () => {
@@ -233,6 +263,113 @@ describe('the authorship handlers over real documents', () => {
     await expect(handlers['authorship:export']({ ...payload, ranges: [[7, 99]] })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
+  });
+
+  it('keeps the passages through a crash: autosaved with the text, restored with it, recorded by the next save', async () => {
+    const crashed = setUp();
+    const path = join(docs, 'tale.md');
+    writeFileSync(path, 'Start. Machine words.');
+    const doc = await crashed.open(path);
+    await crashed.handlers['authorship:saved']({ docId: doc.docId, ranges: [[7, 21]] });
+    // typed and accepted more, autosaved, then the app died before a save
+    const typed = 'Start. Machine words. Mine. More machine.';
+    const passages: [number, number][] = [
+      [7, 21],
+      [28, 41],
+    ];
+    await crashed.text.handlers['documents:autosave']({ docId: doc.docId, text: typed, authorship: passages });
+
+    const next = setUp(); // the next start: a fresh process over the same folders
+    const [entry] = await next.text.handlers['recovery:list']({});
+    const restored = await next.text.handlers['recovery:restore']({ recoveryId: entry!.recoveryId });
+    expect(restored).toMatchObject({ text: typed, path, authorship: passages });
+    // the stored record (of the saved text) is still there until the restored text is saved
+    expect((await store.read(path, sha('Start. Machine words.'))).ranges).toEqual([[7, 21]]);
+    await next.text.handlers['documents:save']({ docId: restored.docId, text: typed });
+    await next.handlers['authorship:saved']({ docId: restored.docId, ranges: restored.authorship! });
+    next.text.documents.close(restored.docId);
+    const reopened = await next.open(path);
+    expect(await next.handlers['authorship:load']({ docId: reopened.docId })).toEqual({
+      ranges: passages,
+      notice: null,
+    });
+  });
+
+  it('restores the text, with its passages unknown, from a record that kept none or damaged ones', async () => {
+    const crashed = setUp();
+    const path = join(docs, 'old.md');
+    writeFileSync(path, 'Saved.');
+    const doc = await crashed.open(path);
+    await crashed.text.handlers['documents:autosave']({ docId: doc.docId, text: 'Saved. Typed.' });
+    const again = setUp();
+    const [entry] = await again.text.handlers['recovery:list']({});
+    expect(await again.text.handlers['recovery:restore']({ recoveryId: entry!.recoveryId })).toMatchObject({
+      text: 'Saved. Typed.',
+      authorship: null,
+    });
+    // passages beyond the text (or not passages at all) cost nothing but themselves
+    const file = join(tmp.path, 'user-data', 'recovery', `${entry!.recoveryId}.json`);
+    for (const bad of [[[0, 99]], 'nonsense', [[5, 2]]]) {
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), authorship: bad }));
+      const third = setUp();
+      expect(await third.text.handlers['recovery:restore']({ recoveryId: entry!.recoveryId })).toMatchObject({
+        text: 'Saved. Typed.',
+        authorship: null,
+      });
+      third.text.documents.close(entry!.recoveryId);
+    }
+    // an autosave whose passages run past its text keeps the text, not the passages
+    const fourth = setUp();
+    const reopened = await fourth.open(path);
+    await fourth.text.handlers['documents:autosave']({ docId: reopened.docId, text: 'Short', authorship: [[0, 9]] });
+    const kept = JSON.parse(
+      readFileSync(join(tmp.path, 'user-data', 'recovery', `${reopened.docId}.json`), 'utf8'),
+    ) as { text: string; authorship?: unknown };
+    expect(kept.text).toBe('Short');
+    expect(kept.authorship).toBeUndefined();
+  });
+
+  it('never replaces a file the dialog did not ask about, nor any open document under another name', async () => {
+    const { handlers, open, answers } = setUp();
+    const path = join(docs, 'tale.md');
+    writeFileSync(path, 'Start. Machine words.');
+    const other = join(docs, 'other.md');
+    writeFileSync(other, 'Another chapter.');
+    const doc = await open(path);
+    await open(other);
+    const payload = { docId: doc.docId, text: 'Start. Machine words.', ranges: [[7, 21]] as [number, number][] };
+    // "chapter1" typed without an extension: the dialog asked about chapter1, not chapter1.txt, which exists
+    writeFileSync(join(docs, 'chapter1.txt'), 'The writer’s own chapter.');
+    answers.push(join(docs, 'chapter1'));
+    await expect(handlers['authorship:export'](payload)).rejects.toMatchObject({
+      code: 'FILE_ERROR',
+      message: expect.stringMatching(/chapter1\.txt is already there.*type the name with \.txt to replace it/),
+    });
+    expect(readFileSync(join(docs, 'chapter1.txt'), 'utf8')).toBe('The writer’s own chapter.');
+    // named with .txt the dialog asked, so the file may go
+    answers.push(join(docs, 'chapter1.txt'));
+    expect(await handlers['authorship:export'](payload)).toEqual({ path: join(docs, 'chapter1.txt') });
+    // another open document, and an open document through a link or a link to its folder
+    symlinkSync(path, join(docs, 'link.md'));
+    symlinkSync(docs, join(tmp.path, 'docs-link'));
+    for (const target of [other, join(docs, 'link.md'), join(tmp.path, 'docs-link', 'other.md')]) {
+      answers.push(target);
+      await expect(handlers['authorship:export'](payload), target).rejects.toMatchObject({ code: 'FILE_ERROR' });
+    }
+    expect(readFileSync(path, 'utf8')).toBe('Start. Machine words.');
+    expect(readFileSync(other, 'utf8')).toBe('Another chapter.');
+    // where names ignore case (macOS, Windows), another spelling of an open document's name is that document
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'darwin' });
+    try {
+      answers.push(join(docs, 'TALE.MD'));
+      await expect(handlers['authorship:export'](payload)).rejects.toMatchObject({
+        message: expect.stringMatching(/cannot replace tale\.md, which is open/),
+      });
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+    }
+    expect(existsSync(join(docs, 'TALE.MD'))).toBe(false);
   });
 });
 

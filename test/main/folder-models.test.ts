@@ -112,6 +112,12 @@ describe('a model per folder', () => {
     await app.ok<DocumentInfo>('documents:save', { docId: doc.docId, text: 'Kept text here!' });
     expect(await app.ok('authorship:saved', { docId: doc.docId, ranges: [[5, 9]] })).toEqual({ recorded: true });
     expect(await app.ok('authorship:load', { docId: doc.docId })).toEqual({ ranges: [[5, 9]], notice: null });
+    // a save's record on its way as the writer turns the record off: it does not come back
+    const inFlight = app.ok('authorship:saved', { docId: doc.docId, ranges: [[0, 4]] });
+    const off = app.ok<Settings>('settings:update', { authorshipRecord: false });
+    await Promise.all([inFlight, off]);
+    expect((await off).authorshipRecord).toBe(false);
+    expect(existsSync(dir)).toBe(false);
   });
 });
 

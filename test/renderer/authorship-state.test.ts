@@ -4,11 +4,11 @@
  * the ranges read together with the text that save wrote, nothing when it is
  * off; and a folder's model and suggestions switch as the status bar shows them.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthorshipRange } from '../../src/shared/authorship';
 import { DEFAULT_SETTINGS, type DocumentInfo, type OpenedDocument, type Settings } from '../../src/shared/ipc-contract';
 import { AuthorshipState } from '../../src/renderer/src/state/authorship.svelte';
-import { DocumentState } from '../../src/renderer/src/state/document.svelte';
+import { AUTOSAVE_MS, DocumentState } from '../../src/renderer/src/state/document.svelte';
 import { FolderState } from '../../src/renderer/src/state/folders.svelte';
 import { Notices } from '../../src/renderer/src/state/notices.svelte';
 import { Questions } from '../../src/renderer/src/state/questions.svelte';
@@ -42,6 +42,10 @@ function setUp(answers: Answers, record = true) {
   const doc = new DocumentState(m.main, new Questions(), notices, authorship);
   return { m, doc, authorship, notices, settings, setRanges: (r: AuthorshipRange[]) => (ranges = r) };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('the authorship record in the window', () => {
   it('loads the record with a document opened from its file, and says quietly when it was dropped', async () => {
@@ -85,6 +89,63 @@ describe('the authorship record in the window', () => {
     await doc.save();
     expect(m.count('authorship:load') + m.count('authorship:saved')).toBe(0);
     expect(authorship.snapshot()).toEqual([]);
+    doc.stop();
+  });
+
+  it('autosaves the passages with the text they describe', async () => {
+    vi.useFakeTimers();
+    const { m, doc, setRanges } = setUp({
+      'authorship:load': () => ok({ ranges: [[4, 9]], notice: null }),
+      'documents:autosave': () => ok({ savedAt: 'now' }),
+    });
+    await doc.open();
+    setRanges([[4, 9]]);
+    doc.changed('Once upon a time', counts, true);
+    vi.advanceTimersByTime(AUTOSAVE_MS);
+    await vi.waitFor(() => expect(m.count('documents:autosave')).toBe(1));
+    expect(m.requests.find((r) => r.channel === 'documents:autosave')?.payload).toEqual({
+      docId: 'd1',
+      text: 'Once upon a time',
+      authorship: [[4, 9]],
+    });
+    doc.stop();
+  });
+
+  it('a document restored after a crash keeps the passages kept with its text, and its save records them', async () => {
+    const { m, doc, setRanges } = setUp({
+      'recovery:restore': () => ok({ ...opened, authorship: [[5, 9]] }),
+      'documents:save': () => ok(info),
+    });
+    await doc.restore('d1');
+    // from the recovery record, not from the stored record (that one describes the saved text)
+    expect(doc.loaded?.authorship).toEqual([[5, 9]]);
+    expect(m.count('authorship:load')).toBe(0);
+    setRanges([[5, 9]]); // the editor holds what it was given
+    expect(await doc.save()).toBe(true);
+    const sent = m.requests.filter((r) => r.channel === 'authorship:saved').map((r) => r.payload);
+    expect(sent).toEqual([{ docId: 'd1', ranges: [[5, 9]] }]);
+    doc.stop();
+  });
+
+  it('leaves the stored record alone when a restored document’s passages are not known', async () => {
+    vi.useFakeTimers();
+    const { m, doc } = setUp({
+      'recovery:restore': () => ok({ ...opened, authorship: null }),
+      'documents:save': () => ok(info),
+      'documents:autosave': () => ok({ savedAt: 'now' }),
+    });
+    await doc.restore('d1');
+    expect(doc.loaded?.authorship).toEqual([]);
+    doc.changed('Once upon a time!', counts, true);
+    vi.advanceTimersByTime(AUTOSAVE_MS);
+    await vi.waitFor(() => expect(m.count('documents:autosave')).toBe(1));
+    expect(m.requests.find((r) => r.channel === 'documents:autosave')?.payload).toEqual({
+      docId: 'd1',
+      text: 'Once upon a time!',
+    });
+    expect(await doc.save()).toBe(true);
+    // an empty list would delete the record the crashed session kept: none is sent
+    expect(m.count('authorship:saved')).toBe(0);
     doc.stop();
   });
 

@@ -145,7 +145,7 @@ describe('the document', () => {
     const { m, doc, questions } = setUp({
       'recovery:list': () => ok([record('r1'), record('r2')]),
       'recovery:restore': ({ recoveryId }: { recoveryId: string }) =>
-        ok({ ...opened, docId: `doc-${recoveryId}`, text: 'Fox' }),
+        ok({ ...opened, docId: `doc-${recoveryId}`, text: 'Fox', authorship: null }),
     });
     await doc.load();
     await doc.restore('r1'); // recovered text is unsaved

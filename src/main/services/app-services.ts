@@ -204,7 +204,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     releaseSuggestions: () => suggestions.release(),
   });
 
-  const authorship = new AuthorshipStore(join(userDataDir, 'authorship'));
+  const authorship = new AuthorshipStore(join(userDataDir, 'authorship'), () => settings.current.authorshipRecord);
   const folders = createFolderHandlers({ documents, settings, selectModel: models.selectModel, emit });
 
   const handlers: HandlerTable = {
@@ -243,9 +243,19 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       // the schema checked each key; whether two commands share one depends on this platform's defaults
       const clash = rest.keybindings && keyConflict(rest.keybindings, process.platform === 'darwin');
       if (clash) throw new AppError('BAD_REQUEST', clash);
-      // off deletes what was recorded, before the setting says it is off
-      if (rest.authorshipRecord === false) await authorship.deleteAll();
       const next = await settings.update(rest as Partial<Settings>);
+      // off deletes what was recorded: after the setting says off, so a save's record write still on its way
+      // finds it off; a delete that fails turns it back on (the writer must not be told off while a record stays)
+      if (rest.authorshipRecord === false && settings.current.authorshipRecord === false) {
+        await authorship.deleteAll().catch(async (e: unknown) => {
+          await settings.update({ authorshipRecord: true });
+          log('could not delete the authorship record', e);
+          throw new AppError(
+            'FILE_ERROR',
+            'The record of suggested text could not be deleted, so it stays on. Try again.',
+          );
+        });
+      }
       emit('settings:changed', { settings: next });
       return next;
     },

@@ -20,6 +20,11 @@ export class KeyedQueue {
     return result;
   }
 
+  /** Resolves once every task queued so far, under any key, has finished (or failed). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.tails.values()]);
+  }
+
   /** Whether tasks for `key` are queued or running. */
   busy(key: string): boolean {
     return this.tails.has(key);

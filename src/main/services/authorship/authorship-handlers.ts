@@ -5,7 +5,8 @@
  * writer's save dialog); the renderer sends only ranges and text, checked
  * against what they describe.
  */
-import { extname } from 'node:path';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
 import type { HandlerTable } from '../app-services';
 import { AppError } from '../app-error';
 import { writeFileAtomic } from '../atomic-write';
@@ -17,7 +18,7 @@ export type AuthorshipChannel = 'authorship:load' | 'authorship:saved' | 'author
 
 export interface AuthorshipHandlerOptions {
   store: AuthorshipStore;
-  documents: Pick<DocumentService, 'info' | 'fingerprint'>;
+  documents: Pick<DocumentService, 'info' | 'fingerprint' | 'openDocuments'>;
   /** The writer's setting: off, nothing is read or kept. */
   enabled: () => boolean;
   dialogs: { exportReport(defaultName: string): Promise<string | null> };
@@ -56,12 +57,44 @@ export function createAuthorshipHandlers(options: AuthorshipHandlerOptions): Pic
       const chosen = await dialogs.exportReport(`${stem} authorship.txt`);
       if (!chosen) return null;
       const path = extname(chosen) ? chosen : `${chosen}.txt`;
-      // the writer's own file is never replaced by a report about it
-      if (path === info.path) {
-        throw new AppError('FILE_ERROR', `The report cannot replace ${info.title} itself. Choose another name for it.`);
+      // the dialog asked before replacing the name it was given, not the one with .txt added here
+      if (path !== chosen && (await exists(path))) {
+        throw new AppError(
+          'FILE_ERROR',
+          `${basename(path)} is already there, and the report does not replace a file without asking. Choose another name, or type the name with .txt to replace it.`,
+        );
+      }
+      // no open document's file is replaced by a report, whatever spelling or link names it
+      const target = await samePathKey(path);
+      for (const open of documents.openDocuments()) {
+        if (open.path && (await samePathKey(open.path)) === target) {
+          throw new AppError(
+            'FILE_ERROR',
+            `The report cannot replace ${open.title}, which is open in Penwright. Choose another name for it.`,
+          );
+        }
       }
       await writeFileAtomic(path, authorshipReport(info.title, text, ranges));
       return { path };
     },
   };
+}
+
+const exists = (path: string) =>
+  fs.lstat(path).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * A path as the file system resolves it: links followed (the file's, or its
+ * folder's when the file is not there yet), and case folded where names
+ * ignore case by default (macOS, Windows), so two names of one file compare equal.
+ */
+async function samePathKey(path: string): Promise<string> {
+  const real = await fs
+    .realpath(path)
+    .catch(() => fs.realpath(dirname(path)).then((folder) => join(folder, basename(path))))
+    .catch(() => path);
+  return process.platform === 'darwin' || process.platform === 'win32' ? real.toLowerCase() : real;
 }

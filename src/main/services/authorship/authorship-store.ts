@@ -10,6 +10,11 @@
  * file with the same bytes at a new path) moves to the new path. A damaged
  * record is set aside with a clear message and a fresh one starts. Writes
  * are atomic and one at a time per document.
+ *
+ * Turning the record off deletes it: each task asks whether the record is
+ * still on when its turn comes (not when it was queued), and deleting waits
+ * for every task already queued, so a save's write still on its way cannot
+ * bring a record back after the writer turned it off.
  */
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -48,7 +53,11 @@ const hash = (text: string) => createHash('sha256').update(text).digest('hex');
 export class AuthorshipStore {
   private readonly queue = new KeyedQueue();
 
-  constructor(readonly dir: string) {}
+  /** `enabled`: the writer's setting, read as each task runs; off, nothing is read or written. */
+  constructor(
+    readonly dir: string,
+    private readonly enabled: () => boolean = () => true,
+  ) {}
 
   /** The record's file for a document path. */
   fileFor(path: string): string {
@@ -62,6 +71,7 @@ export class AuthorshipStore {
    */
   async read(path: string, sha256: string): Promise<RecordRead> {
     return this.queue.run(path, async () => {
+      if (!this.enabled()) return { ranges: [], notice: null };
       const found = await this.load(this.fileFor(path));
       const name = basename(path);
       if (found === 'missing') return { ranges: await this.adoptRenamed(path, sha256), notice: null };
@@ -89,6 +99,7 @@ export class AuthorshipStore {
   async write(path: string, sha256: string, ranges: readonly AuthorshipRange[]): Promise<void> {
     const checked = authorshipRangesSchema.parse(ranges);
     await this.queue.run(path, async () => {
+      if (!this.enabled()) return; // turned off since the save was asked for: its record must not come back
       if (checked.length === 0) return void (await fs.rm(this.fileFor(path), { force: true }));
       const record: AuthorshipRecord = {
         version: 1,
@@ -105,14 +116,19 @@ export class AuthorshipStore {
   /** The record of `from` becomes the record of `to` (a document renamed or saved under a new name). */
   async move(from: string, to: string): Promise<void> {
     if (from === to) return;
-    const found = await this.queue.run(from, async () => this.load(this.fileFor(from)));
+    const found = await this.queue.run(from, async () => (this.enabled() ? this.load(this.fileFor(from)) : 'missing'));
     if (typeof found !== 'object' || found.path !== from) return;
     await this.write(to, found.sha256, found.ranges);
     await this.queue.run(from, () => fs.rm(this.fileFor(from), { force: true }));
   }
 
-  /** Deletes every record (the writer turned the record off). */
+  /**
+   * Deletes every record (the writer turned the record off; call once
+   * `enabled` says so): after the tasks already queued, which find it off or
+   * finish what they began before it went off.
+   */
   async deleteAll(): Promise<void> {
+    await this.queue.settled();
     await fs.rm(this.dir, { recursive: true, force: true });
   }
 
@@ -154,6 +170,7 @@ export class AuthorshipStore {
       if (typeof found !== 'object' || found.sha256 !== sha256 || found.path === path) continue;
       if (join(this.dir, name) !== this.fileFor(found.path)) continue; // not where its path says: not a record of ours
       if (await statOrNull(found.path)) continue; // the old file is still there: a copy, not a rename
+      if (!this.enabled()) return [];
       const record: AuthorshipRecord = { ...found, path, updatedAt: new Date().toISOString() };
       await fs.mkdir(this.dir, { recursive: true });
       await writeFileAtomic(this.fileFor(path), JSON.stringify(record));

@@ -9,6 +9,7 @@ import type { OpenedDocument } from '../../../shared/ipc-contract';
 import { AppError } from '../app-error';
 import { DocumentService, UNKNOWN_DISK } from './documents';
 import { RecoveryService } from './recovery';
+import { recoveredAuthorship } from './recovery-record';
 import { sweepTempFilesOf } from '../leftovers';
 
 export type DocumentChannel =
@@ -89,13 +90,16 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
     'documents:save': async ({ docId, text, overwrite }) =>
       documents.save(docId, text, saveTarget, overwrite, recovery.journal(docId)),
     'documents:saveAs': async ({ docId, text }) => documents.saveAs(docId, text, saveTarget, recovery.journal(docId)),
-    'documents:autosave': async ({ docId, text }) => {
+    'documents:autosave': async ({ docId, text, authorship }) => {
       documents.info(docId); // open?
+      // passages beyond the text describe some other text: the text is kept all the same, its passages not
+      const fits = authorship && (authorship.at(-1)?.[1] ?? 0) <= text.length;
       return {
         savedAt: await recovery.save(
           () => documents.info(docId),
           text,
           () => documents.fingerprint(docId),
+          fits ? authorship : undefined,
         ),
       };
     },
@@ -112,6 +116,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
     'recovery:restore': async ({ recoveryId }) => {
       refuseOpen(recoveryId);
       const record = await recovery.read(recoveryId);
+      const authorship = recoveredAuthorship(record);
       // the document takes the record's id, and its autosave replaces the record (recovery.adopt)
       await recovery.adopt(recoveryId);
       const doc = documents.create(record.text, {
@@ -128,6 +133,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
           () => documents.info(doc.docId),
           record.text,
           () => documents.fingerprint(doc.docId),
+          authorship ?? undefined,
         );
       } catch (e) {
         // not restored: the record stays, and the id must not stay taken by a document the writer never got
@@ -135,7 +141,7 @@ export function createDocumentHandlers(options: DocumentHandlerOptions): Documen
         throw e;
       }
       options.onOpen?.(doc);
-      return doc;
+      return { ...doc, authorship };
     },
     'recovery:discard': async ({ recoveryId }) => {
       refuseOpen(recoveryId);

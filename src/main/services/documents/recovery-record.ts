@@ -5,6 +5,7 @@
  * (anything damaged is refused, never half-trusted).
  */
 import { z } from 'zod';
+import { authorshipRangesSchema, type AuthorshipRange } from '../../../shared/authorship';
 import { AppError } from '../app-error';
 
 const fingerprintSchema = z.object({ mtimeMs: z.number(), size: z.number(), sha256: z.string() });
@@ -21,6 +22,12 @@ const recordSchema = z.object({
   version: z.number().optional(),
   /** The file as the document knew it, so a restored document keeps the conflict check. */
   disk: fingerprintSchema.nullable().optional(),
+  /**
+   * The machine-written passages of `text` (absent in older records). Read
+   * on its own when the text is restored (recoveredAuthorship): damage here
+   * must never cost the writer the text.
+   */
+  authorship: z.unknown().optional(),
 });
 export type RecoveryRecord = z.infer<typeof recordSchema>;
 
@@ -42,6 +49,13 @@ function json(bytes: Uint8Array): unknown {
 export function parseRecord(bytes: Uint8Array): RecoveryRecord {
   const parsed = recordSchema.safeParse(json(bytes));
   if (!parsed.success) throw new AppError('FILE_ERROR', 'That recovered text is damaged and cannot be restored.');
+  return parsed.data;
+}
+
+/** A record's machine-written passages; null when it kept none that fit its text (older, or damaged). */
+export function recoveredAuthorship(record: RecoveryRecord): AuthorshipRange[] | null {
+  const parsed = authorshipRangesSchema.safeParse(record.authorship);
+  if (!parsed.success || (parsed.data.at(-1)?.[1] ?? 0) > record.text.length) return null;
   return parsed.data;
 }
 

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { readRegularFile } from '../../../model/disk/safe-read';
+import type { AuthorshipRange } from '../../../shared/authorship';
 import type { DocumentInfo, RecoveredDocument } from '../../../shared/ipc-contract';
 import { AppError } from '../app-error';
 import { writeFileAtomic } from '../atomic-write';
@@ -64,8 +65,11 @@ export class RecoveryService {
   private readonly discardedUpTo = new Map<string, number>();
   /** Per document: the digest of the text last saved to its file. */
   private readonly savedText = new Map<string, string>();
-  /** Per document: the record on disk, as this process wrote it. */
-  private readonly recorded = new Map<string, { version: number; digest: string }>();
+  /** Per document: the record on disk, as this process wrote it (with the machine-written passages it kept). */
+  private readonly recorded = new Map<
+    string,
+    { version: number; digest: string; authorship: readonly AuthorshipRange[] | undefined }
+  >();
 
   constructor(private readonly dir: string) {}
 
@@ -82,8 +86,14 @@ export class RecoveryService {
   /**
    * Writes unsaved text. Returns when it was written, or null when it was
    * dropped: older than a save that has finished, or exactly what was saved.
+   * `authorship`: the machine-written passages of `text`, kept with it.
    */
-  async save(info: () => DocumentInfo, text: string, disk: () => DiskFingerprint | null = () => null) {
+  async save(
+    info: () => DocumentInfo,
+    text: string,
+    disk: () => DiskFingerprint | null = () => null,
+    authorship?: readonly AuthorshipRange[],
+  ) {
     const version = this.nextVersion();
     const docId = info().docId;
     return this.queue.run(docId, async () => {
@@ -93,7 +103,7 @@ export class RecoveryService {
         await this.remove(docId); // what is on disk already: nothing to recover
         return null;
       }
-      return this.writeRecord(info(), text, version, disk());
+      return this.writeRecord(info(), text, version, disk(), authorship);
     });
   }
 
@@ -103,6 +113,7 @@ export class RecoveryService {
     text: string,
     version: number,
     disk: DiskFingerprint | null,
+    authorship: readonly AuthorshipRange[] | undefined,
   ): Promise<string> {
     const savedAt = new Date().toISOString();
     const record: RecoveryRecord = {
@@ -115,9 +126,10 @@ export class RecoveryService {
       text,
       version,
       disk,
+      authorship,
     };
     await writeFileAtomic(this.file(info.docId), JSON.stringify(record));
-    this.recorded.set(info.docId, { version, digest: textDigest(text) });
+    this.recorded.set(info.docId, { version, digest: textDigest(text), authorship });
     return savedAt;
   }
 
@@ -148,8 +160,11 @@ export class RecoveryService {
           // while the file is rewritten it holds no text for certain: an autosave of the old one is kept too
           this.savedText.delete(docId);
           // typed during this save (a later request): that record is what a cut-short write must offer back
-          if ((this.recorded.get(docId)?.version ?? 0) > version) return;
-          await this.writeRecord(info, text, version, disk);
+          const before = this.recorded.get(docId);
+          if ((before?.version ?? 0) > version) return;
+          // the passages the last autosave kept describe this text only if it was this text
+          const authorship = before?.digest === textDigest(text) ? before.authorship : undefined;
+          await this.writeRecord(info, text, version, disk, authorship);
         }),
       saved: (text) =>
         this.queue.run(docId, async () => {

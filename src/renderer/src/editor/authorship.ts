@@ -65,11 +65,16 @@ function add(set: DecorationSet, ranges: readonly AuthorshipRange[], length: num
     let from = Math.max(0, f0);
     let to = Math.min(length, t0);
     if (from >= to) continue;
-    // one range for what it overlaps or touches
-    set.between(from, to, (a, b) => {
-      from = Math.min(from, a);
-      to = Math.max(to, b);
-    });
+    // one range for what it overlaps or touches, and what that touches in turn (two passages side by side
+    // after a deletion between them): the filter below drops every range touching the grown span
+    for (let grew = true; grew;) {
+      grew = false;
+      set.between(from, to, (a, b) => {
+        if (a < from || b > to) grew = true;
+        from = Math.min(from, a);
+        to = Math.max(to, b);
+      });
+    }
     const [f, t] = [from, to];
     set = set.update({ filter: (a, b) => b < f || a > t, filterFrom: f, filterTo: t, add: [machineMark.range(f, t)] });
   }

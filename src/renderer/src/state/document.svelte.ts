@@ -51,6 +51,13 @@ export class DocumentState {
   private editsSent = 0;
   /** The authorship ranges read with the text last sent to be saved. */
   private rangesSent: AuthorshipRange[] = [];
+  /**
+   * The open document was restored from a recovery record that did not keep
+   * its machine-written passages (an older version wrote it): the editor's
+   * ranges are not the whole story, so a save leaves the stored record alone
+   * rather than replace it with them.
+   */
+  private authorshipUnknown = false;
   private autosaveTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -83,8 +90,12 @@ export class DocumentState {
   }
 
   private async autosave(): Promise<void> {
-    if (this.info && this.dirty)
-      await this.main.call(this.main.api.autosaveDocument({ docId: this.info.docId, text: this.text.toString() }));
+    if (!this.info || !this.dirty) return;
+    // the passages go with the text, so that a restore after a crash keeps them (and a save, the record)
+    const authorship = this.authorshipUnknown ? undefined : this.authorship?.snapshot();
+    await this.main.call(
+      this.main.api.autosaveDocument({ docId: this.info.docId, text: this.text.toString(), authorship }),
+    );
   }
 
   /** Makes `doc` the open document, closing the one before; `authorship`: its machine-written passages. */
@@ -94,6 +105,7 @@ export class DocumentState {
     this.loaded = { ...doc, authorship };
     this.text = doc.text;
     this.dirty = false;
+    this.authorshipUnknown = false;
     if (previous) void this.main.call(this.main.api.closeDocument({ docId: previous.docId }));
   }
 
@@ -120,7 +132,9 @@ export class DocumentState {
     if (!(await this.settleUnsaved())) return;
     const doc = await this.main.call(this.main.api.restoreRecovered({ recoveryId }));
     if (!doc) return;
-    this.replaceWith(doc);
+    // the passages kept with the recovered text (the stored record describes the saved text, not this one)
+    this.replaceWith(doc, doc.authorship ?? []);
+    this.authorshipUnknown = doc.authorship === null;
     this.dirty = true; // recovered text is not on disk yet
     this.recovered = this.recovered.filter((r) => r.recoveryId !== recoveryId);
   }
@@ -139,7 +153,7 @@ export class DocumentState {
     // what was typed while the save was on its way is not in the file: still unsaved (and autosaved)
     this.dirty = this.edits !== this.editsSent;
     // the record follows the text it describes (under the new name after Save As); the save stands either way
-    await this.authorship?.saved(info.docId, this.rangesSent);
+    if (!this.authorshipUnknown) await this.authorship?.saved(info.docId, this.rangesSent);
     this.notices.show('info', `Saved ${info.title}`);
     return true;
   }

@@ -46,10 +46,10 @@ describe('surprise state', () => {
     expect(s.voiceProgress).toBeNull();
     expect(s.voice!.chapters.map((c) => [c.title, c.voice])).toEqual([
       ['One', 'in your voice'],
-      ['Two', 'fresh'],
+      ['Two', 'common'],
     ]);
     expect(s.voice!.paragraphs).toHaveLength(41);
-    expect(s.voice!.paragraphs.at(-1)).toMatchObject({ text: 'Same here.', voice: 'fresh' });
+    expect(s.voice!.paragraphs.at(-1)).toMatchObject({ text: 'Same here.', voice: 'common' });
   });
 
   it('stops the voice check where main refuses, and the writer hears why', async () => {

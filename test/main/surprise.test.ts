@@ -42,6 +42,7 @@ describe('surprise map and voice check through the handler table', () => {
     });
     expect(r.modelId).toBe('default');
     expect(r.standard).toBeNull();
+    expect(r.personal).toBeNull();
     expect(r.paragraphs).toHaveLength(2);
     const [first, second] = r.paragraphs;
     expect(first.chars).toBe(PARAGRAPHS[0].text.length);
@@ -114,8 +115,17 @@ describe('surprise map and voice check through the handler table', () => {
         paragraphs: PARAGRAPHS,
       });
       expect(r.modelId).toBe('mine');
-      // the default's side is the default's own score of the same paragraphs
-      expect(r.standard).toEqual(byDefault.paragraphs.map(({ loss, chars }) => ({ loss, chars })));
+      // both sides read the same characters: those both vocabularies know (the personal model read only capitals)
+      r.personal!.forEach((mine, i) => {
+        const std = r.standard![i];
+        expect(mine.chars, PARAGRAPHS[i].text).toBe(std.chars);
+        expect(mine.chars).toBeGreaterThan(0);
+        expect(std.chars).toBeLessThan(byDefault.paragraphs[i].chars); // lower case, unknown to the personal model
+        expect(std.loss).toBeLessThan(byDefault.paragraphs[i].loss);
+        expect(mine.chars).toBeLessThanOrEqual(r.paragraphs[i].chars);
+      });
+      // the map's side is the personal model's whole score, unrestricted
+      expect(r.paragraphs[0].chars + r.paragraphs[0].unknown).toBe([...PARAGRAPHS[0].text].length);
       // the personal model is another network: its losses differ
       expect(r.paragraphs[0].loss).not.toBeCloseTo(byDefault.paragraphs[0].loss, 2);
     } finally {

@@ -26,9 +26,18 @@ import {
 } from '../../model/scoring/paragraph-scores';
 import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
 import type { ParsedRequestOf, Responses } from '../../shared/ipc-contract';
+import type { ScoredParagraph } from '../../shared/surprise-contract';
 import { AppError } from './app-error';
 
 export const DEFAULT_MODEL_ID = 'default';
+
+/** What the map reads of a score (the shared sums are the voice check's). */
+const forTheMap = ({ loss, chars, unknown, words }: ParagraphScore): ScoredParagraph => ({
+  loss,
+  chars,
+  unknown,
+  words,
+});
 /** Paragraph results kept (both models together); the oldest go first. */
 const MAX_CACHED = 8_000;
 
@@ -79,12 +88,21 @@ export class SurpriseService {
     return this.exclusive(req.docId, req.purpose, async (signal) => {
       const active = await this.use(activeId);
       try {
-        const paragraphs = await this.scoreWith(active, req.paragraphs, signal);
-        if (!req.compare) return { modelId: activeId, paragraphs, standard: null };
+        if (!req.compare) {
+          const paragraphs = await this.scoreWith(active, req.paragraphs, signal);
+          return { modelId: activeId, paragraphs: paragraphs.map(forTheMap), standard: null, personal: null };
+        }
         const standardModel = await this.use(DEFAULT_MODEL_ID);
         try {
-          const standard = await this.scoreWith(standardModel, req.paragraphs, signal);
-          return { modelId: activeId, paragraphs, standard: standard.map(({ loss, chars }) => ({ loss, chars })) };
+          // each model's loss over the characters both know (model/scoring/paragraph-scores.ts)
+          const paragraphs = await this.scoreWith(active, req.paragraphs, signal, standardModel);
+          const standard = await this.scoreWith(standardModel, req.paragraphs, signal, active);
+          return {
+            modelId: activeId,
+            paragraphs: paragraphs.map(forTheMap),
+            standard: standard.map((p) => p.shared),
+            personal: paragraphs.map((p) => p.shared),
+          };
         } finally {
           this.release(standardModel);
         }
@@ -164,12 +182,14 @@ export class SurpriseService {
     return run;
   }
 
+  /** Scores by `loaded`; with `partner`, `shared` counts only the characters the partner knows too. */
   private async scoreWith(
     loaded: Loaded,
     paragraphs: ScoreRequest['paragraphs'],
     signal: AbortSignal,
+    partner?: Loaded,
   ): Promise<ParagraphScore[]> {
-    const keys = paragraphs.map((p) => this.keyOf(loaded, p.context, p.text));
+    const keys = paragraphs.map((p) => this.keyOf(loaded, p.context, p.text, partner));
     const missing = paragraphs.map((p, i) => ({ p, i })).filter(({ i }) => !this.cache.has(keys[i]));
     if (missing.length) {
       const scores = await scoreParagraphs(
@@ -177,6 +197,7 @@ export class SurpriseService {
         missing.map(({ p }) => p),
         {
           signal,
+          alsoKnownBy: partner?.model.vocab,
           pause: async () => {
             await new Promise((resolve) => setImmediate(resolve));
             await this.options.suggestionsIdle?.();
@@ -189,9 +210,12 @@ export class SurpriseService {
     return keys.map((k) => this.cache.get(k)!);
   }
 
-  private keyOf(loaded: Loaded, context: string, text: string): string {
+  private keyOf(loaded: Loaded, context: string, text: string, partner?: Loaded): string {
+    const also = partner ? `${partner.modelId}\u0000${partner.version}` : '';
     return createHash('sha256')
-      .update(`${loaded.modelId}\u0000${loaded.version}\u0000${lastCodePoints(context, CONTEXT_CHARS)}\u0000${text}`)
+      .update(
+        `${loaded.modelId}\u0000${loaded.version}\u0000${also}\u0000${lastCodePoints(context, CONTEXT_CHARS)}\u0000${text}`,
+      )
       .digest('base64');
   }
 

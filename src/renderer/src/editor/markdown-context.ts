@@ -23,6 +23,7 @@ import { ensureSyntaxTree, syntaxTree } from '@codemirror/language';
 import { Facet, type EditorState, type Extension } from '@codemirror/state';
 import {
   inUnfinishedLinkTarget,
+  markdownNonProse,
   nonProseSpans,
   spanAt,
   withoutNonProse,
@@ -45,11 +46,24 @@ export function markdownDocument(isMarkdown: boolean): Extension {
 /** Whether the state reads its document as Markdown. */
 export const isMarkdownState = (state: EditorState): boolean => state.facet(markdownFacet);
 
-/** The spans that are not prose around [from, to) (none in a plain-text document). */
-export function spansIn(state: EditorState, from: number, to: number): NonProseSpan[] {
+/**
+ * The spans that are not prose around [from, to) (none in a plain-text
+ * document), parsing up to `to` for at most `budgetMs` first; past what the
+ * parser has reached, none are found.
+ */
+export function spansIn(state: EditorState, from: number, to: number, budgetMs = PARSE_BUDGET_MS): NonProseSpan[] {
   if (!isMarkdownState(state)) return [];
-  const tree = ensureSyntaxTree(state, to, PARSE_BUDGET_MS) ?? syntaxTree(state);
+  const tree = ensureSyntaxTree(state, to, budgetMs) ?? syntaxTree(state);
   return nonProseSpans(tree, (a, b) => state.doc.sliceString(a, b), state.doc.length, from, to);
+}
+
+/**
+ * The spans of the whole document that are not prose, from a full parse of
+ * its text (the editor's tree may not have reached the end of a long one):
+ * for the voice check, which reads it all at once. None in plain text.
+ */
+export function documentNonProse(state: EditorState): NonProseSpan[] {
+  return isMarkdownState(state) ? markdownNonProse(state.doc.toString()) : [];
 }
 
 export type NoSuggestionReason = NonProseKind | 'before-letter';

@@ -234,4 +234,30 @@ describe('scoring gives way to suggestions', () => {
     expect(r.paragraphs).toHaveLength(2);
     service.release();
   });
+
+  it('does not look up the expected words, nor read their context, while a suggestion is being computed', async () => {
+    let release!: () => void;
+    let busy = true;
+    let waits = 0;
+    const idle = new Promise<void>((r) => (release = r));
+    const service = new SurpriseService({
+      modelDir: () => defaultModel,
+      activeModelId: () => 'default',
+      modelVersion: async () => '1',
+      suggestionsIdle: () => (waits++, busy ? idle : Promise.resolve()),
+    });
+    let done = false;
+    const textBefore =
+      'Alice was beginning to get very tired of sitting by her sister on the bank, and of having nothing to do: ';
+    const hover = service.expected({ docId: 'd', textBefore }).then((r) => ((done = true), r));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    busy = false;
+    release();
+    const r = await hover;
+    expect(r.words).toHaveLength(3);
+    // it gave way again while reading its ~100 characters of context and between the search's steps
+    expect(waits).toBeGreaterThan(Math.floor(textBefore.length / 32) + 1);
+    service.release();
+  });
 });

@@ -6,7 +6,8 @@
  *
  * Scoring never holds up a suggestion: it runs a window of time steps at a
  * time (model/scoring/sequence-scorer.ts) and between windows yields to the
- * event loop and waits until no suggestion is being computed. Passes run one
+ * event loop and waits until no suggestion is being computed (as a hover's
+ * search for the expected words does between its steps). Passes run one
  * at a time; a newer request from the same document and purpose (the map's,
  * the voice check's, a hover's) supersedes the one before it, which answers
  * SUPERSEDED, and so does closing the document.
@@ -123,7 +124,11 @@ export class SurpriseService {
     const active = await this.use(activeId);
     try {
       active.net ??= new InferenceNet(active.model);
-      const words = await expectedWords(active.net, active.model.vocab, req.textBefore, { signal: controller.signal });
+      // it gives way to the ghost text as scoring does: idle first, and between its steps
+      const words = await expectedWords(active.net, active.model.vocab, req.textBefore, {
+        signal: controller.signal,
+        pause: () => this.giveWay(),
+      });
       return { modelId: activeId, words };
     } finally {
       this.release(active);
@@ -198,16 +203,19 @@ export class SurpriseService {
         {
           signal,
           alsoKnownBy: partner?.model.vocab,
-          pause: async () => {
-            await new Promise((resolve) => setImmediate(resolve));
-            await this.options.suggestionsIdle?.();
-          },
+          pause: () => this.giveWay(),
         },
       );
       this.scoredParagraphs += missing.length;
       missing.forEach(({ i }, k) => this.remember(keys[i], scores[k]));
     }
     return keys.map((k) => this.cache.get(k)!);
+  }
+
+  /** Between windows and steps: yields to the event loop, then waits until no suggestion is being computed. */
+  private async giveWay(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.options.suggestionsIdle?.();
   }
 
   private keyOf(loaded: Loaded, context: string, text: string, partner?: Loaded): string {

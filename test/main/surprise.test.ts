@@ -4,6 +4,7 @@
  * trained here), the cache, superseding, and hostile payloads.
  */
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveModel } from '../../src/model/storage/persistence';
 import { SurpriseService } from '../../src/main/services/surprise';
@@ -259,5 +260,24 @@ describe('scoring gives way to suggestions', () => {
     // it gave way again while reading its ~100 characters of context and between the search's steps
     expect(waits).toBeGreaterThan(Math.floor(textBefore.length / 32) + 1);
     service.release();
+  });
+
+  it('loads a retrained model once for requests at once, and frees every copy it loaded', async () => {
+    let version = '1';
+    const service = new SurpriseService({
+      modelDir: () => defaultModel,
+      activeModelId: () => 'default',
+      modelVersion: async () => version,
+    });
+    const before = tf.memory().numTensors;
+    await service.expected({ docId: 'a', textBefore: 'Alice was ' });
+    version = '2'; // retrained: two hovers at once must share one fresh copy
+    await Promise.all([
+      service.expected({ docId: 'a', textBefore: 'Alice was ' }),
+      service.expected({ docId: 'b', textBefore: 'Alice was ' }),
+    ]);
+    service.release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -67,7 +67,8 @@ type ScoreRequest = ParsedRequestOf<'surprise:score'>;
 type ExpectedRequest = ParsedRequestOf<'surprise:expected'>;
 
 export class SurpriseService {
-  private readonly loaded = new Map<string, Promise<Loaded>>();
+  /** By model: the copy loaded (or loading) and the version it is of, so requests at once share one load. */
+  private readonly loaded = new Map<string, { version: string; pending: Promise<Loaded> }>();
   private readonly cache = new Map<string, ParagraphScore>();
   /** By document and purpose: the request running or waiting, to supersede it. */
   private readonly running = new Map<string, AbortController>();
@@ -153,11 +154,7 @@ export class SurpriseService {
       this.freeIfDone(loaded);
       return;
     }
-    for (const p of this.loaded.values())
-      void p.then(
-        (l) => ((l.retired = true), this.freeIfDone(l)),
-        () => {},
-      );
+    for (const { pending } of this.loaded.values()) this.retire(pending);
     this.loaded.clear();
   }
 
@@ -233,17 +230,18 @@ export class SurpriseService {
     while (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  /** The model, loaded if need be, marked in use; models other than the active one and the default are let go. */
+  /**
+   * The model, loaded if need be, marked in use; models other than the active
+   * one and the default are let go. The entry for a version is set before
+   * anything is awaited, so two requests right after a retrain share one load
+   * and the copy before it is retired once.
+   */
   private async use(modelId: string): Promise<Loaded> {
     const version = await this.options.modelVersion(modelId);
-    let pending = this.loaded.get(modelId);
-    const current = pending && (await pending.catch(() => null));
-    if (!current || current.version !== version) {
-      if (current) {
-        current.retired = true;
-        this.freeIfDone(current);
-      }
-      pending = loadModel(this.options.modelDir(modelId)).then((model): Loaded => ({
+    let entry = this.loaded.get(modelId);
+    if (!entry || entry.version !== version) {
+      if (entry) this.retire(entry.pending);
+      const pending = loadModel(this.options.modelDir(modelId)).then((model): Loaded => ({
         modelId,
         version,
         model,
@@ -252,21 +250,28 @@ export class SurpriseService {
         retired: false,
         freed: false,
       }));
-      this.loaded.set(modelId, pending);
-      pending.catch(() => this.loaded.get(modelId) === pending && this.loaded.delete(modelId));
+      entry = { version, pending };
+      this.loaded.set(modelId, entry);
+      const mine = entry;
+      pending.catch(() => this.loaded.get(modelId) === mine && this.loaded.delete(modelId));
     }
-    const loaded = await pending!;
+    const loaded = await entry.pending;
     loaded.users++;
     const keep = new Set([this.options.activeModelId(), DEFAULT_MODEL_ID, modelId]);
     for (const [id, other] of this.loaded) {
       if (keep.has(id)) continue;
       this.loaded.delete(id);
-      void other.then(
-        (l) => ((l.retired = true), this.freeIfDone(l)),
-        () => {},
-      );
+      this.retire(other.pending);
     }
     return loaded;
+  }
+
+  /** A copy no longer wanted: freed once the requests reading it are done (a failed load has nothing to free). */
+  private retire(pending: Promise<Loaded>): void {
+    void pending.then(
+      (l) => ((l.retired = true), this.freeIfDone(l)),
+      () => {},
+    );
   }
 
   private freeIfDone(loaded: Loaded): void {

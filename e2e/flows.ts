@@ -700,11 +700,11 @@ export const flows: Flow[] = [
       const chapters = d.page.getByTestId('voice-chapter');
       await expect.poll(() => chapters.count(), { timeout: 60_000 }).toBe(2);
       const lines = await chapters.allInnerTexts();
-      expect(lines[0]).toMatch(/^Chapter One[\s\S]*(In your voice|Fresh|Unlike you) overall; of 3 paragraphs/);
+      expect(lines[0]).toMatch(/^Chapter One[\s\S]*(In your voice|Fresh|Unlike you|Common) overall; of 3 paragraphs/);
       expect(lines[1]).toMatch(/^Chapter Two[\s\S]*of 2 paragraphs[\s\S]*nats per character/);
       const verdicts = await d.page.getByTestId('voice-paragraph').allInnerTexts();
       expect(verdicts).toHaveLength(5);
-      for (const v of verdicts) expect(v).toMatch(/^(in your voice|fresh|unlike you)/);
+      for (const v of verdicts) expect(v).toMatch(/^(in your voice|fresh|unlike you|common)/);
       await d.screenshot('voice-check');
       // the map goes off again
       await d.page.getByTestId('toggle-surprise').click();

@@ -18,6 +18,24 @@
 import type { Tree } from '@lezer/common';
 import { parser } from '@lezer/markdown';
 
+/** The extensions of Markdown files: training strips these (model/text/corpus.ts) and the editor reads them as Markdown. */
+export const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
+
+/**
+ * Whether a document is Markdown, by its path: a `.md` or `.markdown` file is;
+ * a `.txt` file is plain text, where an indented paragraph is prose rather
+ * than CommonMark's indented code and a `---` first line is no front matter.
+ * A document never saved (null) counts as Markdown: Penwright saves a new
+ * document as `.md` unless the writer names another extension
+ * (main/services/documents/documents.ts), so its text is read as it will be.
+ */
+export function isMarkdownPath(path: string | null): boolean {
+  if (path === null) return true;
+  const dot = path.lastIndexOf('.');
+  const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return dot > slash && MARKDOWN_EXTENSIONS.includes(path.slice(dot).toLowerCase());
+}
+
 export type NonProseKind = 'code' | 'inline-code' | 'front-matter' | 'link-target' | 'link-definition' | 'html';
 
 export interface NonProseSpan {

@@ -66,11 +66,16 @@ export const surpriseRequestSchemas = {
 
 /** Extended by ipc-contract.ts's Responses. */
 export interface SurpriseResponses {
-  /** `standard`: the default model's loss per paragraph, when compared. */
+  /**
+   * When compared (the voice check), `standard` and `personal`: the default
+   * model's and the active model's loss per paragraph over the characters
+   * both models know, so they compare the same text.
+   */
   'surprise:score': {
     modelId: string;
     paragraphs: ScoredParagraph[];
     standard: { loss: number; chars: number }[] | null;
+    personal: { loss: number; chars: number }[] | null;
   };
   'surprise:expected': { modelId: string; words: ExpectedWord[] };
 }

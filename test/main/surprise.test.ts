@@ -4,6 +4,7 @@
  * trained here), the cache, superseding, and hostile payloads.
  */
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { saveModel } from '../../src/model/storage/persistence';
 import { SurpriseService } from '../../src/main/services/surprise';
@@ -42,6 +43,7 @@ describe('surprise map and voice check through the handler table', () => {
     });
     expect(r.modelId).toBe('default');
     expect(r.standard).toBeNull();
+    expect(r.personal).toBeNull();
     expect(r.paragraphs).toHaveLength(2);
     const [first, second] = r.paragraphs;
     expect(first.chars).toBe(PARAGRAPHS[0].text.length);
@@ -114,8 +116,17 @@ describe('surprise map and voice check through the handler table', () => {
         paragraphs: PARAGRAPHS,
       });
       expect(r.modelId).toBe('mine');
-      // the default's side is the default's own score of the same paragraphs
-      expect(r.standard).toEqual(byDefault.paragraphs.map(({ loss, chars }) => ({ loss, chars })));
+      // both sides read the same characters: those both vocabularies know (the personal model read only capitals)
+      r.personal!.forEach((mine, i) => {
+        const std = r.standard![i];
+        expect(mine.chars, PARAGRAPHS[i].text).toBe(std.chars);
+        expect(mine.chars).toBeGreaterThan(0);
+        expect(std.chars).toBeLessThan(byDefault.paragraphs[i].chars); // lower case, unknown to the personal model
+        expect(std.loss).toBeLessThan(byDefault.paragraphs[i].loss);
+        expect(mine.chars).toBeLessThanOrEqual(r.paragraphs[i].chars);
+      });
+      // the map's side is the personal model's whole score, unrestricted
+      expect(r.paragraphs[0].chars + r.paragraphs[0].unknown).toBe([...PARAGRAPHS[0].text].length);
       // the personal model is another network: its losses differ
       expect(r.paragraphs[0].loss).not.toBeCloseTo(byDefault.paragraphs[0].loss, 2);
     } finally {
@@ -223,5 +234,50 @@ describe('scoring gives way to suggestions', () => {
     const r = await pass;
     expect(r.paragraphs).toHaveLength(2);
     service.release();
+  });
+
+  it('does not look up the expected words, nor read their context, while a suggestion is being computed', async () => {
+    let release!: () => void;
+    let busy = true;
+    let waits = 0;
+    const idle = new Promise<void>((r) => (release = r));
+    const service = new SurpriseService({
+      modelDir: () => defaultModel,
+      activeModelId: () => 'default',
+      modelVersion: async () => '1',
+      suggestionsIdle: () => (waits++, busy ? idle : Promise.resolve()),
+    });
+    let done = false;
+    const textBefore =
+      'Alice was beginning to get very tired of sitting by her sister on the bank, and of having nothing to do: ';
+    const hover = service.expected({ docId: 'd', textBefore }).then((r) => ((done = true), r));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    busy = false;
+    release();
+    const r = await hover;
+    expect(r.words).toHaveLength(3);
+    // it gave way again while reading its ~100 characters of context and between the search's steps
+    expect(waits).toBeGreaterThan(Math.floor(textBefore.length / 32) + 1);
+    service.release();
+  });
+
+  it('loads a retrained model once for requests at once, and frees every copy it loaded', async () => {
+    let version = '1';
+    const service = new SurpriseService({
+      modelDir: () => defaultModel,
+      activeModelId: () => 'default',
+      modelVersion: async () => version,
+    });
+    const before = tf.memory().numTensors;
+    await service.expected({ docId: 'a', textBefore: 'Alice was ' });
+    version = '2'; // retrained: two hovers at once must share one fresh copy
+    await Promise.all([
+      service.expected({ docId: 'a', textBefore: 'Alice was ' }),
+      service.expected({ docId: 'b', textBefore: 'Alice was ' }),
+    ]);
+    service.release();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

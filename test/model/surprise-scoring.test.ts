@@ -158,7 +158,27 @@ describe('surprise scoring', () => {
     // code points: a, space, 🦊 (skipped), space, f, o, x
     expect(odd.loss).toBeCloseTo(oddHand[0] + oddHand[1] + oddHand[3] + oddHand[4] + oddHand[5] + oddHand[6], 3);
     expect(odd.words.map(([s, e]) => 'a 🦊 fox'.slice(s, e))).toEqual(['a', 'fox']);
-    expect(empty).toEqual({ loss: 0, chars: 0, unknown: 0, words: [] });
+    expect(empty).toEqual({ loss: 0, chars: 0, unknown: 0, words: [], shared: { loss: 0, chars: 0 } });
+    expect(first.shared).toEqual({ loss: first.loss, chars: first.chars });
+  });
+
+  it('sums, for the voice check, only the characters another vocabulary knows too', async () => {
+    const text = 'a big fox, by the bay.';
+    const other = Vocabulary.fromText(['abc ']); // no f, o, x, ...
+    const [score] = await scoreParagraphs(one, [{ context: 'so ', text }], { alsoKnownBy: other });
+    const hand = handLosses(net1, one, 'so ', text);
+    const both = [...text].map((ch, i) => ({ ch, l: hand[i] })).filter(({ ch }) => 'abc '.includes(ch));
+    expect(score.shared.chars).toBe(both.length);
+    expect(score.shared.loss).toBeCloseTo(
+      both.reduce((n, { l }) => n + l, 0),
+      3,
+    );
+    // the map's score is the whole paragraph's, as without the other vocabulary
+    expect(score.chars).toBe([...text].length);
+    expect(score.loss).toBeCloseTo(
+      hand.reduce((x, y) => x + y, 0),
+      3,
+    );
   });
 
   it('stops when its signal is aborted', async () => {

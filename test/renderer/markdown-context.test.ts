@@ -1,14 +1,15 @@
-import { markdown } from '@codemirror/lang-markdown';
 import { EditorState } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
-import { noSuggestionAt, proseBefore } from '../../src/renderer/src/editor/markdown-context';
+import { markdownDocument, noSuggestionAt, proseBefore } from '../../src/renderer/src/editor/markdown-context';
+import { isMarkdownPath } from '../../src/shared/markdown-spans';
 import { textBeforeCursor } from '../../src/renderer/src/editor/suggestion-fetcher';
 
-/** An editor state as the app makes it (Markdown), the cursor where `|` is. */
-function stateAt(marked: string): { state: EditorState; pos: number } {
+/** An editor state as the app makes it (Markdown unless told), the cursor where `|` is. */
+function stateAt(marked: string, isMarkdown = true): { state: EditorState; pos: number } {
   const pos = marked.indexOf('|');
   const doc = marked.slice(0, pos) + marked.slice(pos + 1);
-  return { state: EditorState.create({ doc, selection: { anchor: pos }, extensions: [markdown()] }), pos };
+  const extensions = [markdownDocument(isMarkdown)];
+  return { state: EditorState.create({ doc, selection: { anchor: pos }, extensions }), pos };
 }
 
 const reason = (marked: string, beforeLetters = false) => {
@@ -62,5 +63,38 @@ describe('the text the model is asked to continue', () => {
   it('is the text as it stands where there is nothing to leave out', () => {
     const { state, pos } = stateAt('Plain prose, [sic], and more|');
     expect(proseBefore(state, pos)).toBe('Plain prose, [sic], and more');
+  });
+});
+
+describe('a plain-text document (.txt)', () => {
+  it('is Markdown by its path: .md and .markdown are, .txt is not, a new document is (it is saved as .md)', () => {
+    expect(isMarkdownPath('/w/Chapter.md')).toBe(true);
+    expect(isMarkdownPath('C:\\w\\Notes.MARKDOWN')).toBe(true);
+    expect(isMarkdownPath('/w/novel.txt')).toBe(false);
+    expect(isMarkdownPath('/w/v1.md/README')).toBe(false);
+    expect(isMarkdownPath(null)).toBe(true);
+  });
+
+  it('shows ghost text in an indented paragraph, after a --- line and in brackets: none of it is code there', () => {
+    expect(reason('Text.\n\n    An indented paragraph|')).toBe('code'); // Markdown: indented code
+    const plain = (marked: string) => {
+      const { state, pos } = stateAt(marked, false);
+      return noSuggestionAt(state, pos, { beforeLetters: false });
+    };
+    expect(plain('Text.\n\n    An indented paragraph|')).toBeNull();
+    expect(plain('\tA tab-indented paragraph|')).toBeNull();
+    expect(plain('---\ntitle: Ni|\n---\n\nText')).toBeNull();
+    expect(plain('See [the docs](http://exa|')).toBeNull();
+    expect(plain('The |cat')).toBe('before-letter'); // this rule is not Markdown's
+  });
+
+  it('sends its text whole: an indented paragraph stays in the context', () => {
+    const { state, pos } = stateAt(
+      'First.\n\n    Indented, as some writers do.\n\n```\nnot a fence here\n```\nAnd|',
+      false,
+    );
+    expect(proseBefore(state, pos)).toBe(
+      'First.\n\n    Indented, as some writers do.\n\n```\nnot a fence here\n```\nAnd',
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** How the surprise map and voice check cut a document into paragraphs, and what an edit invalidates. */
-import { Text } from '@codemirror/state';
+import { EditorState, Text } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
 import {
   BATCH_CHARS,
@@ -11,11 +11,55 @@ import {
   paragraphAt,
 } from '../../src/renderer/src/editor/paragraphs';
 import { SURPRISE_LEVEL_NATS, surpriseLevel } from '../../src/renderer/src/editor/surprise-map';
+import { documentNonProse, markdownDocument, spansIn } from '../../src/renderer/src/editor/markdown-context';
 
 const doc = (s: string) => Text.of(s.split('\n'));
 const keys = (t: Text) => Array.from({ length: t.lines }, (_, i) => paragraphAt(t, i + 1)?.key ?? null);
 
 describe('surprise paragraphs', () => {
+  it('in Markdown, skip code, front matter, HTML blocks and link definitions, and read no heading inside code', () => {
+    const text = [
+      '---',
+      'title: The Storm',
+      '---',
+      '# Chapter One',
+      'It was a dark night.',
+      '```bash',
+      '# install it first',
+      'npm install',
+      '```',
+      '    indented code',
+      '',
+      '<div>',
+      'raw html',
+      '</div>',
+      '',
+      '[ref]: http://example.org',
+      '',
+      'See [the docs](http://x.org) now.',
+    ].join('\n');
+    const md = EditorState.create({ doc: text, extensions: [markdownDocument(true)] });
+    const { paragraphs, headings } = documentParagraphs(md.doc, documentNonProse(md));
+    expect(headings).toEqual([{ line: 4, title: 'Chapter One' }]);
+    // a link's target is inside its line of prose: the line is scored
+    expect(paragraphs.map((p) => p.text)).toEqual(['It was a dark night.', 'See [the docs](http://x.org) now.']);
+    // the map reads the same, a line at a time, with the spans around it
+    const lines = Array.from({ length: md.doc.lines }, (_, i) => i + 1);
+    const spans = spansIn(md, 0, md.doc.length);
+    expect(lines.filter((n) => paragraphAt(md.doc, n, spans)).map((n) => md.doc.line(n).text)).toEqual([
+      '# Chapter One', // a heading is a line like any other to the map
+      'It was a dark night.',
+      'See [the docs](http://x.org) now.',
+    ]);
+
+    // plain text (.txt) is all prose: a "# comment" there is a heading like any other
+    const plain = EditorState.create({ doc: text, extensions: [markdownDocument(false)] });
+    const all = documentParagraphs(plain.doc, documentNonProse(plain));
+    expect(all.headings.map((h) => h.title)).toEqual(['Chapter One', 'install it first']);
+    expect(all.paragraphs).toHaveLength(documentParagraphs(plain.doc).paragraphs.length);
+    expect(all.paragraphs.map((p) => p.text)).toContain('    indented code');
+  });
+
   it('are the non-empty lines, each with the text before it as context; headings are chapters', () => {
     const t = doc('# One\nFirst paragraph.\n\n   \nSecond one.\n## Two\nThird.');
     const { paragraphs, headings } = documentParagraphs(t);

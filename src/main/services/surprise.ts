@@ -6,7 +6,8 @@
  *
  * Scoring never holds up a suggestion: it runs a window of time steps at a
  * time (model/scoring/sequence-scorer.ts) and between windows yields to the
- * event loop and waits until no suggestion is being computed. Passes run one
+ * event loop and waits until no suggestion is being computed (as a hover's
+ * search for the expected words does between its steps). Passes run one
  * at a time; a newer request from the same document and purpose (the map's,
  * the voice check's, a hover's) supersedes the one before it, which answers
  * SUPERSEDED, and so does closing the document.
@@ -26,9 +27,18 @@ import {
 } from '../../model/scoring/paragraph-scores';
 import { disposeModel, loadModel, type CharModel } from '../../model/storage/persistence';
 import type { ParsedRequestOf, Responses } from '../../shared/ipc-contract';
+import type { ScoredParagraph } from '../../shared/surprise-contract';
 import { AppError } from './app-error';
 
 export const DEFAULT_MODEL_ID = 'default';
+
+/** What the map reads of a score (the shared sums are the voice check's). */
+const forTheMap = ({ loss, chars, unknown, words }: ParagraphScore): ScoredParagraph => ({
+  loss,
+  chars,
+  unknown,
+  words,
+});
 /** Paragraph results kept (both models together); the oldest go first. */
 const MAX_CACHED = 8_000;
 
@@ -57,7 +67,8 @@ type ScoreRequest = ParsedRequestOf<'surprise:score'>;
 type ExpectedRequest = ParsedRequestOf<'surprise:expected'>;
 
 export class SurpriseService {
-  private readonly loaded = new Map<string, Promise<Loaded>>();
+  /** By model: the copy loaded (or loading) and the version it is of, so requests at once share one load. */
+  private readonly loaded = new Map<string, { version: string; pending: Promise<Loaded> }>();
   private readonly cache = new Map<string, ParagraphScore>();
   /** By document and purpose: the request running or waiting, to supersede it. */
   private readonly running = new Map<string, AbortController>();
@@ -79,12 +90,21 @@ export class SurpriseService {
     return this.exclusive(req.docId, req.purpose, async (signal) => {
       const active = await this.use(activeId);
       try {
-        const paragraphs = await this.scoreWith(active, req.paragraphs, signal);
-        if (!req.compare) return { modelId: activeId, paragraphs, standard: null };
+        if (!req.compare) {
+          const paragraphs = await this.scoreWith(active, req.paragraphs, signal);
+          return { modelId: activeId, paragraphs: paragraphs.map(forTheMap), standard: null, personal: null };
+        }
         const standardModel = await this.use(DEFAULT_MODEL_ID);
         try {
-          const standard = await this.scoreWith(standardModel, req.paragraphs, signal);
-          return { modelId: activeId, paragraphs, standard: standard.map(({ loss, chars }) => ({ loss, chars })) };
+          // each model's loss over the characters both know (model/scoring/paragraph-scores.ts)
+          const paragraphs = await this.scoreWith(active, req.paragraphs, signal, standardModel);
+          const standard = await this.scoreWith(standardModel, req.paragraphs, signal, active);
+          return {
+            modelId: activeId,
+            paragraphs: paragraphs.map(forTheMap),
+            standard: standard.map((p) => p.shared),
+            personal: paragraphs.map((p) => p.shared),
+          };
         } finally {
           this.release(standardModel);
         }
@@ -105,7 +125,11 @@ export class SurpriseService {
     const active = await this.use(activeId);
     try {
       active.net ??= new InferenceNet(active.model);
-      const words = await expectedWords(active.net, active.model.vocab, req.textBefore, { signal: controller.signal });
+      // it gives way to the ghost text as scoring does: idle first, and between its steps
+      const words = await expectedWords(active.net, active.model.vocab, req.textBefore, {
+        signal: controller.signal,
+        pause: () => this.giveWay(),
+      });
       return { modelId: activeId, words };
     } finally {
       this.release(active);
@@ -130,11 +154,7 @@ export class SurpriseService {
       this.freeIfDone(loaded);
       return;
     }
-    for (const p of this.loaded.values())
-      void p.then(
-        (l) => ((l.retired = true), this.freeIfDone(l)),
-        () => {},
-      );
+    for (const { pending } of this.loaded.values()) this.retire(pending);
     this.loaded.clear();
   }
 
@@ -164,12 +184,14 @@ export class SurpriseService {
     return run;
   }
 
+  /** Scores by `loaded`; with `partner`, `shared` counts only the characters the partner knows too. */
   private async scoreWith(
     loaded: Loaded,
     paragraphs: ScoreRequest['paragraphs'],
     signal: AbortSignal,
+    partner?: Loaded,
   ): Promise<ParagraphScore[]> {
-    const keys = paragraphs.map((p) => this.keyOf(loaded, p.context, p.text));
+    const keys = paragraphs.map((p) => this.keyOf(loaded, p.context, p.text, partner));
     const missing = paragraphs.map((p, i) => ({ p, i })).filter(({ i }) => !this.cache.has(keys[i]));
     if (missing.length) {
       const scores = await scoreParagraphs(
@@ -177,10 +199,8 @@ export class SurpriseService {
         missing.map(({ p }) => p),
         {
           signal,
-          pause: async () => {
-            await new Promise((resolve) => setImmediate(resolve));
-            await this.options.suggestionsIdle?.();
-          },
+          alsoKnownBy: partner?.model.vocab,
+          pause: () => this.giveWay(),
         },
       );
       this.scoredParagraphs += missing.length;
@@ -189,9 +209,18 @@ export class SurpriseService {
     return keys.map((k) => this.cache.get(k)!);
   }
 
-  private keyOf(loaded: Loaded, context: string, text: string): string {
+  /** Between windows and steps: yields to the event loop, then waits until no suggestion is being computed. */
+  private async giveWay(): Promise<void> {
+    await new Promise((resolve) => setImmediate(resolve));
+    await this.options.suggestionsIdle?.();
+  }
+
+  private keyOf(loaded: Loaded, context: string, text: string, partner?: Loaded): string {
+    const also = partner ? `${partner.modelId}\u0000${partner.version}` : '';
     return createHash('sha256')
-      .update(`${loaded.modelId}\u0000${loaded.version}\u0000${lastCodePoints(context, CONTEXT_CHARS)}\u0000${text}`)
+      .update(
+        `${loaded.modelId}\u0000${loaded.version}\u0000${also}\u0000${lastCodePoints(context, CONTEXT_CHARS)}\u0000${text}`,
+      )
       .digest('base64');
   }
 
@@ -201,17 +230,18 @@ export class SurpriseService {
     while (this.cache.size > MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  /** The model, loaded if need be, marked in use; models other than the active one and the default are let go. */
+  /**
+   * The model, loaded if need be, marked in use; models other than the active
+   * one and the default are let go. The entry for a version is set before
+   * anything is awaited, so two requests right after a retrain share one load
+   * and the copy before it is retired once.
+   */
   private async use(modelId: string): Promise<Loaded> {
     const version = await this.options.modelVersion(modelId);
-    let pending = this.loaded.get(modelId);
-    const current = pending && (await pending.catch(() => null));
-    if (!current || current.version !== version) {
-      if (current) {
-        current.retired = true;
-        this.freeIfDone(current);
-      }
-      pending = loadModel(this.options.modelDir(modelId)).then((model): Loaded => ({
+    let entry = this.loaded.get(modelId);
+    if (!entry || entry.version !== version) {
+      if (entry) this.retire(entry.pending);
+      const pending = loadModel(this.options.modelDir(modelId)).then((model): Loaded => ({
         modelId,
         version,
         model,
@@ -220,21 +250,28 @@ export class SurpriseService {
         retired: false,
         freed: false,
       }));
-      this.loaded.set(modelId, pending);
-      pending.catch(() => this.loaded.get(modelId) === pending && this.loaded.delete(modelId));
+      entry = { version, pending };
+      this.loaded.set(modelId, entry);
+      const mine = entry;
+      pending.catch(() => this.loaded.get(modelId) === mine && this.loaded.delete(modelId));
     }
-    const loaded = await pending!;
+    const loaded = await entry.pending;
     loaded.users++;
     const keep = new Set([this.options.activeModelId(), DEFAULT_MODEL_ID, modelId]);
     for (const [id, other] of this.loaded) {
       if (keep.has(id)) continue;
       this.loaded.delete(id);
-      void other.then(
-        (l) => ((l.retired = true), this.freeIfDone(l)),
-        () => {},
-      );
+      this.retire(other.pending);
     }
     return loaded;
+  }
+
+  /** A copy no longer wanted: freed once the requests reading it are done (a failed load has nothing to free). */
+  private retire(pending: Promise<Loaded>): void {
+    void pending.then(
+      (l) => ((l.retired = true), this.freeIfDone(l)),
+      () => {},
+    );
   }
 
   private freeIfDone(loaded: Loaded): void {

@@ -4,6 +4,12 @@
  * found by a small beam search over the one-step network. A word ends where
  * the model puts a character that is not part of a word (a space, a comma);
  * that character's probability counts, so "the" and "then" are told apart.
+ *
+ * It runs on main's thread beside the suggestions: reading the context is up
+ * to CONTEXT_CHARS one-step calls, so it awaits `pause` (where the caller
+ * yields and lets a suggestion being computed finish first) before it starts,
+ * every READ_STEPS_PER_PAUSE characters of the context, and between the
+ * search's steps.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeState, type InferenceNet, type LstmState } from '../network/inference';
@@ -24,17 +30,33 @@ export interface ExpectedOptions {
   /** Longest word spelled. */
   maxChars?: number;
   signal?: AbortSignal;
+  /** Awaited before the work, while reading the context, and between the search's steps. */
+  pause?: () => Promise<void>;
 }
+
+/** One-step calls between pauses while the context is read (each is well under a millisecond on the M model). */
+const READ_STEPS_PER_PAUSE = 32;
 
 interface Beam {
   text: string;
   logp: number;
 }
 
-/** Reads `text` into a fresh one-stream state. */
-function read(net: InferenceNet, ids: Int32Array): LstmState {
+/** Reads `ids` into a fresh one-stream state, pausing every READ_STEPS_PER_PAUSE characters. */
+async function read(net: InferenceNet, ids: Int32Array, options: ExpectedOptions): Promise<LstmState> {
   let state = net.zeroState(1);
-  for (const id of ids) state = net.step(state, Int32Array.of(id), false).state;
+  try {
+    for (let i = 0; i < ids.length; i++) {
+      if (i % READ_STEPS_PER_PAUSE === 0) {
+        await options.pause?.();
+        if (options.signal?.aborted) throw cancelledError('Looking up expected words');
+      }
+      state = net.step(state, Int32Array.of(ids[i]), false).state;
+    }
+  } catch (e) {
+    disposeState(state);
+    throw e;
+  }
   return state;
 }
 
@@ -50,13 +72,15 @@ export async function expectedWords(
   const wordIds = new Set<number>();
   for (let id = 1; id < vocab.size; id++) if (isWordChar(vocab.charOf(id))) wordIds.add(id);
   const context = vocab.encode(lastCodePoints(textBefore, CONTEXT_CHARS) || '\n');
-  let state = read(net, context.subarray(0, context.length - 1));
+  await options.pause?.();
+  let state = await read(net, context.subarray(0, context.length - 1), options);
   let beams: Beam[] = [{ text: '', logp: 0 }];
   let lastIds = Int32Array.of(context[context.length - 1]);
   let rows = new Int32Array(1); // which beam each state row belongs to
   const finished: Beam[] = [];
   try {
     for (let step = 0; step <= maxChars && beams.length; step++) {
+      if (step > 0) await options.pause?.();
       if (options.signal?.aborted) throw cancelledError('Looking up expected words');
       // advance the states of the surviving beams by the characters they chose
       const picked = tf.tidy(() => ({

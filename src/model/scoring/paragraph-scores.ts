@@ -13,9 +13,15 @@
  * writing. They count in `unknown`, not in `chars` or any loss. A paragraph
  * at the very start of a document reads a line break before it, so its first
  * character is scored as the start of a paragraph.
+ *
+ * The voice check compares two models on the same characters: with
+ * `alsoKnownBy` (the other model's vocabulary), `shared` sums only the
+ * characters both know. Otherwise a model with the smaller vocabulary would
+ * skip the rare, costly characters the other one pays for, and look better
+ * for it.
  */
 import type { CharModel } from '../storage/persistence';
-import { UNKNOWN_ID } from '../text/vocab';
+import { UNKNOWN_ID, type Vocabulary } from '../text/vocab';
 import { sequenceLosses, type SequenceScoreOptions } from './sequence-scorer';
 import { wordSpans } from './words';
 
@@ -45,6 +51,13 @@ export interface ParagraphScore {
   unknown: number;
   /** Each word: [start, end) in UTF-16 code units of the paragraph, and its summed loss in nats. */
   words: [number, number, number][];
+  /** Loss and characters over the characters `alsoKnownBy` knows too (all scored ones without it). */
+  shared: { loss: number; chars: number };
+}
+
+export interface ParagraphScoreOptions extends SequenceScoreOptions {
+  /** Another model's vocabulary: `shared` counts only characters it knows too (the voice check). */
+  alsoKnownBy?: Vocabulary;
 }
 
 /** The last `n` code points of `text`. */
@@ -64,9 +77,15 @@ interface Prepared {
 export async function scoreParagraphs(
   model: CharModel,
   paragraphs: readonly ParagraphInput[],
-  options: SequenceScoreOptions = {},
+  options: ParagraphScoreOptions = {},
 ): Promise<ParagraphScore[]> {
-  const results: ParagraphScore[] = paragraphs.map(() => ({ loss: 0, chars: 0, unknown: 0, words: [] }));
+  const results: ParagraphScore[] = paragraphs.map(() => ({
+    loss: 0,
+    chars: 0,
+    unknown: 0,
+    words: [],
+    shared: { loss: 0, chars: 0 },
+  }));
   const prepared: Prepared[] = [];
   paragraphs.forEach(({ context, text }, index) => {
     if (!text) return;
@@ -94,18 +113,19 @@ export async function scoreParagraphs(
       group.map((g) => g.ids),
       options,
     );
-    group.forEach((g, k) => (results[g.index] = summarize(g, losses[k])));
+    group.forEach((g, k) => (results[g.index] = summarize(g, losses[k], options.alsoKnownBy)));
   }
   return results;
 }
 
 /** Per-character losses of the paragraph's own characters, summed per word and in all. */
-function summarize(p: Prepared, losses: Float32Array): ParagraphScore {
+function summarize(p: Prepared, losses: Float32Array, other: Vocabulary | undefined): ParagraphScore {
   // loss of code point j of the paragraph, by its UTF-16 offset
   const byOffset = new Map<number, number>();
   let loss = 0;
   let chars = 0;
   let unknown = 0;
+  const shared = { loss: 0, chars: 0 };
   let offset = 0;
   let j = 0;
   for (const ch of p.text) {
@@ -116,6 +136,10 @@ function summarize(p: Prepared, losses: Float32Array): ParagraphScore {
       byOffset.set(offset, l);
       loss += l;
       chars++;
+      if (!other || other.has(ch.codePointAt(0)!)) {
+        shared.loss += l;
+        shared.chars++;
+      }
     }
     offset += ch.length;
     j++;
@@ -125,5 +149,5 @@ function summarize(p: Prepared, losses: Float32Array): ParagraphScore {
     for (let o = start; o < end; o++) sum += byOffset.get(o) ?? 0;
     return [start, end, sum];
   });
-  return { loss, chars, unknown, words };
+  return { loss, chars, unknown, words, shared };
 }

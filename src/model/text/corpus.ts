@@ -12,12 +12,11 @@ import { PenwrightError, isPenwrightError, throwIfAborted } from '../errors';
 import { readRegularFile } from '../disk/safe-read';
 import type { CorpusSummary } from './corpus-summary';
 import { countCodePoints } from './vocab';
-import { markdownProse } from '../../shared/markdown-spans';
+import { MARKDOWN_EXTENSIONS, markdownProse } from '../../shared/markdown-spans';
 
 export type { CorpusSummary };
 
 export const TEXT_EXTENSIONS = ['.txt', '.md', '.markdown'];
-const MARKDOWN_EXTENSIONS = ['.md', '.markdown'];
 /** Files over this size are skipped: a novel is 1-2 MB; 50 MB is not prose. */
 export const DEFAULT_MAX_FILE_BYTES = 50 * 1024 * 1024;
 

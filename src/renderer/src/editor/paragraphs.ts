@@ -5,9 +5,15 @@
  * (model/scoring/paragraph-scores.ts). Its key, a hash of that context and
  * its text, says when a result still fits it: an edit changes the key of its
  * own line, and of the next when the edit falls inside that one's context.
+ *
+ * In a Markdown document the lines of a block that is not prose (code, front
+ * matter, an HTML block, link definitions: shared/markdown-spans.ts) are
+ * neither scored nor read as headings, so a `# comment` in a fenced shell
+ * block is no chapter. The caller passes those spans (none for plain text).
  */
 import type { Text } from '@codemirror/state';
 import { MAX_SCORED_PARAGRAPH_CHARS } from '../../../shared/surprise-contract';
+import type { NonProseSpan } from '../../../shared/markdown-spans';
 import { headingOf } from '../../../shared/voice';
 
 /** Code points of preceding text each paragraph is read after (as main's CONTEXT_CHARS). */
@@ -41,10 +47,19 @@ export function hashText(text: string): string {
   return `${text.length.toString(36)}.${h1.toString(36)}.${(h2 & 0xfffff).toString(36)}`;
 }
 
-/** Line `n` of `doc` as a paragraph to score, or null (empty, only spaces, or too long to send). */
-export function paragraphAt(doc: Text, n: number): DocParagraph | null {
+/** Whether the line [from, to) lies inside one of the block spans (inline spans are part of their prose line). */
+export function inNonProseBlock(spans: readonly NonProseSpan[], from: number, to: number): boolean {
+  return spans.some((s) => s.block && s.from <= from && to <= s.to);
+}
+
+/**
+ * Line `n` of `doc` as a paragraph to score, or null (empty, only spaces, too
+ * long to send, or inside one of `spans`' blocks).
+ */
+export function paragraphAt(doc: Text, n: number, spans: readonly NonProseSpan[] = []): DocParagraph | null {
   const line = doc.line(n);
   if (!line.text.trim() || line.text.length > MAX_SCORED_PARAGRAPH_CHARS) return null;
+  if (inNonProseBlock(spans, line.from, line.to)) return null;
   const context = doc.sliceString(Math.max(0, line.from - CONTEXT_UNITS), line.from);
   return {
     line: n,
@@ -55,16 +70,23 @@ export function paragraphAt(doc: Text, n: number): DocParagraph | null {
   };
 }
 
-/** Every paragraph of the document, and its Markdown headings (for the voice check's chapters). */
-export function documentParagraphs(doc: Text): {
+/** Every paragraph of the document, and its Markdown headings (for the voice check's chapters); none in `spans`' blocks. */
+export function documentParagraphs(
+  doc: Text,
+  spans: readonly NonProseSpan[] = [],
+): {
   paragraphs: DocParagraph[];
   headings: { line: number; title: string }[];
 } {
   const paragraphs: DocParagraph[] = [];
   const headings: { line: number; title: string }[] = [];
+  const blocks = spans.filter((s) => s.block); // in document order, none inside another
+  let b = 0;
   for (let n = 1; n <= doc.lines; n++) {
-    const text = doc.line(n).text;
-    const title = headingOf(text);
+    const line = doc.line(n);
+    while (b < blocks.length && blocks[b].to < line.from) b++;
+    if (b < blocks.length && blocks[b].from <= line.from && line.to <= blocks[b].to) continue;
+    const title = headingOf(line.text);
     if (title !== null) headings.push({ line: n, title });
     else {
       const p = paragraphAt(doc, n);

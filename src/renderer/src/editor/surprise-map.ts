@@ -10,7 +10,9 @@
  * it sends no more until the next pause (main, for its part, lets a
  * suggestion go first between windows of a pass). Each answer redraws the tints; an edited paragraph loses
  * its tints (its key changed) until its new score comes. The layer only
- * exists while the map is on (Editor.svelte reconfigures it away).
+ * exists while the map is on (Editor.svelte reconfigures it away). In a
+ * Markdown document, code blocks, front matter, HTML blocks and link
+ * definitions are not prose and get no tints (paragraphs.ts).
  */
 import { StateEffect, type Extension, type Range } from '@codemirror/state';
 import {
@@ -22,6 +24,7 @@ import {
   type ViewUpdate,
 } from '@codemirror/view';
 import type { ExpectedWord, ScoredParagraph } from '../../../shared/surprise-contract';
+import { spansIn } from './markdown-context';
 import { BATCH_CHARS, BATCH_PARAGRAPHS, paragraphAt, type DocParagraph } from './paragraphs';
 
 /** Summed nats per word where each tint begins: below the first, no tint. */
@@ -32,6 +35,8 @@ export const SURPRISE_LEVEL_WORDS = ['predictable', 'a little surprising', 'surp
 export const SCORE_DELAY_MS = 400;
 /** Lines looked at per slice of the sweep through the document, between yields. */
 const SWEEP_LINES = 2000;
+/** How long a slice of the sweep may parse Markdown ahead of the editor (code found past it is read as prose). */
+const SWEEP_PARSE_MS = 5;
 
 export function surpriseLevel(nats: number): number {
   let level = 0;
@@ -61,9 +66,10 @@ function build(view: EditorView, source: SurpriseSource): DecorationSet {
   const doc = view.state.doc;
   let lastLine = 0;
   for (const { from, to } of view.visibleRanges) {
+    const spans = spansIn(view.state, from, to);
     for (let n = Math.max(doc.lineAt(from).number, lastLine + 1); n <= doc.lineAt(to).number; n++) {
       lastLine = n;
-      const p = paragraphAt(doc, n);
+      const p = paragraphAt(doc, n, spans);
       const score = p && source.lookup(modelId, p.key);
       if (!p || !score) continue;
       for (const [start, end, nats] of score.words) {
@@ -134,7 +140,10 @@ function surprisePlugin(source: SurpriseSource) {
         };
         const full = () => batch.length >= BATCH_PARAGRAPHS || chars >= BATCH_CHARS;
         for (const { from, to } of this.view.visibleRanges) {
-          for (let n = doc.lineAt(from).number; n <= doc.lineAt(to).number && !full(); n++) add(paragraphAt(doc, n));
+          const spans = spansIn(this.view.state, from, to);
+          for (let n = doc.lineAt(from).number; n <= doc.lineAt(to).number && !full(); n++) {
+            add(paragraphAt(doc, n, spans));
+          }
         }
         if (this.sweepModel !== modelId) {
           this.sweepModel = modelId;
@@ -142,7 +151,9 @@ function surprisePlugin(source: SurpriseSource) {
         }
         while (!batch.length && this.sweepLine <= doc.lines) {
           const stop = Math.min(doc.lines, this.sweepLine + SWEEP_LINES - 1);
-          for (; this.sweepLine <= stop && !full(); this.sweepLine++) add(paragraphAt(doc, this.sweepLine));
+          // a short parse budget: a key pressed meanwhile waits for it (the editor parses on in idle time)
+          const spans = spansIn(this.view.state, doc.line(this.sweepLine).from, doc.line(stop).to, SWEEP_PARSE_MS);
+          for (; this.sweepLine <= stop && !full(); this.sweepLine++) add(paragraphAt(doc, this.sweepLine, spans));
           // a long document is swept a slice at a time: the writer's keys come first
           if (!batch.length) await new Promise((resolve) => setTimeout(resolve, 0));
           if (this.destroyed || this.view.state.doc !== doc) return [];
@@ -185,7 +196,7 @@ function surpriseHover(source: SurpriseSource) {
       const modelId = source.modelId();
       if (!docId || !modelId) return null;
       const line = view.state.doc.lineAt(pos);
-      const p = paragraphAt(view.state.doc, line.number);
+      const p = paragraphAt(view.state.doc, line.number, spansIn(view.state, line.from, line.to));
       const score = p && source.lookup(modelId, p.key);
       const word = score?.words.find(([start, end]) => p!.from + start <= pos && pos <= p!.from + end);
       if (!p || !word) return null;

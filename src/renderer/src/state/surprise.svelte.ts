@@ -12,6 +12,8 @@ import type { MainProcess } from './main-process';
 /** Scores kept in the renderer; the oldest go first. */
 const MAX_KEPT = 20_000;
 export interface VoiceResult {
+  /** The document and the model it read: a result says nothing about another. */
+  docId: string;
   modelId: string;
   chapters: ChapterSummary[];
   paragraphs: (VoiceParagraph & { voice: Voice | null })[];
@@ -26,8 +28,12 @@ export class SurpriseState {
   scoring = $state(false);
   voice = $state.raw<VoiceResult | null>(null);
   voiceProgress = $state.raw<{ done: number; total: number } | null>(null);
+  /** Why the last voice check stopped before its end (the model changed under it), or null. */
+  voiceStopped = $state<string | null>(null);
   private readonly scores = new Map<string, ScoredParagraph>();
   private voiceRun = 0;
+  /** The document the voice check reads or read. */
+  private voiceDocId: string | null = null;
 
   constructor(private readonly main: MainProcess) {}
 
@@ -75,8 +81,10 @@ export class SurpriseState {
 
   /**
    * Reads every paragraph with the active (personal) model and the default,
-   * a batch at a time, and sums them up per chapter. A newer run, or a
-   * failure (the writer is told), ends it.
+   * a batch at a time, and sums them up per chapter. One run reads one
+   * document with one model: a newer run, the document's going
+   * (`documentChanged`), a model switch between batches (the writer is told
+   * to check again) or a failure (the writer is told) ends it.
    */
   async checkVoice(
     docId: string,
@@ -84,9 +92,11 @@ export class SurpriseState {
     headings: readonly { line: number; title: string }[],
   ): Promise<void> {
     const run = ++this.voiceRun;
+    this.voiceDocId = docId;
     this.voice = null;
+    this.voiceStopped = null;
     const read: VoiceResult['paragraphs'] = [];
-    let modelId = '';
+    let modelId: string | null = null;
     this.voiceProgress = { done: 0, total: paragraphs.length };
     try {
       for (const batch of batches(paragraphs)) {
@@ -97,9 +107,22 @@ export class SurpriseState {
             compare: true,
             paragraphs: batch.map(({ context, text }) => ({ context, text })),
           }),
+          // the document went while this batch was on its way: the run is over, nothing went wrong
+          {
+            handle: {
+              NOT_FOUND: (e) =>
+                run === this.voiceRun ? this.main.call(Promise.resolve({ ok: false, error: e })) : undefined,
+            },
+          },
         );
         if (run !== this.voiceRun) return;
-        if (!answer?.standard) return;
+        if (!answer?.standard || !answer.personal) return;
+        if (modelId !== null && answer.modelId !== modelId) {
+          // half the paragraphs read by one model and half by another would say nothing
+          this.voiceStopped =
+            'The model changed during the voice check: check again to read the document with this one.';
+          return;
+        }
         modelId = answer.modelId;
         batch.forEach((p, i) => {
           const mine = answer.paragraphs[i];
@@ -108,8 +131,8 @@ export class SurpriseState {
           const reading: VoiceParagraph = {
             line: p.line,
             text: p.text,
-            personalLoss: mine.loss,
-            personalChars: mine.chars,
+            personalLoss: answer.personal![i].loss,
+            personalChars: answer.personal![i].chars,
             defaultLoss: standard.loss,
             defaultChars: standard.chars,
           };
@@ -118,16 +141,24 @@ export class SurpriseState {
         this.received++;
         this.voiceProgress = { done: read.length, total: paragraphs.length };
       }
-      this.voice = { modelId, chapters: chapterSummaries(read, headings), paragraphs: read };
+      if (modelId !== null)
+        this.voice = { docId, modelId, chapters: chapterSummaries(read, headings), paragraphs: read };
     } finally {
       if (run === this.voiceRun) this.voiceProgress = null;
     }
   }
 
+  /** The open document is now `docId` (or none): a check of another one stops, and its result goes. */
+  documentChanged(docId: string | null): void {
+    if (this.voiceDocId !== null && this.voiceDocId !== docId) this.clearVoice();
+  }
+
   /** Forgets the voice check's result (the model changed: it no longer says anything about this one). */
   clearVoice(): void {
     this.voiceRun++;
+    this.voiceDocId = null;
     this.voice = null;
     this.voiceProgress = null;
+    this.voiceStopped = null;
   }
 }

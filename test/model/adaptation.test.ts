@@ -99,6 +99,20 @@ describe('a document adapter', () => {
     expect(distance(held.params)).toBeLessThan(distance(free.params) * 0.8);
   }, 60_000);
 
+  it('gives way between gradient calls, with the same step as one call over all windows', async () => {
+    const whole = adapter({ ...ADAPTATION_DEFAULTS, chunkWindows: 1000 });
+    const chunked = adapter({ ...ADAPTATION_DEFAULTS, chunkWindows: 2 });
+    let pauses = 0;
+    await whole.adapt(model.vocab.encode(written));
+    await chunked.adapt(model.vocab.encode(written), async () => void pauses++);
+    const windows = Math.floor((model.vocab.encode(written).length - 1) / 32);
+    expect(pauses).toBe(Math.ceil(windows / 2) - 1);
+    let worst = 0;
+    for (let i = 0; i < base.length; i++) worst = Math.max(worst, Math.abs(whole.params[i] - chunked.params[i]));
+    expect(worst).toBeLessThan(1e-4);
+    expect(chunked.params).not.toEqual(base);
+  }, 60_000);
+
   it('learns nothing from too little text, and refuses weights of another network', async () => {
     const a = adapter();
     expect(await a.adapt(model.vocab.encode('short'))).toBeNull();
@@ -115,9 +129,11 @@ describe('a document adapter', () => {
     const second = await adapters.adapt({ ...job, docId: 'a', modelId: 'm1' });
     const other = await adapters.adapt({ ...job, docId: 'b', modelId: 'm1' });
     const switched = await adapters.adapt({ ...job, docId: 'a', modelId: 'm2' });
-    expect(second).not.toEqual(first); // learned twice
-    expect(other).toEqual(first); // its own copy, from the base
-    expect(switched).toEqual(first); // a new model: from its base again
+    // (the compiled kernel's sums may differ in the last bits with its buffers' alignment)
+    const gap = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(gap(second, first)).toBeGreaterThan(1e-4); // learned twice
+    expect(gap(other, first)).toBeLessThan(1e-5); // its own copy, from the base
+    expect(gap(switched, first)).toBeLessThan(1e-5); // a new model: from its base again
     // a copy the caller keeps: the next adaptation does not change it
     const kept = Float32Array.from(first);
     await adapters.adapt({ ...job, docId: 'b', modelId: 'm1' });

@@ -113,11 +113,12 @@ export class SuggestionService {
   }
 
   async request(req: Request): Promise<Responses['suggestions:request']> {
-    this.inFlight++;
+    this.options.adaptation?.busy?.(++this.inFlight);
     try {
       return await this.answer(req);
     } finally {
-      if (--this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.options.adaptation?.busy?.(--this.inFlight);
+      if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 

@@ -25,6 +25,8 @@ export interface Adaptation {
   adapt(job: AdaptationJob): Promise<Float32Array>;
   /** Drops a document's copy (closed, or back to the base). */
   forget(docId: string): void;
+  /** How many suggestions are being computed now: while any is, the work waits between its steps. */
+  busy?(suggestionsInFlight: number): void;
   dispose(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ export class Adapters {
   private readonly byDoc = new Map<string, { modelId: string; adapter: DocumentAdapter }>();
   private gradients: { modelId: string; fn: GradientFn } | undefined;
 
-  async adapt(job: AdaptationJob): Promise<Float32Array> {
+  async adapt(job: AdaptationJob, pause?: () => Promise<void>): Promise<Float32Array> {
     let entry = this.byDoc.get(job.docId);
     if (!entry || entry.modelId !== job.modelId) {
       if (this.gradients?.modelId !== job.modelId) {
@@ -42,7 +44,7 @@ export class Adapters {
       const adapter = new DocumentAdapter(job.base, job.network, job.vocabSize, this.gradients.fn, job.settings);
       this.byDoc.set(job.docId, (entry = { modelId: job.modelId, adapter }));
     }
-    await entry.adapter.adapt(job.ids);
+    await entry.adapter.adapt(job.ids, pause);
     return Float32Array.from(entry.adapter.params);
   }
 

@@ -30,6 +30,8 @@ export interface AdaptationSettings {
   maxChars: number;
   /** Gradient steps per adaptation, each over all its windows. */
   passes: number;
+  /** Windows per gradient call: between calls the runner may give way to the ghost text (`pause`). */
+  chunkWindows: number;
 }
 
 /** Chosen with `npm run bench:writer` on the gate slice (README, "Learning the document"). */
@@ -39,6 +41,8 @@ export const ADAPTATION_DEFAULTS: Readonly<AdaptationSettings> = Object.freeze({
   windowChars: 100,
   maxChars: 2_000,
   passes: 1,
+  // about 15-25 ms of the default model's gradient per call here: what a keystroke may wait at most
+  chunkWindows: 2,
 });
 
 /** The fewest new characters worth adapting on (fewer: wait for more). */
@@ -92,12 +96,26 @@ export function adaptationBatch(ids: Int32Array, windowChars: number, maxChars: 
   return { batch: B, steps: T, inputs, targets };
 }
 
+/** Windows [from, to) of a time-major batch, as a batch of their own. */
+export function batchWindows(batch: SequenceBatch, from: number, to: number): SequenceBatch {
+  const n = to - from;
+  const inputs = new Int32Array(batch.steps * n);
+  const targets = new Int32Array(batch.steps * n);
+  for (let t = 0; t < batch.steps; t++) {
+    inputs.set(batch.inputs.subarray(t * batch.batch + from, t * batch.batch + to), t * n);
+    targets.set(batch.targets.subarray(t * batch.batch + from, t * batch.batch + to), t * n);
+  }
+  return { batch: n, steps: batch.steps, inputs, targets };
+}
+
 /** A copy of a model's weights that learns one document. */
 export class DocumentAdapter {
   readonly layout: ParamLayout;
   /** The adapted weights (flat, as ParamLayout lays them out). */
   readonly params: Float32Array;
   private readonly grads: Float32Array;
+  /** One chunk's gradient, before it is added to `grads`. */
+  private readonly chunkGrads: Float32Array;
   /** Running mean of each weight's squared gradient. */
   private readonly meanSquare: Float32Array;
   private adaptations = 0;
@@ -113,6 +131,7 @@ export class DocumentAdapter {
     if (base.length !== this.layout.total) throw new Error('the base weights do not fit the network');
     this.params = Float32Array.from(base);
     this.grads = new Float32Array(base.length);
+    this.chunkGrads = new Float32Array(base.length);
     this.meanSquare = new Float32Array(base.length);
   }
 
@@ -122,10 +141,34 @@ export class DocumentAdapter {
   }
 
   /**
+   * The mean loss's gradient over `batch` into `grads`, `chunkWindows`
+   * windows per call, `pause` between calls (where the app's thread waits
+   * while a suggestion is being computed). Returns the summed loss.
+   */
+  private async gradient(batch: SequenceBatch, pause?: () => Promise<void>): Promise<number> {
+    const per = Math.max(1, this.settings.chunkWindows ?? batch.batch);
+    if (per >= batch.batch) return this.gradients(this.params, this.grads, batch);
+    const g = this.grads;
+    const part = this.chunkGrads;
+    g.fill(0);
+    let lossSum = 0;
+    for (let from = 0; from < batch.batch; from += per) {
+      if (from > 0) await pause?.();
+      const to = Math.min(batch.batch, from + per);
+      lossSum += await this.gradients(this.params, part, batchWindows(batch, from, to));
+      // each call's gradient is of its own mean: weigh it by its share of the windows
+      const w = (to - from) / batch.batch;
+      for (let i = 0; i < g.length; i++) g[i] += w * part[i];
+    }
+    return lossSum;
+  }
+
+  /**
    * Gradient steps on the latest text (its ids); returns the mean loss on it
    * before the first step (nats per character), or null when it is too short.
+   * `pause`, awaited between gradient calls, lets the caller hold the work back.
    */
-  async adapt(ids: Int32Array): Promise<number | null> {
+  async adapt(ids: Int32Array, pause?: () => Promise<void>): Promise<number | null> {
     const { learningRate, decay, windowChars, maxChars, passes } = this.settings;
     const batch = adaptationBatch(ids, windowChars, maxChars);
     if (!batch) return null;
@@ -135,7 +178,7 @@ export class DocumentAdapter {
     const base = this.base;
     let firstLoss: number | null = null;
     for (let pass = 0; pass < passes; pass++) {
-      const lossSum = await this.gradients(p, g, batch);
+      const lossSum = await this.gradient(batch, pause);
       if (!Number.isFinite(lossSum)) throw new Error('the adaptation step diverged');
       firstLoss ??= lossSum / (batch.batch * batch.steps);
       // the first gradient sets the scale; later ones average into it

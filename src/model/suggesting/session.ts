@@ -34,8 +34,8 @@ import type { GhostRequest, SessionOptions, SessionSuggestion, SuggestOptions } 
 
 export type { GhostRequest, SessionOptions, SessionSuggestion, SuggestOptions };
 
-/** Characters `prime` reads between yields (about 15-30 ms for the default model). */
-const PRIME_SLICE = 100;
+/** Characters `prime` reads between yields (about 5-10 ms for the default model: what a keystroke may wait). */
+const PRIME_SLICE = 32;
 
 interface Snapshot {
   /** Characters absorbed (from the origin) when it was taken. */

@@ -15,12 +15,14 @@ export class AdaptationThread implements Adaptation {
   private modelId: string | null = null;
   private next = 0;
   private readonly jobs = new Map<number, { resolve: (p: Float32Array) => void; reject: (e: Error) => void }>();
+  /** Suggestions being computed on main, shared with the thread (it waits while there are any). */
+  private readonly inFlight = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(private readonly workerUrl: URL = siblingModule(import.meta.url, 'adaptation-worker')) {}
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = startWorker(this.workerUrl, {});
+    const worker = startWorker(this.workerUrl, { busy: this.inFlight.buffer });
     worker.unref();
     worker.on('message', (m: FromAdaptationWorker) => {
       const job = this.jobs.get(m.job);
@@ -60,6 +62,11 @@ export class AdaptationThread implements Adaptation {
       this.jobs.set(id, { resolve, reject });
       worker.postMessage(message);
     });
+  }
+
+  busy(suggestionsInFlight: number): void {
+    Atomics.store(this.inFlight, 0, suggestionsInFlight);
+    if (suggestionsInFlight === 0) Atomics.notify(this.inFlight, 0);
   }
 
   forget(docId: string): void {

@@ -4,9 +4,12 @@
  * a time, so "learn this document as I write" takes at most one core and main's
  * event loop (typing, ghost text) never waits for a gradient step. It keeps the
  * model's base weights (sent once per model) and every document's copy between
- * jobs; main keeps nothing but the weights each job sends back.
+ * jobs; main keeps nothing but the weights each job sends back. Between its
+ * gradient calls (a few windows each) it waits while main is computing a
+ * suggestion (a counter main keeps in shared memory), so on a machine whose
+ * other cores are busy the ghost text never waits for more than one call.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../../model/network/backend';
 import { nativeKernel } from '../../../model/network/native-kernel';
 import { Adapters } from '../../../model/suggesting/adaptation-runner';
@@ -17,6 +20,15 @@ const adapters = new Adapters();
 let base: { modelId: string; weights: Float32Array } | undefined;
 let queue: Promise<void> = Promise.resolve();
 let backendReady: Promise<unknown> | undefined;
+/** Suggestions main is computing now (adaptation-thread.ts keeps it). */
+const busy = new Int32Array((workerData as { busy: SharedArrayBuffer }).busy);
+/** The longest a job waits for the suggestions at one pause: it must finish some time. */
+const MAX_WAIT_MS = 2000;
+
+async function giveWay(): Promise<void> {
+  const until = performance.now() + MAX_WAIT_MS;
+  while (Atomics.load(busy, 0) > 0 && performance.now() < until) Atomics.wait(busy, 0, Atomics.load(busy, 0), 20);
+}
 
 async function run(m: Extract<ToAdaptationWorker, { type: 'adapt' }>): Promise<FromAdaptationWorker> {
   try {
@@ -24,7 +36,7 @@ async function run(m: Extract<ToAdaptationWorker, { type: 'adapt' }>): Promise<F
     if (base?.modelId !== m.modelId) throw new Error('the adaptation thread has no weights for this model');
     // tfjs is the fallback where the compiled kernel does not load
     if (!nativeKernel().available) await (backendReady ??= initBackend());
-    const params = await adapters.adapt({ ...m, base: base.weights });
+    const params = await adapters.adapt({ ...m, base: base.weights }, giveWay);
     return { type: 'adapted', job: m.job, params };
   } catch (e) {
     return { type: 'failed', job: m.job, message: e instanceof Error ? e.message : String(e) };

@@ -91,7 +91,7 @@ async function measureAdapting(page: Page, pauseMs: number, rounds: number) {
     await page.keyboard.insertText(
       ' The wind rose over the harbour, and the old captain walked the length of the pier, counting the boats that had not come home, and thinking of the winter that was coming. ',
     );
-    await page.waitForTimeout(1_100);
+    await page.waitForTimeout(1_600);
     for (let i = 0; i < 10; i++) {
       await page.evaluate(() => ((window as unknown as { __ghostAt: number }).__ghostAt = 0));
       await page.keyboard.type(i % 2 ? 'a' : 'e');
@@ -172,7 +172,7 @@ async function main() {
   writeFileSync(corpus, readFileSync(join(DATA, 'tinyshakespeare.txt'), 'utf8'));
   h.dialogs.answers.push([corpus]);
   // the training on one core, the app (and the adaptation thread) on the other
-  await h.services.settings.update({ adaptToDocument: true, trainingThreads: 1 });
+  await h.services.settings.update({ trainingThreads: 1 });
   await h.services.dispatch('corpus:pick', { folders: false });
   const job = await h.services.dispatch('training:start', {
     name: 'bench:ui background',
@@ -184,6 +184,10 @@ async function main() {
   if (!job.ok) throw new Error(`could not start the background training: ${job.error.message}`);
   await page.locator('.cm-content').click();
   await page.keyboard.press('ControlOrMeta+End');
+  // the same rounds with the document not learned: what the training alone costs
+  await h.services.settings.update({ adaptToDocument: false });
+  const training = await measureAdapting(page, pauseMs, 4);
+  await h.services.settings.update({ adaptToDocument: true });
   const adapting = await measureAdapting(page, pauseMs, 4);
   const swaps = h.services.suggestions.adaptationSwaps;
   await h.services.dispatch('training:cancel', { jobId: (job.value as { jobId: string }).jobId });
@@ -197,6 +201,15 @@ async function main() {
         new_document: summary(fresh, pauseMs),
         novel: { characters: novelChars, open_ms: round(openMs), ...summary(long, pauseMs) },
         novel_with_surprise_map: { ...summary(mapped, pauseMs), paragraphs_scored: scored },
+        novel_while_training: {
+          keystroke_to_ghost_ms: {
+            p50: round(median(training)),
+            p95: round(percentile(training, 95)),
+            max: round(Math.max(...training)),
+            samples: training.length,
+            pause_ms_excluded: pauseMs,
+          },
+        },
         novel_adapting_while_training: {
           keystroke_to_ghost_ms: {
             p50: round(median(adapting)),

@@ -24,7 +24,7 @@ import { DocumentWords } from '../../model/suggesting/document-words';
 import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
 import type { Adaptation } from '../../model/suggesting/adaptation-runner';
 import { AppError } from './app-error';
-import { DocumentAdaptations, type ActiveModel } from './adaptation/document-adaptations';
+import { DocumentAdaptations, TYPING_MS, type ActiveModel } from './adaptation/document-adaptations';
 
 export interface SuggestionServiceOptions {
   modelDir: (modelId: string) => string;
@@ -63,6 +63,15 @@ export class SuggestionService {
       enabled: () => options.settings().adaptToDocument,
       active: () => this.active,
       wordsOf: (docId) => this.wordsOf(docId),
+      whenIdle: async () => {
+        // no suggestion being computed, and none asked for a moment: the writer paused
+        for (;;) {
+          await this.whenIdle();
+          const wait = this.lastRequestAt + TYPING_MS - Date.now();
+          if (wait <= 0) return;
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      },
       pauseMs: options.adaptAfterPauseMs,
       onError: options.onAdaptationError,
     });
@@ -112,7 +121,11 @@ export class SuggestionService {
     return this.options.isOpen?.(docId) ?? true;
   }
 
+  /** When the last suggestion was asked for (Date.now()): background work waits while the writer types. */
+  lastRequestAt = 0;
+
   async request(req: Request): Promise<Responses['suggestions:request']> {
+    this.lastRequestAt = Date.now();
     this.options.adaptation?.busy?.(++this.inFlight);
     try {
       return await this.answer(req);

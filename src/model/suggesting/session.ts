@@ -175,15 +175,19 @@ export class SuggestionSession {
    * Reads `text` into a new session as `setText` would, a slice at a time,
    * yielding between slices so requests are answered meanwhile: how new
    * weights (a document's adapted copy) get their state in the background.
-   * Resolves false, the session unfinished, once `stillWanted` says no.
+   * `giveWay`, awaited between slices, holds it back (while a suggestion is
+   * being computed). Resolves false, the session unfinished, once
+   * `stillWanted` says no.
    */
-  async prime(text: string, stillWanted: () => boolean): Promise<boolean> {
+  async prime(text: string, stillWanted: () => boolean, giveWay?: () => Promise<void>): Promise<boolean> {
     if (this.disposed) throw new Error('session disposed');
     const chars = [...text];
     this.resetTo(Math.max(0, chars.length - this.contextChars));
     for (let at = this.origin; at < chars.length; at += PRIME_SLICE) {
       this.absorb(chars.slice(at, Math.min(at + PRIME_SLICE, chars.length)));
       await new Promise<void>((resolve) => setImmediate(resolve));
+      // a suggestion being computed yields between its steps: a slice there would be its wait
+      await giveWay?.();
       if (this.disposed || !stillWanted()) return false;
     }
     return true;

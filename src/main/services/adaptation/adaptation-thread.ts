@@ -15,8 +15,12 @@ export class AdaptationThread implements Adaptation {
   private modelId: string | null = null;
   private next = 0;
   private readonly jobs = new Map<number, { resolve: (p: Float32Array) => void; reject: (e: Error) => void }>();
-  /** Suggestions being computed on main, shared with the thread (it waits while there are any). */
-  private readonly inFlight = new Int32Array(new SharedArrayBuffer(4));
+  /**
+   * Shared with the thread, which waits while the writer is at it: [0] the
+   * suggestions being computed on main, [1] when the last one was asked for
+   * (Date.now() modulo 2^31: the one clock both threads read alike).
+   */
+  private readonly inFlight = new Int32Array(new SharedArrayBuffer(8));
 
   constructor(private readonly workerUrl: URL = siblingModule(import.meta.url, 'adaptation-worker')) {}
 
@@ -65,6 +69,7 @@ export class AdaptationThread implements Adaptation {
   }
 
   busy(suggestionsInFlight: number): void {
+    Atomics.store(this.inFlight, 1, Date.now() % 2 ** 31);
     Atomics.store(this.inFlight, 0, suggestionsInFlight);
     if (suggestionsInFlight === 0) Atomics.notify(this.inFlight, 0);
   }

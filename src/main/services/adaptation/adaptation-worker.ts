@@ -5,9 +5,10 @@
  * event loop (typing, ghost text) never waits for a gradient step. It keeps the
  * model's base weights (sent once per model) and every document's copy between
  * jobs; main keeps nothing but the weights each job sends back. Between its
- * gradient calls (a few windows each) it waits while main is computing a
- * suggestion (a counter main keeps in shared memory), so on a machine whose
- * other cores are busy the ghost text never waits for more than one call.
+ * gradient calls (a few windows each) it waits while the writer is typing
+ * (main keeps a count of suggestions in flight and the time of the last one
+ * in shared memory), so on a machine whose other cores are busy the ghost
+ * text waits for at most one call.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from '../../../model/network/backend';
@@ -25,9 +26,15 @@ const busy = new Int32Array((workerData as { busy: SharedArrayBuffer }).busy);
 /** The longest a job waits for the suggestions at one pause: it must finish some time. */
 const MAX_WAIT_MS = 2000;
 
+/** The writer counts as typing this long after main's last suggestion request (document-adaptations.ts's TYPING_MS). */
+const TYPING_MS = 400;
+
+const typing = () => Atomics.load(busy, 0) > 0 || (Date.now() % 2 ** 31) - Atomics.load(busy, 1) < TYPING_MS;
+
+/** Between gradient calls: wait while the writer types (on two cores the renderer needs the other one). */
 async function giveWay(): Promise<void> {
   const until = performance.now() + MAX_WAIT_MS;
-  while (Atomics.load(busy, 0) > 0 && performance.now() < until) Atomics.wait(busy, 0, Atomics.load(busy, 0), 20);
+  while (typing() && performance.now() < until) Atomics.wait(busy, 0, Atomics.load(busy, 0), 20);
 }
 
 async function run(m: Extract<ToAdaptationWorker, { type: 'adapt' }>): Promise<FromAdaptationWorker> {

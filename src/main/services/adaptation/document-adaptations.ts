@@ -21,6 +21,8 @@ import { CONTEXT_LIMITS } from '../../../shared/vocabulary';
 
 /** How long a document's editor goes without a request before its new text is learned. */
 export const ADAPT_PAUSE_MS = 1000;
+/** The writer counts as typing this long after the last suggestion request: background work waits. */
+export const TYPING_MS = 400;
 
 /** The loaded model, as the suggestion service holds it. */
 export interface ActiveModel {
@@ -64,6 +66,8 @@ export interface DocumentAdaptationsOptions {
   /** The model loaded now (null: none). */
   active: () => ActiveModel | null;
   wordsOf: (docId: string) => DocumentWords;
+  /** Resolves once no suggestion is being computed (priming waits for it between slices). */
+  whenIdle?: () => Promise<void>;
   /** The pause that starts an adaptation (null: only `adaptNow`, as the benchmark drives it). */
   pauseMs?: number | null;
   /** Where an adaptation that failed is told (it never fails a request). */
@@ -145,7 +149,7 @@ export class DocumentAdaptations {
         documentWords: this.o.wordsOf(docId),
       });
       // the state for the newest text, read a slice at a time while requests go on
-      const primed = await session.prime(a.latest, current);
+      const primed = await session.prime(a.latest, current, this.o.whenIdle);
       if (!primed || !current()) {
         disposeReady({ session, net });
         return;

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdaptationThread } from '../../src/main/services/adaptation/adaptation-thread';
+import { newSince } from '../../src/main/services/adaptation/document-adaptations';
 import { SuggestionService } from '../../src/main/services/suggestions';
 import { InProcessAdaptation } from '../../src/model/suggesting/adaptation-runner';
 import { disposeModel, saveModel, type CharModel } from '../../src/model/storage/persistence';
@@ -115,13 +116,44 @@ describe('learning the document as the writer writes', () => {
     on.s.release();
   }, 60_000);
 
-  it('drops an adaptation that finishes after the model changed', async () => {
+  it('drops an adaptation that finishes after the model changed, keeping no tensor of it', async () => {
     const { s } = service();
+    await ask(s, text.slice(0, 1000));
+    s.release();
+    const before = tf.memory().numTensors; // nothing loaded
     await ask(s, text.slice(0, 1000));
     const adapting = s.adaptNow('doc');
     s.release(); // a model switch releases the loaded model mid-adaptation
     await adapting;
     expect(s.adaptationOf('doc')).toBeNull();
+    expect(tf.memory().numTensors, 'tensors left by the dropped adaptation').toBe(before);
+  }, 60_000);
+
+  it('counts what is new in a window that moves with the cursor, not from a common start', () => {
+    const doc = aliceText(6000);
+    const learned = doc.slice(0, 4000); // the window the editor sent then
+    expect(newSince(learned, doc.slice(150, 4150))).toBe(150); // 150 typed: the window moved 150
+    expect(newSince(learned, doc.slice(300, 4300))).toBe(300);
+    expect(newSince('', 'abc')).toBe(3);
+    // the learned end is gone (an edit there, or the cursor elsewhere): all of it is new
+    expect(newSince(learned, doc.slice(4500, 6000))).toBe(1500);
+  });
+
+  it('adapts once per 200 new characters in a long document, however the window moves', async () => {
+    const doc = aliceText(9000);
+    const { s, runner } = service();
+    await ask(s, doc.slice(0, 4000));
+    await s.adaptNow('doc');
+    expect(runner.runs).toBe(1);
+    for (const end of [4050, 4100, 4150]) {
+      await ask(s, doc.slice(end - 4000, end)); // the editor's window: the last 4,000 characters
+      await s.adaptNow('doc');
+    }
+    expect(runner.runs, 'fewer than 200 new characters: nothing to learn yet').toBe(1);
+    await ask(s, doc.slice(4210 - 4000, 4210));
+    await s.adaptNow('doc');
+    expect(runner.runs).toBe(2);
+    s.release();
   }, 60_000);
 
   it('adapts on its own after a pause in the editor’s requests', async () => {

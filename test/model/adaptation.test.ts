@@ -113,6 +113,27 @@ describe('a document adapter', () => {
     expect(chunked.params).not.toEqual(base);
   }, 60_000);
 
+  it('weighs each call’s gradient by its share of the windows', async () => {
+    // a stand-in kernel: each call's "gradient" is its first window's first input id, everywhere
+    const calls: number[] = [];
+    const spy = async (_p: Float32Array, g: Float32Array, b: { batch: number; inputs: Int32Array }) => {
+      calls.push(b.batch);
+      g.fill(b.inputs[0]);
+      return 0;
+    };
+    const ids = Int32Array.from({ length: 5 * 10 + 1 }, (_, i) => i);
+    const batch = adaptationBatch(ids, 10, 1000)!; // 5 windows, starting at 0, 10, 20, 30, 40
+    const a = new DocumentAdapter(base, model.meta.network, model.vocab.size, spy, {
+      ...ADAPTATION_DEFAULTS,
+      chunkWindows: 2,
+    });
+    await a.gradient(batch);
+    expect(calls).toEqual([2, 2, 1]);
+    // chunks start at windows 0, 2, 4: ids 0, 20, 40, weighted 2/5, 2/5, 1/5
+    expect(a.grads[0]).toBeCloseTo((2 / 5) * 0 + (2 / 5) * 20 + (1 / 5) * 40, 4);
+    expect(a.grads[a.grads.length - 1]).toBeCloseTo(16, 4);
+  });
+
   it('learns nothing from too little text, and refuses weights of another network', async () => {
     const a = adapter();
     expect(await a.adapt(model.vocab.encode('short'))).toBeNull();

@@ -113,7 +113,8 @@ export class DocumentAdapter {
   readonly layout: ParamLayout;
   /** The adapted weights (flat, as ParamLayout lays them out). */
   readonly params: Float32Array;
-  private readonly grads: Float32Array;
+  /** The mean loss's gradient `gradient` computed last. */
+  readonly grads: Float32Array;
   /** One chunk's gradient, before it is added to `grads`. */
   private readonly chunkGrads: Float32Array;
   /** Running mean of each weight's squared gradient. */
@@ -141,11 +142,11 @@ export class DocumentAdapter {
   }
 
   /**
-   * The mean loss's gradient over `batch` into `grads`, `chunkWindows`
+   * The mean loss's gradient over `batch` into `grads` at the current weights, `chunkWindows`
    * windows per call, `pause` between calls (where the app's thread waits
    * while a suggestion is being computed). Returns the summed loss.
    */
-  private async gradient(batch: SequenceBatch, pause?: () => Promise<void>): Promise<number> {
+  async gradient(batch: SequenceBatch, pause?: () => Promise<void>): Promise<number> {
     const per = Math.max(1, this.settings.chunkWindows ?? batch.batch);
     if (per >= batch.batch) return this.gradients(this.params, this.grads, batch);
     const g = this.grads;

@@ -46,7 +46,9 @@ export interface KeystrokeMeasure {
 export async function measureKeystrokes(m: KeystrokeMeasure): Promise<KeystrokeReport | null> {
   const text = heldOutText(m.documents, KEYSTROKE_CHARS);
   if (countCodePoints(text) < 100) return null;
-  const deadline = performance.now() + (m.seconds ?? MEASURE_SECONDS) * 1000;
+  const seconds = m.seconds ?? MEASURE_SECONDS;
+  // each model gets its own time: the other types what this one did, as long again at most
+  let deadline = performance.now() + seconds * 1000;
   const enough = () => m.signal?.aborted === true || performance.now() > deadline;
   const trainingText = m.documents.map((d) => d.slice(0, heldOutStart(d)));
   const words = runWords(trainingText, m.base);
@@ -62,6 +64,7 @@ export async function measureKeystrokes(m: KeystrokeMeasure): Promise<KeystrokeR
   if (m.signal?.aborted || mine.chars < 100) return null;
   // the other model types exactly what this one did (with as long again)
   const typed = text.slice(0, offsetOfCodePoint(text, mine.chars));
+  deadline = performance.now() + seconds * 1000;
   const theirs = m.other ? await saved(m.other, typed, m.other.wordCounts) : null;
   if (m.signal?.aborted) return null;
   return { chars: mine.chars, saved: savedShare(mine), baseSaved: theirs && savedShare(theirs) };

@@ -18,7 +18,7 @@ export class AdaptationThread implements Adaptation {
   /**
    * Shared with the thread, which waits while the writer is at it: [0] the
    * suggestions being computed on main, [1] when the last one was asked for
-   * (Date.now() modulo 2^31: the one clock both threads read alike).
+   * or answered (Date.now() cut to 32 bits: the one clock both threads read alike).
    */
   private readonly inFlight = new Int32Array(new SharedArrayBuffer(8));
 
@@ -69,7 +69,8 @@ export class AdaptationThread implements Adaptation {
   }
 
   busy(suggestionsInFlight: number): void {
-    Atomics.store(this.inFlight, 1, Date.now() % 2 ** 31);
+    // Date.now() cut to 32 bits (`| 0`): the thread compares differences cut the same way
+    Atomics.store(this.inFlight, 1, Date.now() | 0);
     Atomics.store(this.inFlight, 0, suggestionsInFlight);
     if (suggestionsInFlight === 0) Atomics.notify(this.inFlight, 0);
   }
@@ -81,6 +82,9 @@ export class AdaptationThread implements Adaptation {
   async dispose(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.modelId = null;
+    for (const job of this.jobs.values()) job.reject(new Error('The app is closing.'));
+    this.jobs.clear();
     await worker?.terminate();
   }
 }

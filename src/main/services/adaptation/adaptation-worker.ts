@@ -29,7 +29,8 @@ const MAX_WAIT_MS = 2000;
 /** The writer counts as typing this long after main's last suggestion request (document-adaptations.ts's TYPING_MS). */
 const TYPING_MS = 400;
 
-const typing = () => Atomics.load(busy, 0) > 0 || (Date.now() % 2 ** 31) - Atomics.load(busy, 1) < TYPING_MS;
+// the clock is Date.now() cut to 32 bits by main; the difference, cut the same way, survives its wrapping
+const typing = () => Atomics.load(busy, 0) > 0 || ((Date.now() - Atomics.load(busy, 1)) | 0) < TYPING_MS;
 
 /** Between gradient calls: wait while the writer types (on two cores the renderer needs the other one). */
 async function giveWay(): Promise<void> {
@@ -60,5 +61,7 @@ port.on('message', (m: ToAdaptationWorker) => {
     .then((answer) => {
       const transfer = answer.type === 'adapted' ? [answer.params.buffer as ArrayBuffer] : [];
       port.postMessage(answer, transfer);
-    });
+    })
+    // one job's failure to answer must not stop the ones after it
+    .catch((e: unknown) => port.postMessage({ type: 'failed', job: m.job, message: String(e) }));
 });

@@ -18,6 +18,7 @@ import { SuggestionSession } from '../../../model/suggesting/session';
 import type { WordSet } from '../../../model/text/word-list';
 import { ParamLayout } from '../../../model/training/parallel/param-layout';
 import { CONTEXT_LIMITS } from '../../../shared/vocabulary';
+import { countCodePoints } from '../../../model/text/vocab';
 
 /** How long a document's editor goes without a request before its new text is learned. */
 export const ADAPT_PAUSE_MS = 1000;
@@ -81,6 +82,16 @@ export class DocumentAdaptations {
 
   constructor(private readonly o: DocumentAdaptationsOptions) {}
 
+  /** Each loaded model's own key: a model deleted and imported again under its id is another model. */
+  private readonly keys = new WeakMap<ActiveModel, string>();
+  private loads = 0;
+
+  private keyOf(active: ActiveModel): string {
+    let key = this.keys.get(active);
+    if (!key) this.keys.set(active, (key = `${active.modelId}#${++this.loads}`));
+    return key;
+  }
+
   /** Whether documents learn now: the setting is on and there is a runner. */
   get on(): boolean {
     return this.o.runner !== undefined && this.o.enabled();
@@ -124,16 +135,14 @@ export class DocumentAdaptations {
     const active = this.o.active();
     if (!runner || !a || a.running || !active || !this.on) return;
     const text = a.latest;
-    let same = 0;
-    while (same < text.length && same < a.learned.length && text[same] === a.learned[same]) same++;
-    if ([...text.slice(same)].length < MIN_ADAPTATION_CHARS) return;
+    if (newSince(a.learned, text) < MIN_ADAPTATION_CHARS) return;
     a.running = true;
     const current = () => this.docs.get(docId) === a && this.o.active() === active && this.on;
     try {
       active.flat ??= flatWeights(active.model);
       const params = await runner.adapt({
         docId,
-        modelId: active.modelId,
+        modelId: this.keyOf(active),
         network: active.model.meta.network,
         vocabSize: active.model.vocab.size,
         base: active.flat,
@@ -203,6 +212,22 @@ export class DocumentAdaptations {
     return this.docs.size;
   }
 }
+
+/**
+ * Characters of `text` written after what was learned: the editor sends a
+ * window that moves with the cursor, so what was learned is found by its last
+ * characters, not by a common start. Not found (an edit there, or the cursor
+ * elsewhere): all of it is new to this copy.
+ */
+export function newSince(learned: string, text: string): number {
+  if (!learned) return countCodePoints(text);
+  const tail = learned.slice(-LEARNED_TAIL);
+  const at = text.lastIndexOf(tail);
+  return countCodePoints(at < 0 ? text : text.slice(at + tail.length));
+}
+
+/** How much of the learned text's end is looked for in the new text. */
+const LEARNED_TAIL = 200;
 
 function disposeReady(ready: Ready): void {
   ready.session.dispose();

@@ -89,7 +89,7 @@ async function measureAdapting(page: Page, pauseMs: number, rounds: number) {
   const latencies: number[] = [];
   for (let r = 0; r < rounds; r++) {
     await page.keyboard.insertText(
-      ' The wind rose over the harbour, and the old captain walked the length of the pier, counting the boats that had not come home, and thinking of the winter that was coming. ',
+      ' The wind rose over the harbour, and the old captain walked the length of the pier, counting the boats that had not come home, and thinking of the long winter that was coming down on the town and on all of them. ',
     );
     await page.waitForTimeout(1_600);
     for (let i = 0; i < 10; i++) {

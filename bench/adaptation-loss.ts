@@ -33,8 +33,7 @@ const ids = model.vocab.encode(readFileSync(textFile, 'utf8'));
 const every = Number(args.every ?? 500);
 const { network } = model.meta;
 const layout = new ParamLayout(network, model.vocab.size);
-const base = new Float32Array(layout.total);
-layout.write(model.params, base);
+const base = layout.flatten(model.params);
 const adapter = new DocumentAdapter(base, network, model.vocab.size, gradientFunction(network, model.vocab.size));
 
 /** Summed loss and characters of `part` with the weights in `flat`. */

@@ -207,16 +207,16 @@ async function trainingLeakCheck() {
   return { steps: 500, before, after: tf.memory().numTensors };
 }
 
+/** The surprise map's speed on Moby-Dick, with the default model beside (the voice check's). */
+function surpriseOnNovel(model: CharModel) {
+  return surpriseSpeed(model, DEFAULT_MODEL_DIR, readFileSync(join(DATA, 'moby-dick.txt'), 'utf8'), quick ? 60 : 200);
+}
+
 async function main() {
   const backend = await initBackend();
   if (process.argv.includes('--only=surprise')) {
     const { model, source } = await suggestionModel();
-    const surprise = await surpriseSpeed(
-      model,
-      DEFAULT_MODEL_DIR,
-      readFileSync(join(DATA, 'moby-dick.txt'), 'utf8'),
-      quick ? 60 : 200,
-    );
+    const surprise = await surpriseOnNovel(model);
     disposeModel(model);
     process.stdout.write(`${JSON.stringify({ backend: backend.label, suggest_model: source, surprise }, null, 2)}\n`);
     return;
@@ -264,12 +264,7 @@ async function main() {
   const { model, source } = await suggestionModel();
   const suggestion = await suggestionSpeed(model, quick ? 50 : 1000);
   log('surprise map');
-  const surprise = await surpriseSpeed(
-    model,
-    DEFAULT_MODEL_DIR,
-    readFileSync(join(DATA, 'moby-dick.txt'), 'utf8'),
-    quick ? 60 : 200,
-  );
+  const surprise = await surpriseOnNovel(model);
   disposeModel(model);
   log('leak check: 500 training steps');
   const leak = await trainingLeakCheck();

@@ -26,6 +26,29 @@ interface Measurement {
   longTasks: number[];
 }
 
+/** One key typed, and the time until ghost text is on screen, less the editor's pause. */
+async function timeKeystroke(
+  page: Page,
+  key: string,
+  pauseMs: number,
+  screenshot: (name: string) => Promise<void>,
+  errors: string[],
+): Promise<number> {
+  await page.evaluate(() => ((window as unknown as { __ghostAt: number }).__ghostAt = 0));
+  await page.keyboard.type(key);
+  await page
+    .waitForFunction(() => (window as unknown as { __ghostAt: number }).__ghostAt > 0, null, { timeout: 10_000 })
+    .catch(async (e: unknown) => {
+      await screenshot('ui-bench-timeout');
+      throw new Error(`no ghost text after typing "${key}" (errors: ${errors.join('; ') || 'none'})`, { cause: e });
+    });
+  const { keyAt, ghostAt } = await page.evaluate(() => {
+    const w = window as unknown as { __keyAt: number; __ghostAt: number };
+    return { keyAt: w.__keyAt, ghostAt: w.__ghostAt };
+  });
+  return ghostAt - keyAt - pauseMs;
+}
+
 /** Keystroke → ghost text 40 times, then 300 characters typed at 15/s watching for long tasks. */
 async function measure(page: Page, pauseMs: number, screenshot: (name: string) => Promise<void>, errors: string[]) {
   await page.evaluate(() => {
@@ -52,19 +75,7 @@ async function measure(page: Page, pauseMs: number, screenshot: (name: string) =
         .textContent()
         .catch(() => null)) ?? '';
     const key = ghost.startsWith('e') || ghost.startsWith(' e') ? 'a' : 'e'; // differs from the ghost: asks anew
-    await page.evaluate(() => ((window as unknown as { __ghostAt: number }).__ghostAt = 0));
-    await page.keyboard.type(key);
-    await page
-      .waitForFunction(() => (window as unknown as { __ghostAt: number }).__ghostAt > 0, null, { timeout: 10_000 })
-      .catch(async (e: unknown) => {
-        await screenshot('ui-bench-timeout');
-        throw new Error(`no ghost text after typing "${key}" (errors: ${errors.join('; ') || 'none'})`, { cause: e });
-      });
-    const { keyAt, ghostAt } = await page.evaluate(() => {
-      const w = window as unknown as { __keyAt: number; __ghostAt: number };
-      return { keyAt: w.__keyAt, ghostAt: w.__ghostAt };
-    });
-    latencies.push(ghostAt - keyAt - pauseMs);
+    latencies.push(await timeKeystroke(page, key, pauseMs, screenshot, errors));
     if (i % 7 === 6) await page.keyboard.type(' ');
   }
   log('typing 300 characters at 15 per second with suggestions on');
@@ -85,38 +96,38 @@ async function measure(page: Page, pauseMs: number, screenshot: (name: string) =
  * ten times while the adaptation runs in its thread and its weights are primed
  * and swapped in on main.
  */
-async function measureAdapting(page: Page, pauseMs: number, rounds: number) {
+async function measureAdapting(
+  page: Page,
+  pauseMs: number,
+  rounds: number,
+  screenshot: (name: string) => Promise<void>,
+  errors: string[],
+) {
   const latencies: number[] = [];
   for (let r = 0; r < rounds; r++) {
     await page.keyboard.insertText(
       ' The wind rose over the harbour, and the old captain walked the length of the pier, counting the boats that had not come home, and thinking of the long winter that was coming down on the town and on all of them. ',
     );
     await page.waitForTimeout(1_600);
-    for (let i = 0; i < 10; i++) {
-      await page.evaluate(() => ((window as unknown as { __ghostAt: number }).__ghostAt = 0));
-      await page.keyboard.type(i % 2 ? 'a' : 'e');
-      await page.waitForFunction(() => (window as unknown as { __ghostAt: number }).__ghostAt > 0, null, {
-        timeout: 10_000,
-      });
-      const { keyAt, ghostAt } = await page.evaluate(() => {
-        const w = window as unknown as { __keyAt: number; __ghostAt: number };
-        return { keyAt: w.__keyAt, ghostAt: w.__ghostAt };
-      });
-      latencies.push(ghostAt - keyAt - pauseMs);
-    }
+    for (let i = 0; i < 10; i++)
+      latencies.push(await timeKeystroke(page, i % 2 ? 'a' : 'e', pauseMs, screenshot, errors));
   }
   return latencies;
 }
 
+function keystrokeToGhost(latencies: number[], pauseMs: number) {
+  return {
+    p50: round(median(latencies)),
+    p95: round(percentile(latencies, 95)),
+    max: round(Math.max(...latencies)),
+    samples: latencies.length,
+    pause_ms_excluded: pauseMs,
+  };
+}
+
 function summary({ latencies, longTasks }: Measurement, pauseMs: number) {
   return {
-    keystroke_to_ghost_ms: {
-      p50: round(median(latencies)),
-      p95: round(percentile(latencies, 95)),
-      max: round(Math.max(...latencies)),
-      samples: latencies.length,
-      pause_ms_excluded: pauseMs,
-    },
+    keystroke_to_ghost_ms: keystrokeToGhost(latencies, pauseMs),
     long_tasks_while_typing: { count: longTasks.length, max_ms: round(Math.max(0, ...longTasks)) },
   };
 }
@@ -186,9 +197,9 @@ async function main() {
   await page.keyboard.press('ControlOrMeta+End');
   // the same rounds with the document not learned: what the training alone costs
   await h.services.settings.update({ adaptToDocument: false });
-  const training = await measureAdapting(page, pauseMs, 4);
+  const training = await measureAdapting(page, pauseMs, 4, h.screenshot, h.errors);
   await h.services.settings.update({ adaptToDocument: true });
-  const adapting = await measureAdapting(page, pauseMs, 4);
+  const adapting = await measureAdapting(page, pauseMs, 4, h.screenshot, h.errors);
   const swaps = h.services.suggestions.adaptationSwaps;
   await h.services.dispatch('training:cancel', { jobId: (job.value as { jobId: string }).jobId });
 
@@ -201,23 +212,9 @@ async function main() {
         new_document: summary(fresh, pauseMs),
         novel: { characters: novelChars, open_ms: round(openMs), ...summary(long, pauseMs) },
         novel_with_surprise_map: { ...summary(mapped, pauseMs), paragraphs_scored: scored },
-        novel_while_training: {
-          keystroke_to_ghost_ms: {
-            p50: round(median(training)),
-            p95: round(percentile(training, 95)),
-            max: round(Math.max(...training)),
-            samples: training.length,
-            pause_ms_excluded: pauseMs,
-          },
-        },
+        novel_while_training: { keystroke_to_ghost_ms: keystrokeToGhost(training, pauseMs) },
         novel_adapting_while_training: {
-          keystroke_to_ghost_ms: {
-            p50: round(median(adapting)),
-            p95: round(percentile(adapting, 95)),
-            max: round(Math.max(...adapting)),
-            samples: adapting.length,
-            pause_ms_excluded: pauseMs,
-          },
+          keystroke_to_ghost_ms: keystrokeToGhost(adapting, pauseMs),
           adaptations_swapped_in: swaps,
         },
         console_errors: errors.length,

@@ -166,9 +166,7 @@ describe('learning the document as the writer writes', () => {
   }, 60_000);
 
   it('runs in a thread of its own in the app, with the same result as here', async () => {
-    const layout = new ParamLayout(model.meta.network, model.vocab.size);
-    const base = new Float32Array(layout.total);
-    layout.write(model.params, base);
+    const base = new ParamLayout(model.meta.network, model.vocab.size).flatten(model.params);
     const job = {
       docId: 'doc',
       modelId: 'm',

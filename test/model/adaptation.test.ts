@@ -48,9 +48,7 @@ describe('a document adapter', () => {
   beforeAll(async () => {
     await useTestBackend();
     model = (await trainTiny({ documents: [aliceText(20_000)], maxSteps: 30 })).model;
-    const layout = new ParamLayout(model.meta.network, model.vocab.size);
-    base = new Float32Array(layout.total);
-    layout.write(model.params, base);
+    base = new ParamLayout(model.meta.network, model.vocab.size).flatten(model.params);
   }, 120_000);
   afterAll(() => disposeModel(model));
 

@@ -63,18 +63,20 @@ export class SuggestionService {
       enabled: () => options.settings().adaptToDocument,
       active: () => this.active,
       wordsOf: (docId) => this.wordsOf(docId),
-      whenIdle: async () => {
-        // no suggestion being computed, and none asked for a moment: the writer paused
-        for (;;) {
-          await this.whenIdle();
-          const wait = this.lastRequestAt + TYPING_MS - Date.now();
-          if (wait <= 0) return;
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-      },
+      whenIdle: () => this.whenPaused(),
       pauseMs: options.adaptAfterPauseMs,
       onError: options.onAdaptationError,
     });
+  }
+
+  /** Resolves once no suggestion is being computed and none was asked for in TYPING_MS: the writer paused. */
+  async whenPaused(): Promise<void> {
+    for (;;) {
+      await this.whenIdle();
+      const wait = this.lastRequestAt + TYPING_MS - Date.now();
+      if (wait <= 0) return;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 
   /** Resolves once no suggestion is being computed: background work gives way to the ghost text. */

@@ -48,8 +48,7 @@ export async function gradientCheck(
   const batch = checkBatch();
   try {
     const layout = new ParamLayout(network, vocab);
-    const flat = new Float32Array(layout.total);
-    layout.write(params, flat);
+    const flat = layout.flatten(params);
     const reference = await computeGradients(params, batch, { dropout: network.dropout });
     const grads = new Float32Array(layout.total);
     const loss = kernel.gradients(
@@ -136,8 +135,7 @@ export async function calibrate(
     let native: number | null = null;
     if (kernel) {
       const layout = new ParamLayout(network, vocab);
-      const flat = new Float32Array(layout.total);
-      layout.write(params, flat);
+      const flat = layout.flatten(params);
       const grads = new Float32Array(layout.total);
       const net = kernelNetwork(network, vocab);
       native = await time(async () => {

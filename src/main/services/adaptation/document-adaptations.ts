@@ -139,7 +139,7 @@ export class DocumentAdaptations {
     a.running = true;
     const current = () => this.docs.get(docId) === a && this.o.active() === active && this.on;
     try {
-      active.flat ??= flatWeights(active.model);
+      active.flat ??= new ParamLayout(active.model.meta.network, active.model.vocab.size).flatten(active.model.params);
       const params = await runner.adapt({
         docId,
         modelId: this.keyOf(active),
@@ -232,14 +232,6 @@ const LEARNED_TAIL = 200;
 function disposeReady(ready: Ready): void {
   ready.session.dispose();
   ready.net.dispose();
-}
-
-/** A model's weights in one flat array (the order adaptation and the kernels use). */
-function flatWeights(model: CharModel): Float32Array {
-  const layout = new ParamLayout(model.meta.network, model.vocab.size);
-  const flat = new Float32Array(layout.total);
-  layout.write(model.params, flat);
-  return flat;
 }
 
 /** A network on adapted weights (the tensors it is built from are let go once it is). */

@@ -37,6 +37,13 @@ export class ParamLayout {
     for (const s of this.slots) target.set(tensors.get(s.name)!.dataSync() as Float32Array, s.offset);
   }
 
+  /** The tensors' values in one new flat array. */
+  flatten(tensors: ParamMap): Float32Array {
+    const flat = new Float32Array(this.total);
+    this.write(tensors, flat);
+    return flat;
+  }
+
   /** New tensors holding the values in `source`. */
   read(source: Float32Array): ParamMap {
     return new Map(this.slots.map((s) => [s.name, tf.tensor(source.subarray(s.offset, s.offset + s.size), s.shape)]));

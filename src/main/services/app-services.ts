@@ -36,6 +36,8 @@ import { JsonStore } from './settings/json-store';
 import { createModelHandlers } from './models/model-handlers';
 import { ModelLibrary } from './models/model-library';
 import { AdaptationThread } from './adaptation/adaptation-thread';
+import { createAdaptationHandlers } from './adaptation/adaptation-handlers';
+import type { Adaptation } from '../../model/suggesting/adaptation-runner';
 import { SuggestionService } from './suggestions';
 import { SurpriseService } from './surprise';
 import { TrainingService } from './training/training-jobs';
@@ -69,8 +71,9 @@ export interface AppServicesOptions {
   archiveWorkerUrl?: URL;
   archiveTimeoutMs?: number;
   corpusSummaryWorkerUrl?: URL;
-  /** Tests only: the adaptation thread (adaptation-worker.ts) and the pause before it learns. */
+  /** Tests only: the adaptation thread (adaptation-worker.ts) or a runner in its place, and the pause before it learns. */
   adaptationWorkerUrl?: URL;
+  adaptation?: Adaptation;
   adaptAfterPauseMs?: number;
   /** Tests only. */
   trainingCrashAfterReports?: number;
@@ -176,7 +179,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   await training.init();
   // "learn this document as I write": its own thread, started on first use
-  const adaptation = new AdaptationThread(options.adaptationWorkerUrl);
+  const adaptation = options.adaptation ?? new AdaptationThread(options.adaptationWorkerUrl);
   const suggestions = new SuggestionService({
     modelDir: (id) => library.dirOf(id),
     settings: () => settings.current,
@@ -184,6 +187,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     adaptation,
     adaptAfterPauseMs: options.adaptAfterPauseMs,
     onAdaptationError: (e) => console.error('[penwright] learning the document failed:', e),
+    onAdaptationChanged: (docId, adaptations) => emit('adaptation:changed', { docId, adaptations }),
   });
   const surprise = new SurpriseService({
     modelDir: (id) => library.dirOf(id),
@@ -266,6 +270,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       dialogs,
     }),
     ...folders.handlers,
+    ...createAdaptationHandlers({ suggestions, documents, library, emit }),
   };
 
   const log = (message: string, error: unknown) => console.error(`[penwright] ${message}:`, error);

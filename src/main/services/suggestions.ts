@@ -24,7 +24,12 @@ import { DocumentWords } from '../../model/suggesting/document-words';
 import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
 import type { Adaptation } from '../../model/suggesting/adaptation-runner';
 import { AppError } from './app-error';
-import { DocumentAdaptations, TYPING_MS, type ActiveModel } from './adaptation/document-adaptations';
+import {
+  DocumentAdaptations,
+  TYPING_MS,
+  type ActiveModel,
+  type AdaptedWeights,
+} from './adaptation/document-adaptations';
 
 export interface SuggestionServiceOptions {
   modelDir: (modelId: string) => string;
@@ -37,6 +42,8 @@ export interface SuggestionServiceOptions {
   adaptAfterPauseMs?: number | null;
   /** Where an adaptation that failed is told (it never fails a request). */
   onAdaptationError?: (e: unknown) => void;
+  /** A document's adapted weights in use changed: how many adaptations they have had (0: none now). */
+  onAdaptationChanged?: (docId: string, adaptations: number) => void;
 }
 
 type Request = ParsedRequestOf<'suggestions:request'>;
@@ -66,6 +73,7 @@ export class SuggestionService {
       whenIdle: () => this.whenPaused(),
       pauseMs: options.adaptAfterPauseMs,
       onError: options.onAdaptationError,
+      onChange: options.onAdaptationChanged,
     });
   }
 
@@ -209,6 +217,16 @@ export class SuggestionService {
   /** A document's adaptation so far (tests, benchmarks): how many took over, and whether one is waiting. */
   adaptationOf(docId: string): { swaps: number; ready: boolean } | null {
     return this.adaptations.of(docId);
+  }
+
+  /** The adapted weights a document's suggestions come from now (null: the model's own), to keep as a model. */
+  adaptedWeights(docId: string): AdaptedWeights | null {
+    return this.adaptations.adapted(docId);
+  }
+
+  /** Every word read from an open document so far (normalised), the model's included. */
+  documentWords(docId: string): string[] {
+    return this.words.get(docId)?.list() ?? [];
   }
 
   /** Adapted weights that took over so far, in every document (benchmarks). */

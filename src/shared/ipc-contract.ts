@@ -140,6 +140,7 @@ export type MenuCommand =
   | 'model.manage'
   | 'model.import'
   | 'model.export'
+  | 'model.keepAdapted'
   | 'view.compare'
   | 'view.suggestions'
   | 'view.settings'

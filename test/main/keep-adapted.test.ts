@@ -115,7 +115,8 @@ describe('keeping what a document taught the model as a model of its own', () =>
 
     const off = await adaptedDocument();
     await app.ok('settings:update', { adaptToDocument: false });
-    await app.ok('suggestions:request', { docId: off.docId, textBefore: text }); // the service sees it off
+    // gone at once, not at the document's next request
+    await app.waitFor('adaptation:changed', 5_000, (e) => e.docId === off.docId && e.adaptations === 0);
     expect(await app.call('adaptation:keep', { docId: off.docId, name: 'Off' })).toMatchObject({
       ok: false,
       error: { code: 'NOT_FOUND', message: NOTHING_LEARNED_YET },

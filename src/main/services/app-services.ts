@@ -248,6 +248,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const clash = rest.keybindings && keyConflict(rest.keybindings, process.platform === 'darwin');
       if (clash) throw new AppError('BAD_REQUEST', clash);
       const next = await settings.update(rest as Partial<Settings>);
+      // off: what documents learned goes now (nothing left to keep), not at their next requests
+      if (rest.adaptToDocument === false) suggestions.dropAdaptations();
       // off deletes what was recorded: after the setting says off, so a save's record write still on its way
       // finds it off; a delete that fails turns it back on (the writer must not be told off while a record stays)
       if (rest.authorshipRecord === false && settings.current.authorshipRecord === false) {

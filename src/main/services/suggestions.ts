@@ -239,6 +239,11 @@ export class SuggestionService {
     return this.adaptations.adaptNow(docId);
   }
 
+  /** Every document back on the model's own weights ("learn this document" turned off). */
+  dropAdaptations(): void {
+    this.adaptations.dropAll((docId) => this.sessions.get(docId));
+  }
+
   /** Drops a document's sessions, its drafts' included, superseding their requests. */
   closeDocument(docId: string): void {
     this.adaptations.drop(docId, this.sessions.get(docId));

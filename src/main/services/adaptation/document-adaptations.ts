@@ -138,7 +138,7 @@ export class DocumentAdaptations {
 
   /** The adapted weights a document's sessions use now (null: none, it runs on the model's own). */
   adapted(docId: string): AdaptedWeights | null {
-    return this.docs.get(docId)?.inUse ?? null;
+    return this.on ? (this.docs.get(docId)?.inUse ?? null) : null;
   }
 
   /** The editor sent new text: learn it after a pause. */

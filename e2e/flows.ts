@@ -712,6 +712,59 @@ export const flows: Flow[] = [
       expect(await d.page.getByTestId('surprise-legend').count()).toBe(0);
     },
   },
+  {
+    name: 'learns a document as the writer writes, and keeps what it learned as a model to choose',
+    async run({ driver: d }) {
+      expect(await updateSettings(d, { activeModelId: 'default', adaptToDocument: true })).toBe(true);
+      await editor(d).click();
+      await d.page.keyboard.press('ControlOrMeta+n');
+      // the manuscript of the flow before has unsaved changes: let them go
+      const question = d.page.getByTestId('question-dialog');
+      if (
+        await question.waitFor({ timeout: 5_000 }).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        await question.getByRole('button', { name: 'Don’t Save' }).click();
+      }
+      await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
+      const title = (await d.page.title()).replace(/ — Penwright$/, '');
+      await d.page.getByRole('button', { name: 'Models', exact: true }).click();
+      const keep = d.page.getByRole('button', { name: 'Keep what it learned from this document as a model…' });
+      await expect.poll(() => keep.isDisabled()).toBe(true); // nothing learned yet
+      await editor(d).click();
+      const line = 'Zorblatt the gardener walked to the Zorblatt orchard, where the Zorblatt pears grew. ';
+      await d.page.keyboard.type(line.repeat(3), { delay: 2 });
+      // after a pause it learns in the background; its weights take over at the next request, as the writer goes on
+      await expect
+        .poll(
+          async () => {
+            if (await keep.isEnabled()) return true;
+            await editor(d).click();
+            await d.page.keyboard.press('ControlOrMeta+End');
+            await d.page.keyboard.type(' ');
+            await d.page.waitForTimeout(1_500);
+            return keep.isEnabled();
+          },
+          { timeout: 60_000, intervals: [0] },
+        )
+        .toBe(true);
+      expect(await d.page.getByTestId('keep-adapted-status').innerText()).toMatch(/come from what it learned/);
+      await keep.click();
+      await d.page.getByLabel('Name for the kept model').fill('Zorblatt draft');
+      await d.page.getByRole('button', { name: 'Keep', exact: true }).click();
+      await d.page.getByText('Kept “Zorblatt draft”: it is in your models now').waitFor();
+      const row = d.page.getByTestId('model-row').filter({ hasText: 'Zorblatt draft' });
+      await expect.poll(() => row.count()).toBe(1);
+      expect(await row.innerText()).toContain(`adapted to “${title}” while writing`);
+      await d.screenshot('keep-adapted-model');
+      // chosen like any other model
+      await d.page.getByTestId('model-picker').selectOption({ label: 'Zorblatt draft' });
+      await expect.poll(selectedModel(d)).toBe('Zorblatt draft');
+      expect(await updateSettings(d, { activeModelId: 'default', adaptToDocument: false })).toBe(true);
+    },
+  },
 ];
 
 const UNDO_WORD = MAC ? 'Control+;' : 'Control+ArrowLeft';

@@ -107,6 +107,8 @@ export function buildMenuTemplate(ctx: MenuContext): MenuItemConstructorOptions[
         { type: 'separator' },
         item('Import Model…', 'model.import'),
         item('Export Model…', 'model.export'),
+        { type: 'separator' },
+        item('Keep What It Learned from This Document…', 'model.keepAdapted'),
       ],
     },
     { label: '&Help', role: 'help', submenu: [item(`About ${ctx.appName}`, 'help.about')] },

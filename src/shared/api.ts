@@ -78,6 +78,8 @@ export function createApi(transport: Transport) {
     folderOpened: call('folders:opened'),
     setFolderSuggest: call('folders:suggest'),
 
+    keepAdaptation: call('adaptation:keep'),
+
     onTrainingProgress: on('training:progress'),
     onTrainingFinished: on('training:finished'),
     onTrainingFailed: on('training:failed'),
@@ -85,6 +87,7 @@ export function createApi(transport: Transport) {
     onSettingsChanged: on('settings:changed'),
     onMenuCommand: on('menu:command'),
     onCloseRequested: on('app:closeRequested'),
+    onAdaptationChanged: on('adaptation:changed'),
   };
 }
 

@@ -10,4 +10,5 @@ export const EVENT_NAMES = [
   'settings:changed',
   'menu:command',
   'app:closeRequested',
+  'adaptation:changed',
 ] as const;

@@ -87,6 +87,8 @@ export interface ModelSummary {
   trainingCharacters: number;
   corpus: { files: number; characters: number } | null;
   baseModel: { name: string; valLoss: number | null } | null;
+  /** Kept from "learn this document as I write": the document `baseModel` was adapted to, and how many times. */
+  adaptedTo?: { document: string; adaptations: number };
 }
 
 export type Suggestion = SuggestionText;
@@ -138,6 +140,7 @@ export type MenuCommand =
   | 'model.manage'
   | 'model.import'
   | 'model.export'
+  | 'model.keepAdapted'
   | 'view.compare'
   | 'view.suggestions'
   | 'view.settings'
@@ -238,6 +241,8 @@ export const requestSchemas = {
   'folders:opened': z.object({ docId: id }).strict(),
   /** Suggestions as you type on or off for the folder of an open document. */
   'folders:suggest': z.object({ docId: id, suggest: z.boolean() }).strict(),
+  /** What "learn this document as I write" learned from an open document, kept as a new model named `name`. */
+  'adaptation:keep': z.object({ docId: id, name: z.string().trim().min(1).max(120) }).strict(),
 } as const;
 
 export type Channel = keyof typeof requestSchemas;
@@ -292,6 +297,7 @@ export interface Responses extends SurpriseResponses {
   /** switchedTo: the model's name when opening switched to the folder's model. */
   'folders:opened': { folder: string | null; switchedTo: string | null };
   'folders:suggest': Settings;
+  'adaptation:keep': ModelSummary;
 }
 
 // ---------- errors ----------
@@ -327,6 +333,8 @@ export interface Events {
   /** `path` comes with file.openRecent. */
   'menu:command': { command: MenuCommand; path?: string };
   'app:closeRequested': Record<string, never>;
+  /** The adapted weights an open document's suggestions come from changed: how many adaptations (0: none). */
+  'adaptation:changed': { docId: string; adaptations: number };
 }
 export type EventName = keyof Events;
 export { EVENT_NAMES };

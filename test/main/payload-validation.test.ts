@@ -32,6 +32,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   'folders:suggest': { docId: 'doc-1', suggest: false },
   'surprise:score': { docId: 'doc-1', purpose: 'map', compare: false, paragraphs: [{ context: '', text: 'hi' }] },
   'surprise:expected': { docId: 'doc-1', textBefore: 'abc' },
+  'adaptation:keep': { docId: 'doc-1', name: 'Mine' },
 };
 
 /** Fields a request may leave out. */
@@ -44,6 +45,7 @@ const OVERSIZED: Record<string, Record<string, unknown>> = {
   'corpus:summarize': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'corpus:dropped': { paths: Array.from({ length: 1001 }, (_, i) => `/tmp/${i}.txt`) },
   'models:rename': { modelId: 'm-1', name: 'n'.repeat(121) },
+  'adaptation:keep': { docId: 'doc-1', name: 'n'.repeat(121) },
   'surprise:score': {
     docId: 'doc-1',
     purpose: 'map',

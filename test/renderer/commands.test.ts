@@ -49,6 +49,15 @@ describe("the menu's model items", () => {
     expect(w.panel()).toBe('models');
   });
 
+  it('Keep What It Learned from This Document… opens the models panel, where it is kept', () => {
+    const w = window_();
+    runCommand('model.keepAdapted', w.targets, 'menu');
+    expect(w.panel()).toBe('models');
+    runCommand('model.keepAdapted', w.targets, 'menu');
+    expect(w.panel()).toBe('models');
+    expect(w.done).toEqual([]);
+  });
+
   it('Import Model… runs the import at once, whatever panel is open', () => {
     const w = window_();
     runCommand('model.manage', w.targets, 'menu');

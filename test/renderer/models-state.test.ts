@@ -3,7 +3,7 @@ import type { ModelSummary } from '../../src/shared/ipc-contract';
 import { ModelsState } from '../../src/renderer/src/state/models.svelte';
 import { Notices } from '../../src/renderer/src/state/notices.svelte';
 import { Questions } from '../../src/renderer/src/state/questions.svelte';
-import { fakeMain, ok, type Answers } from './fake-main';
+import { fail, fakeMain, ok, type Answers } from './fake-main';
 
 const model = (modelId: string, name: string, active = false): ModelSummary => ({
   modelId,
@@ -49,6 +49,12 @@ function setUp() {
       return ok(library.at(-1)!);
     },
     'models:export': () => ok({ path: '/tmp/My style.penwright' }),
+    'adaptation:keep': ({ docId, name }: { docId: string; name: string }) => {
+      if (docId !== 'doc-1') return fail('NOT_FOUND', 'Nothing has been learned from this document yet.');
+      library = [...library, model('kept', name)];
+      changed();
+      return ok(library.at(-1)!);
+    },
   };
   const m = fakeMain(answers);
   const notices = new Notices();
@@ -105,6 +111,22 @@ describe('the model list', () => {
     await deleting;
     expect(names(models)).toEqual(['Penwright default']);
     expect(notices.list.map((n) => n.text)).toEqual(['Deleted My style']);
+  });
+
+  it('knows which documents have adapted weights in use, and keeps them as a model', async () => {
+    const { m, models, notices, stop } = setUp();
+    m.emit('adaptation:changed', { docId: 'doc-1', adaptations: 2 });
+    m.emit('adaptation:changed', { docId: 'doc-2', adaptations: 1 });
+    m.emit('adaptation:changed', { docId: 'doc-2', adaptations: 0 }); // closed, or the setting went off
+    expect(models.adapted).toEqual({ 'doc-1': 2 });
+    expect(await models.keepAdapted('doc-1', 'Alice, adapted')).toBe(true);
+    expect(names(models)).toContain('Alice, adapted');
+    expect(notices.list.map((n) => n.text)).toEqual(['Kept “Alice, adapted”: it is in your models now']);
+    // nothing learned: main's sentence, told once, and nothing kept
+    expect(await models.keepAdapted('doc-2', 'Nothing')).toBe(false);
+    expect(m.reported).toEqual(['Nothing has been learned from this document yet.']);
+    stop();
+    expect(m.listening('adaptation:changed')).toBe(0);
   });
 
   it('says where an export went', async () => {

@@ -36,6 +36,8 @@ import { JsonStore } from './settings/json-store';
 import { createModelHandlers } from './models/model-handlers';
 import { ModelLibrary } from './models/model-library';
 import { AdaptationThread } from './adaptation/adaptation-thread';
+import { createAdaptationHandlers } from './adaptation/adaptation-handlers';
+import type { Adaptation } from '../../model/suggesting/adaptation-runner';
 import { SuggestionService } from './suggestions';
 import { SurpriseService } from './surprise';
 import { TrainingService } from './training/training-jobs';
@@ -69,8 +71,9 @@ export interface AppServicesOptions {
   archiveWorkerUrl?: URL;
   archiveTimeoutMs?: number;
   corpusSummaryWorkerUrl?: URL;
-  /** Tests only: the adaptation thread (adaptation-worker.ts) and the pause before it learns. */
+  /** Tests only: the adaptation thread (adaptation-worker.ts) or a runner in its place, and the pause before it learns. */
   adaptationWorkerUrl?: URL;
+  adaptation?: Adaptation;
   adaptAfterPauseMs?: number;
   /** Tests only. */
   trainingCrashAfterReports?: number;
@@ -176,7 +179,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
   });
   await training.init();
   // "learn this document as I write": its own thread, started on first use
-  const adaptation = new AdaptationThread(options.adaptationWorkerUrl);
+  const adaptation = options.adaptation ?? new AdaptationThread(options.adaptationWorkerUrl);
   const suggestions = new SuggestionService({
     modelDir: (id) => library.dirOf(id),
     settings: () => settings.current,
@@ -184,6 +187,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     adaptation,
     adaptAfterPauseMs: options.adaptAfterPauseMs,
     onAdaptationError: (e) => console.error('[penwright] learning the document failed:', e),
+    onAdaptationChanged: (docId, adaptations) => emit('adaptation:changed', { docId, adaptations }),
   });
   const surprise = new SurpriseService({
     modelDir: (id) => library.dirOf(id),
@@ -244,6 +248,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       const clash = rest.keybindings && keyConflict(rest.keybindings, process.platform === 'darwin');
       if (clash) throw new AppError('BAD_REQUEST', clash);
       const next = await settings.update(rest as Partial<Settings>);
+      // off: what documents learned goes now (nothing left to keep), not at their next requests
+      if (rest.adaptToDocument === false) suggestions.dropAdaptations();
       // off deletes what was recorded: after the setting says off, so a save's record write still on its way
       // finds it off; a delete that fails turns it back on (the writer must not be told off while a record stays)
       if (rest.authorshipRecord === false && settings.current.authorshipRecord === false) {
@@ -266,6 +272,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       dialogs,
     }),
     ...folders.handlers,
+    ...createAdaptationHandlers({ suggestions, documents, library, emit }),
   };
 
   const log = (message: string, error: unknown) => console.error(`[penwright] ${message}:`, error);

@@ -24,7 +24,12 @@ import { DocumentWords } from '../../model/suggesting/document-words';
 import type { ParsedRequestOf, Responses, Settings } from '../../shared/ipc-contract';
 import type { Adaptation } from '../../model/suggesting/adaptation-runner';
 import { AppError } from './app-error';
-import { DocumentAdaptations, TYPING_MS, type ActiveModel } from './adaptation/document-adaptations';
+import {
+  DocumentAdaptations,
+  TYPING_MS,
+  type ActiveModel,
+  type AdaptedWeights,
+} from './adaptation/document-adaptations';
 
 export interface SuggestionServiceOptions {
   modelDir: (modelId: string) => string;
@@ -37,6 +42,8 @@ export interface SuggestionServiceOptions {
   adaptAfterPauseMs?: number | null;
   /** Where an adaptation that failed is told (it never fails a request). */
   onAdaptationError?: (e: unknown) => void;
+  /** A document's adapted weights in use changed: how many adaptations they have had (0: none now). */
+  onAdaptationChanged?: (docId: string, adaptations: number) => void;
 }
 
 type Request = ParsedRequestOf<'suggestions:request'>;
@@ -66,6 +73,7 @@ export class SuggestionService {
       whenIdle: () => this.whenPaused(),
       pauseMs: options.adaptAfterPauseMs,
       onError: options.onAdaptationError,
+      onChange: options.onAdaptationChanged,
     });
   }
 
@@ -211,6 +219,16 @@ export class SuggestionService {
     return this.adaptations.of(docId);
   }
 
+  /** The adapted weights a document's suggestions come from now (null: the model's own), to keep as a model. */
+  adaptedWeights(docId: string): AdaptedWeights | null {
+    return this.adaptations.adapted(docId);
+  }
+
+  /** Every word read from an open document so far (normalised), the model's included. */
+  documentWords(docId: string): string[] {
+    return this.words.get(docId)?.list() ?? [];
+  }
+
   /** Adapted weights that took over so far, in every document (benchmarks). */
   get adaptationSwaps(): number {
     return this.adaptations.swapsTotal;
@@ -219,6 +237,11 @@ export class SuggestionService {
   /** Learns the document's new text now (the pause timer's job; the benchmark calls it where the writer pauses). */
   adaptNow(docId: string): Promise<void> {
     return this.adaptations.adaptNow(docId);
+  }
+
+  /** Every document back on the model's own weights ("learn this document" turned off). */
+  dropAdaptations(): void {
+    this.adaptations.dropAll((docId) => this.sessions.get(docId));
   }
 
   /** Drops a document's sessions, its drafts' included, superseding their requests. */

@@ -35,6 +35,12 @@ export async function infoCommand(argv: string[]): Promise<number> {
       `  base model  ${meta.baseModel.name}${meta.baseModel.valLoss === null ? '' : ` (${meta.baseModel.valLoss.toFixed(4)} nats/char on this text)`}`,
     );
   }
+  if (meta.adaptedTo) {
+    const { document, adaptations } = meta.adaptedTo;
+    lines.push(
+      `  adapted     to “${document}” while writing (${adaptations} adaptation${adaptations === 1 ? '' : 's'})`,
+    );
+  }
   lines.push(`  created     ${meta.createdAt}, updated ${meta.updatedAt}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -70,6 +70,12 @@ export const modelMetaSchema = z.object({
    * this model's validation text, for comparison.
    */
   comparison: z.object({ name: z.string(), valLoss: z.number().nullable() }).nullable().default(null),
+  /**
+   * A model kept from "learn this document as I write": the document its base
+   * model (`baseModel`) was adapted to while writing, and how many times.
+   * Absent for a trained one; older versions read past it.
+   */
+  adaptedTo: z.object({ document: z.string().max(1000), adaptations: z.number().int().min(0) }).optional(),
   weights: z.object({ dtype: z.enum(['float32', 'float16']) }),
 });
 export type ModelMeta = z.infer<typeof modelMetaSchema>;

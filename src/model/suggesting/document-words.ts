@@ -38,6 +38,11 @@ export class DocumentWords {
     return this.words.size;
   }
 
+  /** Every word seen, normalised (the model's included): what a model kept from this document adds to its list. */
+  list(): string[] {
+    return [...this.words];
+  }
+
   private add(raw: string): void {
     if (this.words.size >= MAX_DOCUMENT_WORDS || !isListable(raw)) return;
     const w = normalizeWord(raw);

@@ -7,9 +7,11 @@
  * the context in the background (`prime`) and takes over only at the
  * document's next request, ready; until then the old weights answer. A
  * document's copy goes when it closes, the model changes or the setting is
- * turned off.
+ * turned off. While it is there, the weights in use can be kept as a model
+ * of their own (`adapted`, keep-adapted.ts).
  */
 import { InferenceNet } from '../../../model/network/inference';
+import type { ModelMeta } from '../../../model/storage/metadata';
 import type { CharModel } from '../../../model/storage/persistence';
 import { MIN_ADAPTATION_CHARS } from '../../../model/suggesting/adaptation';
 import type { Adaptation } from '../../../model/suggesting/adaptation-runner';
@@ -42,6 +44,25 @@ export type SessionSlots = Map<'editor' | number, SuggestionSession>;
 interface Ready {
   session: SuggestionSession;
   net: InferenceNet;
+  /** The weights the network was built from, what was learned to get them, and from which model. */
+  kept: AdaptedWeights;
+}
+
+/**
+ * A document's adapted weights as a model of their own would keep them. The
+ * ones kept are those its sessions use (that took over), not newer ones still
+ * priming: they are the weights whose suggestions the writer has seen, and a
+ * document's in-use weights change only at a request, never mid-save.
+ */
+export interface AdaptedWeights {
+  /** Flat, in ParamLayout's order (the runner's copy, never written to again). */
+  weights: Float32Array;
+  /** Adaptations they have had since the base weights. */
+  adaptations: number;
+  /** New characters learned from over those adaptations. */
+  characters: number;
+  /** The model they were adapted from (its metadata and word list: plain data, no tensors). */
+  base: { modelId: string; meta: ModelMeta; wordCounts?: ReadonlyMap<string, number> };
 }
 
 /** One document's adapted weights: the ones its sessions use, and newer ones getting ready. */
@@ -58,6 +79,11 @@ interface DocumentAdaptation {
   running: boolean;
   /** Adaptations that took over. */
   swaps: number;
+  /** Adaptations the runner's copy has had, and the new characters they learned from. */
+  adaptations: number;
+  characters: number;
+  /** The weights its sessions use, as a model would keep them (null: the model's own). */
+  inUse: AdaptedWeights | null;
 }
 
 export interface DocumentAdaptationsOptions {
@@ -73,6 +99,8 @@ export interface DocumentAdaptationsOptions {
   pauseMs?: number | null;
   /** Where an adaptation that failed is told (it never fails a request). */
   onError?: (e: unknown) => void;
+  /** A document's weights in use changed: `adaptations` they have had (0: back to the model's own). */
+  onChange?: (docId: string, adaptations: number) => void;
 }
 
 export class DocumentAdaptations {
@@ -108,10 +136,19 @@ export class DocumentAdaptations {
     return a ? { swaps: a.swaps, ready: a.ready !== null } : null;
   }
 
+  /** The adapted weights a document's sessions use now (null: none, it runs on the model's own). */
+  adapted(docId: string): AdaptedWeights | null {
+    return this.on ? (this.docs.get(docId)?.inUse ?? null) : null;
+  }
+
   /** The editor sent new text: learn it after a pause. */
   noteText(docId: string, text: string): void {
     let a = this.docs.get(docId);
-    if (!a) this.docs.set(docId, (a = { net: null, ready: null, learned: '', latest: '', running: false, swaps: 0 }));
+    if (!a)
+      this.docs.set(
+        docId,
+        (a = { net: null, ready: null, learned: '', latest: '', running: false, swaps: 0, ...NOTHING_LEARNED }),
+      );
     a.latest = text;
     const pause = this.o.pauseMs === undefined ? ADAPT_PAUSE_MS : this.o.pauseMs;
     if (pause === null) return;
@@ -149,7 +186,16 @@ export class DocumentAdaptations {
         ids: active.model.vocab.encode(text.slice(-(CONTEXT_LIMITS.sent + 1))),
       });
       if (!current()) return;
+      a.adaptations++;
+      a.characters += newSince(a.learned, text);
       a.learned = text;
+      const { modelId, model } = active;
+      const kept: AdaptedWeights = {
+        weights: params,
+        adaptations: a.adaptations,
+        characters: a.characters,
+        base: { modelId, meta: model.meta, ...(model.wordCounts ? { wordCounts: model.wordCounts } : {}) },
+      };
       const net = netFrom(active.model, params);
       const session = new SuggestionSession({
         net,
@@ -164,7 +210,7 @@ export class DocumentAdaptations {
         return;
       }
       if (a.ready) disposeReady(a.ready);
-      a.ready = { session, net };
+      a.ready = { session, net, kept };
     } finally {
       a.running = false;
     }
@@ -183,9 +229,11 @@ export class DocumentAdaptations {
     a.net?.dispose();
     a.net = a.ready.net;
     doc.set('editor', a.ready.session);
+    a.inUse = a.ready.kept;
     a.ready = null;
     a.swaps++;
     this.swapsTotal++;
+    this.o.onChange?.(docId, a.inUse.adaptations);
   }
 
   /** Back to the model's own weights for a document; its sessions on the old ones (`doc`) end. */
@@ -201,6 +249,7 @@ export class DocumentAdaptations {
       a.net.dispose();
     }
     this.o.runner?.forget(docId);
+    if (a.inUse) this.o.onChange?.(docId, 0);
   }
 
   /** Every document back to the model's own weights. */
@@ -229,7 +278,9 @@ export function newSince(learned: string, text: string): number {
 /** How much of the learned text's end is looked for in the new text. */
 const LEARNED_TAIL = 200;
 
-function disposeReady(ready: Ready): void {
+const NOTHING_LEARNED = { adaptations: 0, characters: 0, inUse: null };
+
+function disposeReady(ready: Pick<Ready, 'session' | 'net'>): void {
   ready.session.dispose();
   ready.net.dispose();
 }

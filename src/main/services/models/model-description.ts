@@ -31,5 +31,6 @@ export function describeModel(meta: ModelMeta): ModelDescription {
     trainingCharacters: meta.training.charsSeen,
     corpus: meta.corpus ? { files: meta.corpus.files.length, characters: meta.corpus.characters } : null,
     baseModel: meta.baseModel ?? meta.comparison ?? null,
+    ...(meta.adaptedTo ? { adaptedTo: meta.adaptedTo } : {}),
   };
 }

@@ -223,6 +223,26 @@ export class ModelLibrary {
     }
   }
 
+  /**
+   * Adds a model that `write` saves into the folder it is given (a document's
+   * adapted weights kept as a model): inside a staging folder of the library's,
+   * so what a kill leaves of it is swept at the next start, then adopted.
+   */
+  async addWritten(name: string, write: (dir: string) => Promise<void>): Promise<ModelSummary> {
+    await fs.mkdir(this.options.modelsDir, { recursive: true });
+    const staging = this.staging('importing', 'kept-');
+    const release = claim(staging);
+    try {
+      await fs.mkdir(staging);
+      const dir = join(staging, 'model');
+      await write(dir);
+      return await this.adopt(dir, name);
+    } finally {
+      await fs.rm(staging, { recursive: true, force: true });
+      release();
+    }
+  }
+
   /** Moves a finished training run's folder into the library. */
   async adopt(folder: string, name: string): Promise<ModelSummary> {
     await fs.mkdir(this.options.modelsDir, { recursive: true });

@@ -83,6 +83,9 @@ export function runCommand(command: MenuCommand, t: CommandTargets, from: 'menu'
     case 'model.switch':
     case 'model.manage':
       return show('models');
+    // the models panel holds it: enabled there once the document's suggestions use what was learned, with its name
+    case 'model.keepAdapted':
+      return t.openPanel('models');
     case 'model.import':
       return void t.models.importModel();
     case 'model.export': {

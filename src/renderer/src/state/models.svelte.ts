@@ -1,7 +1,9 @@
 /**
  * The model library as the renderer knows it: the list main pushes with
  * `models:changed` after every change (switch, rename, delete, import), so
- * no action here reads the list again; and those actions.
+ * no action here reads the list again; and those actions. Beside it, which
+ * open documents have adapted weights in use ("learn this document as I
+ * write", pushed with `adaptation:changed`), which can be kept as a model.
  */
 import type { ModelSummary } from '../../../shared/ipc-contract';
 import type { MainProcess } from './main-process';
@@ -12,6 +14,8 @@ export class ModelsState {
   list = $state.raw<ModelSummary[]>([]);
   /** The model suggestions come from. */
   active = $derived(this.list.find((m) => m.active) ?? null);
+  /** By open document: adaptations its weights in use have had (absent: none, the model's own). */
+  adapted = $state.raw<Record<string, number>>({});
 
   constructor(
     private readonly main: MainProcess,
@@ -21,7 +25,15 @@ export class ModelsState {
 
   /** Follows main's pushes; returns the function that stops. */
   listen(): () => void {
-    return this.main.api.onModelsChanged(({ models }) => (this.list = models));
+    const offModels = this.main.api.onModelsChanged(({ models }) => (this.list = models));
+    const offAdapted = this.main.api.onAdaptationChanged(({ docId, adaptations }) => {
+      const { [docId]: _old, ...others } = this.adapted;
+      this.adapted = adaptations > 0 ? { ...others, [docId]: adaptations } : others;
+    });
+    return () => {
+      offModels();
+      offAdapted();
+    };
   }
 
   /** The list at start; after that, main's pushes keep it. */
@@ -37,6 +49,13 @@ export class ModelsState {
 
   async rename(modelId: string, name: string): Promise<boolean> {
     return (await this.main.call(this.main.api.renameModel({ modelId, name }))) !== undefined;
+  }
+
+  /** Keeps what the model learned from an open document as a model named `name`, and says so. True when it is kept. */
+  async keepAdapted(docId: string, name: string): Promise<boolean> {
+    const model = await this.main.call(this.main.api.keepAdaptation({ docId, name }));
+    if (model) this.notices.show('info', `Kept “${model.name}”: it is in your models now`);
+    return model !== undefined;
   }
 
   /** Deletes a model once the writer has said yes. */

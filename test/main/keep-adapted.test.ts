@@ -9,6 +9,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { NOTHING_LEARNED_YET } from '../../src/main/services/adaptation/adaptation-handlers';
 import { disposeModel, loadModel } from '../../src/model/storage/persistence';
@@ -90,6 +91,25 @@ describe('keeping what a document taught the model as a model of its own', () =>
     await app.ok('models:select', { modelId: 'default' });
     // no staging folder left behind
     expect(readdirSync(join(app.userData, 'models')).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('keeps the weights in use, not newer ones still waiting for the next request, and leaks no tensors', async () => {
+    const doc = await adaptedDocument();
+    const inUse = runner.returned.at(-1)!;
+    // a second adaptation on more text: primed, waiting for the document's next request
+    await app.ok('suggestions:request', { docId: doc.docId, textBefore: `${text} ${aliceText(300)}` });
+    await app.services.suggestions.adaptNow(doc.docId);
+    expect(runner.returned.at(-1)).not.toEqual(inUse);
+    const tensorsBefore = tf.memory().numTensors;
+    const kept = await app.ok<ModelSummary>('adaptation:keep', { docId: doc.docId, name: 'Weights in use' });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    expect(kept.adaptedTo).toEqual({ document: doc.title, adaptations: 1 });
+    const model = await loadModel(app.services.library.dirOf(kept.modelId));
+    try {
+      expect(new ParamLayout(model.meta.network, model.vocab.size).flatten(model.params)).toEqual(inUse);
+    } finally {
+      disposeModel(model);
+    }
   });
 
   it('says so when nothing has been learned, the document is closed, or the setting went off', async () => {

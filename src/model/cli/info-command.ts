@@ -22,7 +22,9 @@ export async function infoCommand(argv: string[]): Promise<number> {
     `${meta.name}  (${dir})`,
     `  network     ${meta.preset ?? 'custom'}: embedding ${meta.network.embedDim}, LSTM ${meta.network.hidden.join('x')}, dropout ${meta.network.dropout}; ${params.toLocaleString('en')} weights (${meta.weights.dtype})`,
     `  vocabulary  ${meta.vocabulary.length} characters`,
-    `  training    ${t.steps} steps, ${t.charsSeen.toLocaleString('en')} characters seen, ${(t.seconds / 60).toFixed(1)} min on ${t.backend}`,
+    meta.adaptedTo
+      ? `  training    none of its own: ${t.steps} adaptation steps on ${t.charsSeen.toLocaleString('en')} characters written (${t.backend})`
+      : `  training    ${t.steps} steps, ${t.charsSeen.toLocaleString('en')} characters seen, ${(t.seconds / 60).toFixed(1)} min on ${t.backend}`,
     `  quality     ${meta.metrics.valLoss === null ? 'not evaluated' : `${meta.metrics.valLoss.toFixed(4)} nats/char (${meta.metrics.valBitsPerChar!.toFixed(3)} bits/char) on ${meta.metrics.valChars.toLocaleString('en')} validation characters`}`,
   ];
   if (meta.corpus) {

@@ -58,10 +58,11 @@ export function keptModel(adapted: AdaptedWeights, info: KeptModelInfo): CharMod
     weights: { dtype: 'float32' },
   };
   const vocab = new Vocabulary(base.vocabulary);
-  const params = new ParamLayout(base.network, vocab.size).read(adapted.weights);
+  // the word list first: nothing to dispose if it throws
   const wordCounts = adapted.base.wordCounts
     ? fineTuneWords(adapted.base.wordCounts, new Map(info.documentWords.map((w) => [w, 1])))
     : undefined;
+  const params = new ParamLayout(base.network, vocab.size).read(adapted.weights);
   return { meta, vocab, params, ...(wordCounts ? { wordCounts } : {}) };
 }
 

@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
+import { syncDir } from '../../../model/disk/durable-fs';
 import { statOrNull } from '../../../model/disk/safe-read';
 import { loadModel, disposeModel, META_JSON } from '../../../model/storage/persistence';
 import type { ModelSummary } from '../../../shared/ipc-contract';
@@ -248,6 +249,8 @@ export class ModelLibrary {
     await fs.mkdir(this.options.modelsDir, { recursive: true });
     const id = slug(name);
     await fs.rename(folder, join(this.options.modelsDir, id));
+    // the rename is durable only once the library's folder is on disk too (a power cut may undo it)
+    await syncDir(this.options.modelsDir);
     return this.summary(id);
   }
 }

@@ -13,7 +13,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     // what the CLI caches about the machine (the training backend) goes here, not in ~/.cache
-    env: { XDG_CACHE_HOME: join(tmpdir(), `penwright-test-cache-${process.pid}`) },
+    // background threads keep the suite's priority (thread-priority.ts): a test's timing must not depend on it
+    env: { XDG_CACHE_HOME: join(tmpdir(), `penwright-test-cache-${process.pid}`), PENWRIGHT_BACKGROUND_NICE: '0' },
     hookTimeout: 60_000,
   },
 });

@@ -15,8 +15,11 @@ import { initBackend } from '../../../model/network/backend';
 import { nativeKernel } from '../../../model/network/native-kernel';
 import { Adapters } from '../../../model/suggesting/adaptation-runner';
 import type { FromAdaptationWorker, ToAdaptationWorker } from './adaptation-protocol';
+import { lowerThreadPriority } from '../../../model/system/thread-priority';
 
 const port = parentPort!;
+// the writer's typing goes first (thread-priority.ts)
+lowerThreadPriority();
 const adapters = new Adapters();
 let base: { modelId: string; weights: Float32Array } | undefined;
 let queue: Promise<void> = Promise.resolve();

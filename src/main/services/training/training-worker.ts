@@ -17,8 +17,11 @@ import { measureKeystrokes } from '../../../model/suggesting/keystroke-report';
 import { train } from '../../../model/training/train';
 import type { KeystrokeReport, TrainingProgress } from '../../../shared/ipc-contract';
 import type { FromTrainingWorker, ToTrainingWorker, TrainingWorkerData } from './training-protocol';
+import { lowerThreadPriority } from '../../../model/system/thread-priority';
 
 const data = workerData as TrainingWorkerData;
+// the writer's typing goes first; the helper threads this thread starts inherit it (thread-priority.ts)
+lowerThreadPriority();
 const port = parentPort!;
 const post = (m: FromTrainingWorker) => port.postMessage(m);
 const controller = new AbortController();

@@ -22,7 +22,8 @@
  *   --gate P       "how sure before suggesting" instead of the app's default
  *   --curve        instead: the writer on the gate slice (or --text) with the model alone, for a
  *                  range of "how sure before suggesting" values: precision against keys saved, and
- *                  the value that saves the most keys at a precision of at least 0.5
+ *                  the value that saves the most keys at a precision of at least 0.5; with
+ *                  --finetuned, of the model fine-tuned on --writer (the `finetuned` configuration's)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,7 @@ const DATA = join(ROOT, 'bench', 'data', 'writer');
 const REFERENCE_MODEL = join(ROOT, 'bench', 'reference-model');
 const log = (msg: string) => process.stderr.write(`[writer] ${msg}\n`);
 
-/** The fine-tune's budget, in characters seen (five minutes on two threads in 2026-11). */
+/** The fine-tune's budget, in characters seen (five minutes on two threads on wasm in 2026-11; about 90 s on the native kernel). */
 export const FINETUNE_CHARS = 2_550_000;
 /** What the app's training worker does when fine-tuning, with the budget in steps instead of minutes. */
 const FINETUNE = {
@@ -73,6 +74,7 @@ const { values: args } = parseArgs({
     chars: { type: 'string' },
     quick: { type: 'boolean' },
     curve: { type: 'boolean' },
+    finetuned: { type: 'boolean' },
     'finetune-only': { type: 'boolean' },
     lr: { type: 'string' },
     schedule: { type: 'string' },
@@ -347,12 +349,16 @@ async function main() {
 
   const base = await loadModel(modelDir);
   if (args.curve) {
-    const { points, chosen } = await curve(base, text);
+    // --finetuned: the curve of the model fine-tuned on --writer, as the `finetuned` configuration has it
+    const tuned = args.finetuned ? (await fineTune(base, writerFile)).result.model : null;
+    const { points, chosen } = await curve(tuned ?? base, text);
     disposeModel(base);
+    if (tuned) disposeModel(tuned);
     const out = {
       text: relative(ROOT, textFile),
       chars: [...text].length,
       model: relative(ROOT, modelDir) || modelDir,
+      ...(tuned ? { finetuned_on: relative(ROOT, writerFile) } : {}),
       rule: `the gate value that saves the most keys at ghost_precision >= ${TARGET_PRECISION}`,
       chosen,
       curve: points,

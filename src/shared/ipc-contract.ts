@@ -224,6 +224,8 @@ export const requestSchemas = {
         .min(0)
         .max(2 ** 31 - 1)
         .optional(),
+      /** The editor's ghost text alone (shown at once), or the alternatives after it. Absent: all of them. */
+      part: z.enum(['ghost', 'rest']).optional(),
     })
     .strict(),
   ...surpriseRequestSchemas,

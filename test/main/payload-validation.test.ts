@@ -23,7 +23,7 @@ const VALID: Record<string, Record<string, unknown>> = {
   'training:start': { name: 'x', paths: ['/tmp/a.txt'], baseModelId: null, budget: { steps: 1 } },
   'training:cancel': { jobId: 'j-1' },
   'training:resume': { jobId: 'j-1', budget: { minutes: 1 } },
-  'suggestions:request': { docId: 'doc-1', draftColumn: 0, textBefore: 'abc' },
+  'suggestions:request': { docId: 'doc-1', draftColumn: 0, textBefore: 'abc', part: 'ghost' },
   'settings:update': { pauseMs: 100 },
   'authorship:load': { docId: 'doc-1' },
   'authorship:saved': { docId: 'doc-1', ranges: [[0, 1]] },
@@ -36,7 +36,7 @@ const VALID: Record<string, Record<string, unknown>> = {
 };
 
 /** Fields a request may leave out. */
-const OPTIONAL = new Set(['settings:update.pauseMs', 'suggestions:request.draftColumn']);
+const OPTIONAL = new Set(['settings:update.pauseMs', 'suggestions:request.draftColumn', 'suggestions:request.part']);
 
 const OVERSIZED: Record<string, Record<string, unknown>> = {
   'documents:save': { docId: 'doc-1', text: 'x'.repeat(MAX_DOCUMENT_CHARS + 1) },

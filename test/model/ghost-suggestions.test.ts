@@ -28,6 +28,20 @@ describe('suggestions with ghost text, on a small trained model', () => {
     session.dispose();
   });
 
+  it('answers in two parts, the ghost text alone and then the rest, that make the whole answer', async () => {
+    const session = new SuggestionSession(model);
+    session.setText('Alice was beginning to get very tired of sitting by her sister on the bank, and');
+    const options = { maxChars: 30, stop: 'phrase' as const, seed: 5, ghost: { minConfidence: 0 } };
+    const whole = await session.suggest(options);
+    const ghost = await session.suggest({ ...options, part: 'ghost' });
+    const rest = await session.suggest({ ...options, part: 'rest' });
+    expect(ghost).toHaveLength(1);
+    expect(ghost[0].ghost).toBe(true);
+    expect(rest.map((s) => s.temperature)).toEqual([0.5, 0.8, 1.2]);
+    expect([...ghost, ...rest]).toEqual(whole);
+    session.dispose();
+  });
+
   it('gives the same ghost text every time, and nothing when asked to be surer than it is', async () => {
     const session = new SuggestionSession(model);
     session.setText('The Queen said to the');

@@ -2,6 +2,7 @@ import { EditorState, type Transaction } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
 import {
   acceptSuggestion,
+  addSuggestions,
   acceptWord,
   dismissSuggestion,
   ghostField,
@@ -213,6 +214,57 @@ describe('ghost-text state', () => {
       }),
     );
     expect(remainingText(h.ghost!)).toBe(' yes');
+  });
+
+  describe('alternatives that follow the ghost text (it comes alone first, after a pause)', () => {
+    const add = (h: Harness, suggestions: GhostSuggestion[], ghostEmpty = false, pos = h.state.selection.main.head) =>
+      h.dispatch(h.state.update({ effects: addSuggestions.of({ suggestions, pos, doc: h.state.doc, ghostEmpty }) }));
+
+    it('join the ghost text shown, which stays shown', () => {
+      const h = new Harness('Once');
+      h.offer([SUGGESTIONS[0]]);
+      add(h, SUGGESTIONS.slice(1));
+      expect(h.ghost).toMatchObject({ index: 0, typed: 0 });
+      expect(h.ghost!.suggestions.map((s) => s.text)).toEqual(SUGGESTIONS.map((s) => s.text));
+      expect(nextSuggestion(h)).toBe(true);
+      expect(remainingText(h.ghost!)).toBe(' the dog ran');
+    });
+
+    it('come in unshown when the ghost text was empty, for cycling', () => {
+      const h = new Harness('Once');
+      h.offer([S('', 0.2)]);
+      expect(h.ghost).toBeNull();
+      add(h, [S(' yes', 0.8), S('', 1.2)], true);
+      expect(h.ghost).toMatchObject({ index: -1, suggestions: [{ text: ' yes' }] });
+      expect(remainingText(h.ghost!)).toBe('');
+      expect(nextSuggestion(h)).toBe(true);
+      expect(remainingText(h.ghost!)).toBe(' yes');
+    });
+
+    it('drop when stale: typed past, moved away, another document, or the ghost text dismissed', () => {
+      const typed = new Harness('Once');
+      typed.offer([SUGGESTIONS[0]]);
+      const pos = typed.state.selection.main.head;
+      typed.type(' t');
+      add(typed, SUGGESTIONS.slice(1), false, pos);
+      expect(typed.ghost!.suggestions).toHaveLength(1);
+
+      const dismissed = new Harness('Once');
+      dismissed.offer([SUGGESTIONS[0]]);
+      dismissSuggestion(dismissed);
+      add(dismissed, SUGGESTIONS.slice(1));
+      expect(dismissed.ghost).toBeNull();
+
+      const other = new Harness('Once');
+      other.offer([SUGGESTIONS[0]]);
+      const elsewhere = EditorState.create({ doc: 'Twice' }).doc;
+      other.dispatch(
+        other.state.update({
+          effects: addSuggestions.of({ suggestions: SUGGESTIONS.slice(1), pos: 4, doc: elsewhere, ghostEmpty: false }),
+        }),
+      );
+      expect(other.ghost!.suggestions).toHaveLength(1);
+    });
   });
 
   it('keeps surrogate pairs whole when typing through emoji', () => {

@@ -184,6 +184,7 @@ export class SuggestionService {
       seed: req.seed,
       // the editor's request (the settings' temperatures) leads with ghost text; drafts are all sampled
       ghost: req.temperatures === undefined ? { minConfidence: settings.suggestionConfidence } : undefined,
+      part: req.part,
     });
     return {
       suggestions: suggestions.map((s) => ({

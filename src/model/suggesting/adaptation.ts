@@ -34,7 +34,11 @@ export interface AdaptationSettings {
   chunkWindows: number;
 }
 
-/** Chosen with `npm run bench:writer` on the gate slice (README, "Learning the document"). */
+/**
+ * The learning rate chosen with `npm run bench:adaptation` on the gate slice (a sweep
+ * 3e-4..3e-3), checked with `npm run bench:writer`; other recipes measured with
+ * bench/adaptation-variants.ts did no better (README, "Learning the document as you write").
+ */
 export const ADAPTATION_DEFAULTS: Readonly<AdaptationSettings> = Object.freeze({
   learningRate: 1.5e-3,
   decay: 0.001,

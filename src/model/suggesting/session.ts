@@ -276,7 +276,7 @@ export class SuggestionSession {
     }
     const out: SessionSuggestion[] = [];
     const lexicon = this.lexicon();
-    if (ghostAt >= 0) {
+    if (ghostAt >= 0 && options.part !== 'rest') {
       const g = await this.ghostWith({ ...options.ghost!, maxChars, stop: rule, lexicon }, check);
       out.push({
         temperature: temperatures[ghostAt],
@@ -287,7 +287,7 @@ export class SuggestionSession {
       });
     }
     check(); // superseded while the ghost text was decoded: the state may be gone
-    const streams = [...temperatures.keys()].filter((i) => i !== ghostAt);
+    const streams = options.part === 'ghost' ? [] : [...temperatures.keys()].filter((i) => i !== ghostAt);
     out.push(
       ...(await sampleStreams({
         net: this.net,

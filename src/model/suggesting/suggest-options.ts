@@ -26,7 +26,17 @@ export interface SuggestOptions {
    * '' when the model is not sure enough, and comes first in the answer.
    */
   ghost?: GhostRequest;
+  /**
+   * Only part of the answer: the ghost text alone ('ghost', so the editor can
+   * show it before the alternatives are sampled), or the rest alone ('rest').
+   * The two parts, asked one after the other with the same seed and text, are
+   * the whole answer. Absent: all of it.
+   */
+  part?: SuggestionPart;
 }
+
+/** Which part of an answer with ghost text is asked for. */
+export type SuggestionPart = 'ghost' | 'rest';
 
 export interface SessionSuggestion extends SuggestionText {
   stoppedBy: SuggestionEnd;

@@ -53,6 +53,18 @@ export interface SetSuggestions {
 }
 
 export const setSuggestions = StateEffect.define<SetSuggestions>();
+
+export interface AddSuggestions {
+  /** The alternatives that follow the ghost text (suggestion-fetcher.ts asks for them after it). */
+  suggestions: GhostSuggestion[];
+  pos: number;
+  doc: Text;
+  /** The ghost text they follow was empty (the model not sure): they come in unshown, for cycling. */
+  ghostEmpty: boolean;
+}
+
+/** Alternatives join the ghost text shown from the same place; stale ones (typed past, moved away, cleared) drop. */
+export const addSuggestions = StateEffect.define<AddSuggestions>();
 /** Text was accepted from the ghost text; carries the ghost state as it was before (finer-accepts.ts keeps them to take back). */
 export const accepted = StateEffect.define<GhostState>();
 /** Puts a ghost state back, in the transaction that removes the text accepted from it (finer-accepts.ts). */
@@ -95,6 +107,18 @@ function update(value: GhostState | null, tr: Transaction): GhostState | null {
       if (usable.length === 0) return null;
       const ghost = e.value.suggestions[0].text.length > 0;
       return { suggestions: usable, index: ghost || e.value.explicit ? 0 : -1, from: e.value.pos, typed: 0 };
+    }
+    if (e.is(addSuggestions)) {
+      const add = e.value;
+      if (add.doc !== tr.state.doc || cursorAt(tr.state) !== add.pos) continue;
+      const usable = add.suggestions.filter((s) => s.text.length > 0);
+      if (usable.length === 0) continue;
+      if (value && value.from === add.pos && value.typed === 0) {
+        value = { ...value, suggestions: [...value.suggestions, ...usable] };
+      } else if (!value && add.ghostEmpty) {
+        value = { suggestions: usable, index: -1, from: add.pos, typed: 0 };
+      }
+      continue;
     }
     if (e.is(cycleSuggestion) && value) {
       const n = value.suggestions.length;

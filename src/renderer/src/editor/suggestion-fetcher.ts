@@ -12,14 +12,20 @@
  */
 import { StateEffect, type EditorState } from '@codemirror/state';
 import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view';
-import { ghostField, setSuggestions, type GhostSuggestion } from './ghost-text';
+import { addSuggestions, ghostField, setSuggestions, type GhostSuggestion } from './ghost-text';
 import { acceptExtension, extendToEnd, type AcceptRule } from './finer-accepts';
 import { noSuggestionAt, proseBefore } from './markdown-context';
 import { CONTEXT_LIMITS } from '../../../shared/vocabulary';
 
+/** Which part of the editor's suggestions a request asks for: the ghost text alone, or the alternatives after it. */
+export type SuggestionPart = 'ghost' | 'rest';
+
 export interface SuggestionSource {
-  /** Suggestions for the text before the cursor. Rejects or resolves null when it has none. */
-  request(textBefore: string): Promise<GhostSuggestion[] | null>;
+  /**
+   * Suggestions for the text before the cursor: all of them, or one `part`.
+   * Rejects or resolves null when it has none.
+   */
+  request(textBefore: string, part?: SuggestionPart): Promise<GhostSuggestion[] | null>;
   /** Milliseconds of pause before asking. */
   pauseMs(): number;
   /** Whether to ask automatically while typing (Ctrl+Space always asks). */
@@ -82,15 +88,27 @@ export function suggestionFetcher(source: SuggestionSource) {
         const doc = state.doc;
         const pos = sel.head;
         if (noSuggestionAt(state, pos, { beforeLetters: source.beforeLetters() })) return;
-        let suggestions: GhostSuggestion[] | null;
-        try {
-          suggestions = await source.request(textBeforeCursor(state));
-        } catch {
-          suggestions = null; // failed: the source reports real errors itself
-        }
+        const textBefore = textBeforeCursor(state);
+        // after a pause the ghost text comes alone, so it shows without waiting for the alternatives
+        // to be sampled; they follow for cycling. Asked for (Ctrl+Space), all come at once: with no
+        // ghost text the first alternative shows.
+        const suggestions = await this.ask(textBefore, explicit ? undefined : 'ghost');
         // no ghost text beside text an input method is composing (ghost-text.ts drops any other late answer)
         if (!suggestions || this.view.composing) return;
         this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc, explicit }) });
+        if (explicit) return;
+        const rest = await this.ask(textBefore, 'rest');
+        if (!rest?.length || this.view.composing) return;
+        const ghostEmpty = !suggestions.some((s) => s.text.length > 0);
+        this.view.dispatch({ effects: addSuggestions.of({ suggestions: rest, pos, doc, ghostEmpty }) });
+      }
+
+      private async ask(textBefore: string, part?: SuggestionPart): Promise<GhostSuggestion[] | null> {
+        try {
+          return await source.request(textBefore, part);
+        } catch {
+          return null; // failed: the source reports real errors itself
+        }
       }
 
       private async extend({ rule, pos, accepted }: { rule: AcceptRule; pos: number; accepted: string }) {

@@ -4,6 +4,7 @@
  * and a copy of what the ghost text offers now, for the Suggestions panel.
  */
 import type { GhostState, GhostSuggestion } from '../editor/ghost-text';
+import type { SuggestionPart } from '../editor/suggestion-fetcher';
 import type { SuggestionText } from '../../../shared/vocabulary';
 import type { MainProcess } from './main-process';
 
@@ -33,11 +34,18 @@ export class SuggestionsState {
     this.shown = ghost?.index ?? 0;
   }
 
-  /** Suggestions to continue `textBefore` in a document; null when there are none (or a newer request superseded it). */
-  async request(docId: string, textBefore: string): Promise<GhostSuggestion[] | null> {
-    const answer = await this.main.call(this.main.api.requestSuggestions({ docId, textBefore }));
+  /**
+   * Suggestions to continue `textBefore` in a document, all of them or one
+   * `part` (the ghost text alone, or the alternatives after it); null when
+   * there are none (or a newer request superseded it). The time shown is the
+   * ghost text's: what the writer waits for.
+   */
+  async request(docId: string, textBefore: string, part?: SuggestionPart): Promise<GhostSuggestion[] | null> {
+    const answer = await this.main.call(
+      this.main.api.requestSuggestions({ docId, textBefore, ...(part ? { part } : {}) }),
+    );
     if (!answer) return null;
-    this.latencyMs = answer.latencyMs;
+    if (part !== 'rest') this.latencyMs = answer.latencyMs;
     return answer.suggestions;
   }
 

@@ -92,11 +92,14 @@ export function suggestionFetcher(source: SuggestionSource) {
         // after a pause the ghost text comes alone, so it shows without waiting for the alternatives
         // to be sampled; they follow for cycling. Asked for (Ctrl+Space), all come at once: with no
         // ghost text the first alternative shows.
-        const suggestions = await this.ask(textBefore, explicit ? undefined : 'ghost');
+        let suggestions = await this.ask(textBefore, explicit ? undefined : 'ghost');
+        // no temperature low enough for ghost text (none below 0.8): the samples come all at once, the first shown
+        const whole = explicit || suggestions?.length === 0;
+        if (suggestions?.length === 0) suggestions = await this.ask(textBefore);
         // no ghost text beside text an input method is composing (ghost-text.ts drops any other late answer)
         if (!suggestions || this.view.composing) return;
         this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc, explicit }) });
-        if (explicit) return;
+        if (whole) return;
         const rest = await this.ask(textBefore, 'rest');
         if (!rest?.length || this.view.composing) return;
         const ghostEmpty = !suggestions.some((s) => s.text.length > 0);

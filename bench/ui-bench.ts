@@ -34,7 +34,12 @@ async function timeKeystroke(
   screenshot: (name: string) => Promise<void>,
   errors: string[],
 ): Promise<number> {
-  await page.evaluate(() => ((window as unknown as { __ghostAt: number }).__ghostAt = 0));
+  // armed for this key only: a ghost text redrawn before it (the last key's alternatives arriving) does not count
+  await page.evaluate(() => {
+    const w = window as unknown as { __ghostAt: number; __keyAt: number };
+    w.__ghostAt = 0;
+    w.__keyAt = Infinity;
+  });
   await page.keyboard.type(key);
   await page
     .waitForFunction(() => (window as unknown as { __ghostAt: number }).__ghostAt > 0, null, { timeout: 10_000 })
@@ -62,7 +67,8 @@ async function measure(page: Page, pauseMs: number, screenshot: (name: string) =
     // the first moment ghost text is on screen after the key: the alternatives joining it later
     // (they re-render it with "1 of 4") are not what the writer waited for
     new MutationObserver(() => {
-      if (!w.__ghostAt && document.querySelector('.cm-ghost-text')) w.__ghostAt = performance.now();
+      const now = performance.now();
+      if (!w.__ghostAt && now >= w.__keyAt && document.querySelector('.cm-ghost-text')) w.__ghostAt = now;
     }).observe(document.querySelector('.cm-content')!, { childList: true, subtree: true });
   });
   log('priming with a paragraph');
@@ -122,6 +128,8 @@ function keystrokeToGhost(latencies: number[], pauseMs: number) {
     p50: round(median(latencies)),
     p95: round(percentile(latencies, 95)),
     max: round(Math.max(...latencies)),
+    // below 0 would mean a ghost text not caused by the key was counted
+    min: round(Math.min(...latencies)),
     samples: latencies.length,
     pause_ms_excluded: pauseMs,
   };

@@ -28,6 +28,22 @@ describe('suggestions through the handler table', () => {
     for (const s of r.suggestions) expect([...s.text].length).toBeLessThanOrEqual(48);
   });
 
+  it('answers the editor in two parts, the ghost text alone and then the rest, that make the whole answer', async () => {
+    const ask = (part?: 'ghost' | 'rest') =>
+      app.ok<Answer>('suggestions:request', {
+        docId: doc.docId,
+        textBefore: 'Alice was beginning to',
+        seed: 11,
+        ...(part ? { part } : {}),
+      });
+    const whole = await ask();
+    const ghost = await ask('ghost');
+    const rest = await ask('rest');
+    expect(ghost.suggestions.map((s) => s.temperature)).toEqual([0.2]);
+    expect(rest.suggestions.map((s) => s.temperature)).toEqual([0.5, 0.8, 1.2]);
+    expect([...ghost.suggestions, ...rest.suggestions]).toEqual(whole.suggestions);
+  });
+
   it('lets a request override temperatures and length (the drafts view)', async () => {
     const drafts = {
       docId: doc.docId,

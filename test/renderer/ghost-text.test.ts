@@ -255,6 +255,12 @@ describe('ghost-text state', () => {
       add(dismissed, SUGGESTIONS.slice(1));
       expect(dismissed.ghost).toBeNull();
 
+      const moved = new Harness('Once');
+      moved.offer([S('', 0.2)]);
+      moved.dispatch(moved.state.update({ selection: { anchor: 0 } }));
+      add(moved, [S(' yes', 0.8)], true, 4);
+      expect(moved.ghost).toBeNull();
+
       const other = new Harness('Once');
       other.offer([SUGGESTIONS[0]]);
       const elsewhere = EditorState.create({ doc: 'Twice' }).doc;

@@ -122,6 +122,13 @@ describe('the model list', () => {
     expect(await models.keepAdapted('doc-1', 'Alice, adapted')).toBe(true);
     expect(names(models)).toContain('Alice, adapted');
     expect(notices.list.map((n) => n.text)).toEqual(['Kept “Alice, adapted”: it is in your models now']);
+    // one save at a time: a second press while the first is on its way keeps nothing more
+    const first = models.keepAdapted('doc-1', 'Twice');
+    expect(models.keeping).toBe(true);
+    expect(await models.keepAdapted('doc-1', 'Twice')).toBe(false);
+    expect(await first).toBe(true);
+    expect(models.keeping).toBe(false);
+    expect(names(models).filter((n) => n === 'Twice')).toHaveLength(1);
     // nothing learned: main's sentence, told once, and nothing kept
     expect(await models.keepAdapted('doc-2', 'Nothing')).toBe(false);
     expect(m.reported).toEqual(['Nothing has been learned from this document yet.']);

@@ -10,7 +10,7 @@
  * It also fetches the rest of a phrase or sentence the writer accepted to
  * its end when the ghost text stopped short of it (finer-accepts.ts).
  */
-import { StateEffect, type EditorState } from '@codemirror/state';
+import { StateEffect, type EditorState, type Text } from '@codemirror/state';
 import { ViewPlugin, type EditorView, type ViewUpdate } from '@codemirror/view';
 import { addSuggestions, ghostField, setSuggestions, type GhostSuggestion } from './ghost-text';
 import { acceptExtension, extendToEnd, type AcceptRule } from './finer-accepts';
@@ -99,11 +99,24 @@ export function suggestionFetcher(source: SuggestionSource) {
         // no ghost text beside text an input method is composing (ghost-text.ts drops any other late answer)
         if (!suggestions || this.view.composing) return;
         this.view.dispatch({ effects: setSuggestions.of({ suggestions, pos, doc, explicit }) });
-        if (whole) return;
+        if (whole || !this.stillAt(doc, pos, suggestions)) return;
         const rest = await this.ask(textBefore, 'rest');
         if (!rest?.length || this.view.composing) return;
         const ghostEmpty = !suggestions.some((s) => s.text.length > 0);
         this.view.dispatch({ effects: addSuggestions.of({ suggestions: rest, pos, doc, ghostEmpty }) });
+      }
+
+      /**
+       * Whether the alternatives would still join what `ghost` showed: the same document (a Text
+       * object per version, so another document or any edit is another), the cursor where it was,
+       * and the ghost text neither typed through nor dismissed. Otherwise they are not asked for.
+       */
+      private stillAt(doc: Text, pos: number, ghost: GhostSuggestion[]): boolean {
+        const { state } = this.view;
+        if (state.doc !== doc || state.selection.main.head !== pos || !state.selection.main.empty) return false;
+        const g = state.field(ghostField, false);
+        const shown = ghost.some((s) => s.text.length > 0);
+        return shown ? !!g && g.from === pos && g.typed === 0 : !g;
       }
 
       private async ask(textBefore: string, part?: SuggestionPart): Promise<GhostSuggestion[] | null> {

@@ -16,6 +16,8 @@ export class ModelsState {
   active = $derived(this.list.find((m) => m.active) ?? null);
   /** By open document: adaptations its weights in use have had (absent: none, the model's own). */
   adapted = $state.raw<Record<string, number>>({});
+  /** A kept model being saved now. */
+  keeping = $state(false);
 
   constructor(
     private readonly main: MainProcess,
@@ -53,9 +55,16 @@ export class ModelsState {
 
   /** Keeps what the model learned from an open document as a model named `name`, and says so. True when it is kept. */
   async keepAdapted(docId: string, name: string): Promise<boolean> {
-    const model = await this.main.call(this.main.api.keepAdaptation({ docId, name }));
-    if (model) this.notices.show('info', `Kept “${model.name}”: it is in your models now`);
-    return model !== undefined;
+    // one save at a time, however often it is asked for (the panel may close and open again meanwhile)
+    if (this.keeping) return false;
+    this.keeping = true;
+    try {
+      const model = await this.main.call(this.main.api.keepAdaptation({ docId, name }));
+      if (model) this.notices.show('info', `Kept “${model.name}”: it is in your models now`);
+      return model !== undefined;
+    } finally {
+      this.keeping = false;
+    }
   }
 
   /** Deletes a model once the writer has said yes. */

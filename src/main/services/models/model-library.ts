@@ -216,6 +216,8 @@ export class ModelLibrary {
       const id = slug(description.name);
       const dir = join(this.options.modelsDir, id);
       await fs.rename(staging, dir);
+      // as adopt: the move survives a power cut only once the library's folder is on disk
+      await syncDir(this.options.modelsDir);
       await this.descriptions.remember(dir, description);
       return this.summarize(id, description, await folderSize(dir));
     } finally {

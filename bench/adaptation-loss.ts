@@ -13,13 +13,12 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/model/network/backend';
 import { DEFAULT_MODEL_DIR } from '../src/model/storage/default-model';
 import { loadModel } from '../src/model/storage/persistence';
 import { DocumentAdapter, gradientFunction } from '../src/model/suggesting/adaptation';
-import { evaluateText } from '../src/model/training/evaluate';
 import { ParamLayout } from '../src/model/training/parallel/param-layout';
+import { flatWeightsLoss } from './flat-weights-loss';
 import { round } from './stats';
 
 const { values: args } = parseArgs({
@@ -36,16 +35,7 @@ const layout = new ParamLayout(network, model.vocab.size);
 const base = layout.flatten(model.params);
 const adapter = new DocumentAdapter(base, network, model.vocab.size, gradientFunction(network, model.vocab.size));
 
-/** Summed loss and characters of `part` with the weights in `flat`. */
-async function lossOf(flat: Float32Array, part: Int32Array): Promise<[number, number]> {
-  const params = layout.read(flat);
-  try {
-    const r = await evaluateText(params, part, { batchSize: 64, seqLength: 100 });
-    return [r.loss * r.chars, r.chars];
-  } finally {
-    tf.dispose([...params.values()]);
-  }
-}
+const lossOf = (flat: Float32Array, part: Int32Array) => flatWeightsLoss(layout, flat, part);
 
 const started = performance.now();
 let alone = 0;

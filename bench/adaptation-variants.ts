@@ -17,13 +17,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../src/model/network/backend';
 import { DEFAULT_MODEL_DIR } from '../src/model/storage/default-model';
 import { loadModel } from '../src/model/storage/persistence';
 import { DocumentAdapter, adaptationBatch, gradientFunction } from '../src/model/suggesting/adaptation';
-import { evaluateText } from '../src/model/training/evaluate';
 import { ParamLayout } from '../src/model/training/parallel/param-layout';
+import { flatWeightsLoss } from './flat-weights-loss';
 import { round } from './stats';
 
 interface Variant {
@@ -59,15 +58,7 @@ const gradients = gradientFunction(network, vocabSize);
 const every = Number(args.every ?? 500);
 const PIECE = 2_000;
 
-async function lossOf(flat: Float32Array, part: Int32Array): Promise<[number, number]> {
-  const params = layout.read(flat);
-  try {
-    const r = await evaluateText(params, part, { batchSize: 64, seqLength: 100 });
-    return [r.loss * r.chars, r.chars];
-  } finally {
-    tf.dispose([...params.values()]);
-  }
-}
+const lossOf = (flat: Float32Array, part: Int32Array) => flatWeightsLoss(layout, flat, part);
 
 /** Mean squared gradient of the base weights over pieces of general text. */
 async function generalMeanSquare(file: string, pieces: number): Promise<Float32Array> {

@@ -657,15 +657,7 @@ export const flows: Flow[] = [
       await editor(d).click();
       await d.page.keyboard.press('ControlOrMeta+o');
       // the letter of the flow before has unsaved changes: let them go
-      const question = d.page.getByTestId('question-dialog');
-      if (
-        await question.waitFor({ timeout: 5_000 }).then(
-          () => true,
-          () => false,
-        )
-      ) {
-        await question.getByRole('button', { name: 'Don’t Save' }).click();
-      }
+      await dontSaveIfAsked(d);
       await expect.poll(() => d.page.title()).toBe('manuscript.md — Penwright');
       // off by default; the toolbar (as the View menu) turns it on. The map is the active model's: the default here
       await d.page.getByTestId('model-picker').selectOption('default');
@@ -720,15 +712,7 @@ export const flows: Flow[] = [
       await editor(d).click();
       await d.page.keyboard.press('ControlOrMeta+n');
       // the manuscript of the flow before has unsaved changes: let them go
-      const question = d.page.getByTestId('question-dialog');
-      if (
-        await question.waitFor({ timeout: 5_000 }).then(
-          () => true,
-          () => false,
-        )
-      ) {
-        await question.getByRole('button', { name: 'Don’t Save' }).click();
-      }
+      await dontSaveIfAsked(d);
       await expect.poll(() => d.page.title()).toMatch(/^Untitled( \d+)? — Penwright$/);
       const title = (await d.page.title()).replace(/ — Penwright$/, '');
       await d.page.getByRole('button', { name: 'Models', exact: true }).click();
@@ -783,6 +767,16 @@ async function modelIdNamed(d: AppDriver, name: string): Promise<string> {
         .then((r) => r.value.find((m) => m.name === n)!.modelId),
     name,
   );
+}
+
+/** Answers "Don’t Save" when the app asks about unsaved changes within 5 s; goes on when it does not ask. */
+async function dontSaveIfAsked(d: AppDriver): Promise<void> {
+  const question = d.page.getByTestId('question-dialog');
+  const asked = await question.waitFor({ timeout: 5_000 }).then(
+    () => true,
+    () => false,
+  );
+  if (asked) await question.getByRole('button', { name: 'Don’t Save' }).click();
 }
 
 async function updateSettings(d: AppDriver, patch: object): Promise<boolean> {

@@ -172,7 +172,9 @@ export class DocumentAdaptations {
     const active = this.o.active();
     if (!runner || !a || a.running || !active || !this.on) return;
     const text = a.latest;
-    if (newSince(a.learned, text) < MIN_ADAPTATION_CHARS) return;
+    // `learned` changes only here, and not while this runs (`running`): counted once for both uses
+    const fresh = newSince(a.learned, text);
+    if (fresh < MIN_ADAPTATION_CHARS) return;
     a.running = true;
     const current = () => this.docs.get(docId) === a && this.o.active() === active && this.on;
     try {
@@ -187,7 +189,7 @@ export class DocumentAdaptations {
       });
       if (!current()) return;
       a.adaptations++;
-      a.characters += newSince(a.learned, text);
+      a.characters += fresh;
       a.learned = text;
       const { modelId, model } = active;
       const kept: AdaptedWeights = {
